@@ -1,0 +1,36 @@
+// The legacy Express 5 app: one router per feature behind auth, helmet, cors and one error middleware.
+import express from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import type { Logger } from 'pino';
+import type { Deps } from '../src/core/deps.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { errorHandler, notFoundHandler } from './middleware/errors.ts';
+import { healthRouter } from './routes/health.ts';
+import { vehiclesRouter } from './routes/vehicles.ts';
+import { fuelLogsRouter } from './routes/fuel-logs.ts';
+import { stationsRouter } from './routes/stations.ts';
+import { maintenanceRouter } from './routes/maintenance.ts';
+
+export function buildLegacyApp(deps: Deps, log: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // the Fastify side sends no ETag; keep responses identical
+  app.set('query parser', 'simple');
+  app.use(requestContext(log));
+  app.use(helmet());
+  const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  app.use(cors({ origin: origins.length ? origins : false }));
+
+  app.use(healthRouter(deps));
+  const auth = authenticate(deps.verifyToken);
+  app.use('/api/vehicles', auth, vehiclesRouter(deps));
+  app.use('/api/fuel-logs', auth, fuelLogsRouter(deps));
+  app.use('/api/stations', auth, stationsRouter(deps));
+  app.use('/api/maintenance', auth, maintenanceRouter(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+  return app;
+}

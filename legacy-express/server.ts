@@ -1,0 +1,29 @@
+// Entry point of the legacy app: validated config, shared deps, listen, graceful shutdown on SIGTERM.
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { loadConfigOrExit } from '../src/config/config.ts';
+import { createDeps, closeDeps } from '../src/core/deps.ts';
+import { buildLegacyApp } from './app.ts';
+
+const config = loadConfigOrExit();
+const log = pino({ level: config.LOG_LEVEL, base: { app: 'legacy-express' } });
+const deps = createDeps(config, log);
+const app = buildLegacyApp(deps, log);
+
+const server = app.listen(config.LEGACY_PORT, config.HOST, () => {
+  log.info(`legacy express listening on http://${config.HOST}:${config.LEGACY_PORT}`);
+});
+server.keepAliveTimeout = 65_000; // longer than the gateway's pooled-connection idle time
+server.headersTimeout = 66_000;
+server.requestTimeout = 60_000;
+
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+  if (err) log.error({ err }, 'shutting down after error');
+  else log.info({ signal }, 'shutting down');
+  // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await closeDeps(deps);
+});

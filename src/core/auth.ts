@@ -1,0 +1,51 @@
+// Bearer-token verification with jose: RS256 only, issuer and audience checked, keys from a JWKS URL
+// (production, Auth0) or a local JWKS file (development).
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet } from 'jose';
+import { readFileSync } from 'node:fs';
+import { AppError } from './errors.ts';
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl?: string;
+  jwksFile?: string;
+}
+
+export interface AuthUser {
+  sub: string;
+  permissions: string[];
+}
+
+export type TokenVerifier = (authorization: string | undefined) => Promise<AuthUser>;
+
+export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
+  const keys = cfg.jwksUrl
+    ? createRemoteJWKSet(new URL(cfg.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
+    : createLocalJWKSet(JSON.parse(readFileSync(cfg.jwksFile!, 'utf8')) as JSONWebKeySet);
+
+  return async (authorization) => {
+    const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)$/.exec(authorization ?? '');
+    if (!match) throw new AppError('UNAUTHORIZED');
+    try {
+      const { payload } = await jwtVerify(match[1], keys, {
+        algorithms: ['RS256'],
+        issuer: cfg.issuer,
+        audience: cfg.audience,
+        requiredClaims: ['sub', 'exp'],
+      });
+      if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) throw new AppError('UNAUTHORIZED');
+      const perms = (payload as { permissions?: unknown }).permissions;
+      return { sub: payload.sub, permissions: Array.isArray(perms) ? perms.filter((p): p is string => typeof p === 'string') : [] };
+    } catch (err) {
+      // The key set itself could not be fetched: that is our dependency failing, not a bad token.
+      if (err instanceof joseErrors.JWKSTimeout || (err instanceof TypeError && /fetch/i.test(err.message))) {
+        throw new AppError('SERVICE_UNAVAILABLE', 'Token keys unavailable');
+      }
+      throw new AppError('UNAUTHORIZED');
+    }
+  };
+}
+
+export function requirePermission(user: AuthUser, permission: string): void {
+  if (!user.permissions.includes(permission)) throw new AppError('FORBIDDEN');
+}

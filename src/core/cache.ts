@@ -1,0 +1,79 @@
+// Cache-aside over Redis with the keys, TTLs and invalidation of API.md, identical for both backends.
+// Every operation swallows Redis failures: a down cache means "miss", never an error.
+import type { Redis } from 'ioredis';
+
+export const cacheKeys = {
+  vinDecode: (vin: string) => `mvp:vin:${vin}`,
+  fuelStats: (vehicleId: string) => `mvp:fuel-stats:${vehicleId}`,
+  stationSearch: (lat: number, lng: number, radius: number) =>
+    `mvp:stations:${lat.toFixed(3)}:${lng.toFixed(3)}:${radius}`,
+};
+
+export const cacheTtlSeconds = {
+  vinDecode: 30 * 24 * 3600,
+  fuelStats: 10 * 60,
+  stationSearch: 3600,
+};
+
+export interface Cache {
+  readonly enabled: boolean;
+  getJson<T>(key: string): Promise<T | undefined>;
+  setJson(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  del(...keys: string[]): Promise<void>;
+  ping(): Promise<boolean>;
+}
+
+export function createCache(redis: Redis | null, onError: (err: unknown) => void = () => {}): Cache {
+  if (!redis) {
+    return {
+      enabled: false,
+      getJson: async () => undefined,
+      setJson: async () => {},
+      del: async () => {},
+      ping: async () => false,
+    };
+  }
+  return {
+    enabled: true,
+    async getJson<T>(key: string) {
+      try {
+        const raw = await redis.get(key);
+        return raw === null ? undefined : (JSON.parse(raw) as T);
+      } catch (err) {
+        onError(err);
+        return undefined;
+      }
+    },
+    async setJson(key, value, ttlSeconds) {
+      try {
+        await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+      } catch (err) {
+        onError(err);
+      }
+    },
+    async del(...keys) {
+      if (keys.length === 0) return;
+      try {
+        await redis.del(...keys);
+      } catch (err) {
+        onError(err);
+      }
+    },
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/** Cache-aside read: the cached value, or compute, store and return it. */
+export async function cached<T>(cache: Cache, key: string, ttlSeconds: number, compute: () => Promise<T>): Promise<T> {
+  const hit = await cache.getJson<T>(key);
+  if (hit !== undefined) return hit;
+  const value = await compute();
+  await cache.setJson(key, value, ttlSeconds);
+  return value;
+}

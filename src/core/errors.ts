@@ -1,0 +1,85 @@
+// The contract's error model (API.md "Errors"), shared by both backends and the gateway.
+export type ErrorCode =
+  | 'VALIDATION_ERROR' | 'INVALID_JSON' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'RATE_LIMITED' | 'INTERNAL_ERROR'
+  | 'EXTERNAL_SERVICE_ERROR' | 'BACKEND_UNAVAILABLE' | 'SERVICE_UNAVAILABLE' | 'GATEWAY_TIMEOUT';
+
+export interface ErrorDetail { field: string; message: string }
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: ErrorDetail[] };
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400, INVALID_JSON: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404,
+  CONFLICT: 409, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500, EXTERNAL_SERVICE_ERROR: 502, BACKEND_UNAVAILABLE: 503, SERVICE_UNAVAILABLE: 503,
+  GATEWAY_TIMEOUT: 504,
+};
+
+// One default message per code so both backends word the same failure the same way.
+const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
+  VALIDATION_ERROR: 'Request validation failed',
+  INVALID_JSON: 'Request body is not valid JSON',
+  UNAUTHORIZED: 'Missing or invalid access token',
+  FORBIDDEN: 'Insufficient permissions',
+  NOT_FOUND: 'Resource not found',
+  CONFLICT: 'Resource already exists',
+  PAYLOAD_TOO_LARGE: 'Request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported content type',
+  RATE_LIMITED: 'Too many requests',
+  INTERNAL_ERROR: 'Internal server error',
+  EXTERNAL_SERVICE_ERROR: 'External service failed',
+  BACKEND_UNAVAILABLE: 'Backend unavailable',
+  SERVICE_UNAVAILABLE: 'Service temporarily unavailable',
+  GATEWAY_TIMEOUT: 'Backend did not answer in time',
+};
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly details?: ErrorDetail[];
+
+  constructor(code: ErrorCode, message?: string, details?: ErrorDetail[]) {
+    super(message ?? DEFAULT_MESSAGE[code]);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = STATUS[code];
+    if (code === 'VALIDATION_ERROR') this.details = details ?? [];
+  }
+
+  toBody(): ErrorBody {
+    const error: ErrorBody['error'] = { code: this.code, message: this.message };
+    if (this.code === 'VALIDATION_ERROR') error.details = this.details ?? [];
+    return { error };
+  }
+}
+
+export const notFound = (message?: string) => new AppError('NOT_FOUND', message);
+export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const validationError = (field: string, message: string) =>
+  new AppError('VALIDATION_ERROR', DEFAULT_MESSAGE.VALIDATION_ERROR, [{ field, message }]);
+export const routeNotFound = (method: string, path: string) =>
+  new AppError('NOT_FOUND', `Route ${method} ${path.split('?')[0]} not found`);
+
+// Error codes of infrastructure that mean "the database (or storage) is not reachable right now".
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006',
+]);
+
+export function isUnavailableError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  const msg = e.message ?? '';
+  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(msg)) return true;
+  return e.cause ? isUnavailableError(e.cause) : false;
+}
+
+/** Maps anything thrown by shared code to the contract error; unknown errors become a generic 500. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isUnavailableError(err)) return new AppError('SERVICE_UNAVAILABLE');
+  return new AppError('INTERNAL_ERROR');
+}

@@ -1,0 +1,176 @@
+// Object storage (S3 API through the MinIO client), one bucket, same object keys for both backends.
+// Uploads are streamed: the MinIO client buffers whole objects below its part size, so we sign a PUT
+// with it and pipe the request body straight to the endpoint.
+import * as Minio from 'minio';
+import http from 'node:http';
+import https from 'node:https';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from './errors.ts';
+
+export interface StorageConfig {
+  endPoint: string;
+  port: number;
+  useSSL: boolean;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export const objectKeys = {
+  vehiclePhoto: (vehicleId: string) => `vehicles/${vehicleId}/photo`,
+  maintenanceReceipt: (recordId: string) => `maintenance/${recordId}/receipt`,
+};
+
+export interface StoredObject {
+  stream: Readable;
+  contentType: string;
+  contentLength: number;
+}
+
+export interface UploadRequest {
+  body: Readable;
+  contentType: string | undefined;
+  contentLength: string | undefined;
+  allowedTypes: readonly string[];
+  maxBytes: number;
+}
+
+const TIMEOUT_MS = 10_000;
+
+const unavailable = () => new AppError('SERVICE_UNAVAILABLE', 'Object storage unavailable');
+
+/** The media type without parameters, lower-cased ("image/png; x=y" → "image/png"). */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Checks type and declared size before a single byte is stored (415 / 413). */
+export function checkUpload(req: Pick<UploadRequest, 'contentType' | 'contentLength' | 'allowedTypes' | 'maxBytes'>): void {
+  if (!req.allowedTypes.includes(mediaType(req.contentType))) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (req.contentLength !== undefined && Number(req.contentLength) > req.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE');
+}
+
+function byteLimit(maxBytes: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > maxBytes) cb(new AppError('PAYLOAD_TOO_LARGE'));
+      else cb(null, chunk);
+    },
+  });
+}
+
+export class ObjectStore {
+  readonly client: Minio.Client;
+  readonly bucket: string;
+  private readonly cfg: StorageConfig;
+
+  constructor(cfg: StorageConfig) {
+    this.cfg = cfg;
+    this.bucket = cfg.bucket;
+    this.client = new Minio.Client({
+      endPoint: cfg.endPoint, port: cfg.port, useSSL: cfg.useSSL,
+      accessKey: cfg.accessKey, secretKey: cfg.secretKey, region: cfg.region, pathStyle: true,
+    });
+  }
+
+  async ensureBucket(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket, this.cfg.region);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await withTimeout(this.client.bucketExists(this.bucket), 2000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Validates, then streams the body to `key`. A body without content-length is spooled to a temp file. */
+  async upload(key: string, req: UploadRequest): Promise<void> {
+    checkUpload(req);
+    const contentType = mediaType(req.contentType);
+    if (req.contentLength !== undefined) {
+      await this.putStream(key, req.body.pipe(byteLimit(req.maxBytes)), contentType, Number(req.contentLength));
+      return;
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'mvp-upload-'));
+    try {
+      const file = join(dir, 'body');
+      await pipeline(req.body, byteLimit(req.maxBytes), createWriteStream(file));
+      const { size } = await stat(file);
+      await this.putStream(key, createReadStream(file), contentType, size);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async putStream(key: string, body: Readable, contentType: string, size: number): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(await withTimeout(this.client.presignedPutObject(this.bucket, key, 300), TIMEOUT_MS));
+    } catch {
+      throw unavailable();
+    }
+    const transport = url.protocol === 'https:' ? https : http;
+    await new Promise<void>((resolve, reject) => {
+      const out = transport.request(url, {
+        method: 'PUT',
+        headers: { 'content-type': contentType, 'content-length': String(size) },
+        timeout: TIMEOUT_MS,
+      }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve() : reject(unavailable())));
+      });
+      out.on('timeout', () => out.destroy(new Error('storage timeout')));
+      out.on('error', (err) => reject(err instanceof AppError ? err : unavailable()));
+      body.on('error', (err) => {
+        out.destroy();
+        reject(err instanceof AppError ? err : unavailable());
+      });
+      body.pipe(out);
+    });
+  }
+
+  /** The object, or null when there is none. */
+  async get(key: string): Promise<StoredObject | null> {
+    try {
+      const stream = (await withTimeout(this.client.getObject(this.bucket, key), TIMEOUT_MS)) as Readable & {
+        headers?: Record<string, string>;
+      };
+      const headers = stream.headers ?? {};
+      return {
+        stream,
+        contentType: headers['content-type'] ?? 'application/octet-stream',
+        contentLength: Number(headers['content-length'] ?? 0),
+      };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NoSuchKey' || (err as { code?: string }).code === 'NotFound') return null;
+      throw unavailable();
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    try {
+      await withTimeout(this.client.removeObject(this.bucket, key), TIMEOUT_MS);
+    } catch {
+      throw unavailable();
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,48 @@
+// One JSON-schema validator setup for both backends, so the same bad input gets the same error details.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { AppError, type ErrorDetail } from './errors.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
+
+// Bodies are never coerced ("5" is not a number); query strings and path params arrive as text and are.
+// removeAdditional is off so unknown fields are rejected (API.md), not silently dropped.
+const bodyAjv = addFormats(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false }));
+const textAjv = addFormats(new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false }));
+
+const compiled = { body: new WeakMap<object, ValidateFunction>(), text: new WeakMap<object, ValidateFunction>() };
+
+export function compileValidator(schema: object, httpPart: HttpPart): ValidateFunction {
+  const kind = httpPart === 'body' ? 'body' : 'text';
+  let fn = compiled[kind].get(schema);
+  if (!fn) {
+    fn = (kind === 'body' ? bodyAjv : textAjv).compile(schema);
+    compiled[kind].set(schema, fn);
+  }
+  return fn;
+}
+
+function fieldOf(e: ErrorObject, httpPart: HttpPart): string {
+  let path = e.instancePath.split('/').filter(Boolean).join('.');
+  const extra = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty
+    : e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty
+    : undefined;
+  if (extra) path = path ? `${path}.${extra}` : extra;
+  return path || httpPart;
+}
+
+function messageOf(e: ErrorObject): string {
+  if (e.keyword === 'required') return 'is required';
+  if (e.keyword === 'additionalProperties') return 'is not allowed';
+  return e.message ?? 'is invalid';
+}
+
+export function validationDetails(errors: ErrorObject[] | null | undefined, httpPart: HttpPart): ErrorDetail[] {
+  return (errors ?? []).map((e) => ({ field: fieldOf(e, httpPart), message: messageOf(e) }));
+}
+
+export function validationErrorFrom(errors: ErrorObject[] | null | undefined, httpPart: HttpPart): AppError {
+  return new AppError('VALIDATION_ERROR', undefined, validationDetails(errors, httpPart));
+}

@@ -1,0 +1,31 @@
+// The one PostgreSQL pool factory both backends use, with the type parsers the contract needs.
+import pg from 'pg';
+
+// DATE stays a 'YYYY-MM-DD' string (no timezone shifts); NUMERIC becomes a JS number.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+export type Db = pg.Pool;
+
+export function createPool(databaseUrl: string, max = 10): Db {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 2000, // fail fast (→ 503) instead of hanging when PostgreSQL is unreachable
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 10_000,
+  });
+  // An idle client losing its connection must not crash the process; the next query reports the failure.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function pingDb(db: Db): Promise<boolean> {
+  try {
+    await db.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
