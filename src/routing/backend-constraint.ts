@@ -1,0 +1,27 @@
+// Per-request routing without touching the router after start: native capsule routes carry the
+// constraint backend=fastify, the legacy proxy route backend=express, and each request derives its
+// value from the flag store's in-memory state (no I/O). Paths outside the feature prefixes derive nothing.
+import type { ConstraintStrategy, HTTPVersion } from 'find-my-way';
+import type { FlagStore } from '../../flags/store.ts';
+import { featureForPath, type Backend } from '../../flags/registry.ts';
+
+export function backendConstraint(flags: FlagStore): ConstraintStrategy<HTTPVersion.V1, Backend> {
+  return {
+    name: 'backend',
+    mustMatchWhenDerived: true,
+    storage() {
+      const handlers = new Map<string, never>();
+      return {
+        get: (value: string) => handlers.get(value) ?? null,
+        set: (value: string, store: never) => { handlers.set(value, store); },
+      };
+    },
+    deriveConstraint(req) {
+      const feature = featureForPath(req.url ?? '/');
+      return (feature ? flags.backendOf(feature.name) : undefined) as Backend;
+    },
+    validate(value: unknown) {
+      if (value !== 'express' && value !== 'fastify') throw new Error('backend constraint must be express or fastify');
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Gateway entry point: validated config, build, listen on PORT, graceful shutdown (close-with-grace).
+import closeWithGrace from 'close-with-grace';
+import { loadConfigOrExit } from './config/config.ts';
+import { FlagConfigError } from '../flags/parse.ts';
+import { buildApp } from './app.ts';
+
+const config = loadConfigOrExit();
+let app;
+try {
+  app = await buildApp({ config });
+} catch (err) {
+  if (err instanceof FlagConfigError || /native capsule/.test((err as Error).message)) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  throw err;
+}
+app.server.keepAliveTimeout = 65_000;
+app.server.requestTimeout = 120_000;
+
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'shutting down after error');
+  else app.log.info({ signal }, 'shutting down');
+  await app.close(); // stops accepting, finishes in-flight requests, closes clients
+});
+
+await app.listen({ port: config.PORT, host: config.HOST });

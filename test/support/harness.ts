@@ -1,0 +1,158 @@
+// Starts the real thing for a test file: the legacy Express app and two gateways (all features on
+// express / all native features on fastify) over real HTTP on port 0, against the real PostgreSQL and
+// Redis named by DATABASE_URL / REDIS_URL, an S3 endpoint (MINIO_* or an s3rver), the vPIC/Places fakes,
+// and a JWKS served over HTTP.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { createDeps, closeDeps, type Deps } from '../../src/core/deps.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadCapsules } from '../../src/capsules/registry.ts';
+import type { Capsule } from '../../src/capsules/capsule.ts';
+import { buildLegacyApp } from '../../legacy-express/app.ts';
+import { FEATURES, type Backend, type FeatureName } from '../../flags/registry.ts';
+import { startFakeExternals, type FakeExternals } from '../../dev/fake-externals/index.ts';
+import { startS3 } from '../../dev/s3.ts';
+import { generateDevKeyPair, signToken, DEV_AUDIENCE, DEV_ISSUER, type KeyPair } from '../../dev/keys.ts';
+import { Client } from './client.ts';
+
+export interface TestUser {
+  sub: string;
+  token: string;
+  client(baseUrl: string): Client;
+}
+
+export interface TestEnv {
+  targets: { legacy: string; gatewayExpress: string; gatewayFastify: string };
+  fakes: FakeExternals;
+  /** Direct access to PostgreSQL, Redis, cache and storage for assertions. */
+  deps: Deps;
+  config: Config;
+  keys: KeyPair;
+  capsules: Capsule[];
+  gateways: { express: FastifyInstance; fastify: FastifyInstance };
+  newUser(opts?: { permissions?: string[] }): Promise<TestUser>;
+  /** Signs a token with arbitrary options (for auth-failure tests). */
+  sign(opts: Partial<Parameters<typeof signToken>[0]> & { sub?: string }): Promise<string>;
+  /** The environment the apps were configured from (to build more instances in a test). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra environment for every app (e.g. a short VPIC_TIMEOUT_MS). */
+  env?: Record<string, string>;
+}
+
+const silent = pino({ level: 'silent' });
+
+export async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export function flagEnv(backend: Backend, native: ReadonlySet<FeatureName>): Record<string, string> {
+  return Object.fromEntries(FEATURES.map((f) => [f.envVar, backend === 'fastify' && native.has(f.name) ? 'fastify' : 'express']));
+}
+
+export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
+  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must be set (make test sets it, or starts an embedded PostgreSQL)');
+  const keys = await generateDevKeyPair();
+  const fakes = await startFakeExternals({ jwks: keys.jwks });
+  const cleanups: Array<() => Promise<unknown>> = [() => fakes.close()];
+
+  let s3Env: Record<string, string>;
+  if (process.env.MINIO_ENDPOINT) {
+    s3Env = {};
+  } else {
+    const dir = await mkdtemp(join(tmpdir(), 'mvp-s3-'));
+    const s3 = await startS3({ dir, port: 0 });
+    cleanups.push(() => s3.close(), () => rm(dir, { recursive: true, force: true }));
+    s3Env = { MINIO_ENDPOINT: s3.endPoint, MINIO_PORT: String(s3.port), MINIO_ACCESS_KEY: s3.accessKey, MINIO_SECRET_KEY: s3.secretKey };
+  }
+
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    LOG_LEVEL: 'silent',
+    AUTH_ISSUER: DEV_ISSUER,
+    AUTH_AUDIENCE: DEV_AUDIENCE,
+    AUTH_JWKS_URL: `${fakes.url}/.well-known/jwks.json`,
+    AUTH_JWKS_FILE: '',
+    VPIC_BASE_URL: fakes.vpicBaseUrl,
+    GOOGLE_MAPS_BASE_URL: fakes.placesBaseUrl,
+    GOOGLE_MAPS_API_KEY: fakes.apiKey,
+    VPIC_TIMEOUT_MS: '1000',
+    GOOGLE_MAPS_TIMEOUT_MS: '1000',
+    RATE_LIMIT_MAX: '100000',
+    FLAG_SYNC_INTERVAL_MS: '200',
+    PROXY_HEADERS_TIMEOUT_MS: '5000',
+    ...s3Env,
+    ...opts.env,
+  };
+  const baseConfig = loadConfig(env);
+  const deps = createDeps(baseConfig, silent);
+  await deps.store?.ensureBucket();
+  cleanups.push(() => closeDeps(deps));
+
+  const legacyDeps = createDeps(baseConfig, silent);
+  const legacyServer = buildLegacyApp(legacyDeps, silent).listen(0, '127.0.0.1');
+  await new Promise((r) => legacyServer.once('listening', r));
+  const legacy = `http://127.0.0.1:${(legacyServer.address() as AddressInfo).port}`;
+  cleanups.push(async () => {
+    legacyServer.closeAllConnections();
+    await new Promise((r) => legacyServer.close(r));
+    await closeDeps(legacyDeps);
+  });
+
+  const capsules = await loadCapsules();
+  const native = new Set(capsules.map((c) => c.feature));
+  const gatewayEnv = { ...env, LEGACY_URL: legacy };
+  const gatewayConfig = loadConfig(gatewayEnv);
+  const startGateway = async (backend: Backend) => {
+    const app = await buildApp({ config: gatewayConfig, env: { ...gatewayEnv, ...flagEnv(backend, native) }, capsules });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    cleanups.push(() => app.close());
+    return app;
+  };
+  const gwExpress = await startGateway('express');
+  const gwFastify = await startGateway('fastify');
+  const urlOf = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const sign: TestEnv['sign'] = (o) =>
+    signToken({ privateJwk: keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub: o.sub ?? `user-${randomUUID()}`, ...o });
+
+  return {
+    targets: { legacy, gatewayExpress: urlOf(gwExpress), gatewayFastify: urlOf(gwFastify) },
+    fakes,
+    deps,
+    config: baseConfig,
+    keys,
+    capsules,
+    gateways: { express: gwExpress, fastify: gwFastify },
+    env: gatewayEnv,
+    sign,
+    async newUser(o = {}) {
+      const sub = `user-${randomUUID()}`;
+      const token = await sign({ sub, permissions: o.permissions });
+      return { sub, token, client: (baseUrl: string) => new Client(baseUrl, token) };
+    },
+    async close() {
+      for (const fn of cleanups.reverse()) await fn().catch(() => {});
+    },
+  };
+}
+
+/** The three ways a request can be served, by name, for tests that loop over them. */
+export function targetList(env: TestEnv): Array<{ name: string; url: string }> {
+  return [
+    { name: 'legacy direct', url: env.targets.legacy },
+    { name: 'gateway → express', url: env.targets.gatewayExpress },
+    { name: 'gateway → fastify', url: env.targets.gatewayFastify },
+  ];
+}
