@@ -6,10 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { buildLegacyApp } from '../legacy-express/app.ts';
-import { createDeps, closeDeps } from '../src/core/deps.ts';
-import { pino } from 'pino';
-import { flagEnv, listen, startBackends, type TestEnv } from './support/harness.ts';
+import { flagEnv, listen, startBackends, startLegacy, type TestEnv } from './support/harness.ts';
 import { Client } from './support/client.ts';
 import { eventually } from './support/wait.ts';
 
@@ -63,17 +60,14 @@ describe('proxy to the legacy app', () => {
     assert.equal(res.headers['x-backend'], 'express');
     assert.doesNotMatch(res.text, /127\.0\.0\.1|ECONNREFUSED|localhost|:\d{4,5}/);
 
-    const legacyDeps = createDeps(env.config, pino({ level: 'silent' }));
-    const legacy = buildLegacyApp(legacyDeps, pino({ level: 'silent' })).listen(port, '127.0.0.1');
-    await new Promise((r) => legacy.once('listening', r));
+    const stops: Array<() => Promise<unknown>> = [];
+    await startLegacy(env.config, stops, port);
     try {
       const back = await gw.get('/api/vehicles');
       assert.equal(back.status, 401, 'the legacy app answers again (401: no token)');
       assert.equal(back.body.error.code, 'UNAUTHORIZED');
     } finally {
-      legacy.closeAllConnections();
-      await new Promise((r) => legacy.close(r));
-      await closeDeps(legacyDeps);
+      for (const stop of stops) await stop();
     }
   });
 

@@ -2,12 +2,16 @@
 // express / all native features on fastify) over real HTTP on port 0, against the real PostgreSQL and
 // Redis named by DATABASE_URL / REDIS_URL, an S3 endpoint (MINIO_* or an s3rver), the vPIC/Places fakes,
 // and a JWKS served over HTTP.
+// Once legacy-express/ is deleted (see scripts/check-express-free.sh) every target is the native gateway,
+// so the same suites prove the API works without Express.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.ts';
@@ -15,7 +19,6 @@ import { createDeps, closeDeps, type Deps } from '../../src/core/deps.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadCapsules } from '../../src/capsules/registry.ts';
 import type { Capsule } from '../../src/capsules/capsule.ts';
-import { buildLegacyApp } from '../../legacy-express/app.ts';
 import { FEATURES, type Backend, type FeatureName } from '../../flags/registry.ts';
 import { startFakeExternals, type FakeExternals } from '../../dev/fake-externals/index.ts';
 import { startS3 } from '../../dev/s3.ts';
@@ -30,6 +33,8 @@ export interface TestUser {
 
 export interface TestEnv {
   targets: { legacy: string; gatewayExpress: string; gatewayFastify: string };
+  /** True when legacy-express/ is gone: then every target is the native gateway. */
+  expressFree: boolean;
   fakes: FakeExternals;
   /** Direct access to PostgreSQL, Redis, cache and storage for assertions. */
   deps: Deps;
@@ -59,6 +64,26 @@ export async function listen(server: Server): Promise<string> {
 
 export function flagEnv(backend: Backend, native: ReadonlySet<FeatureName>): Record<string, string> {
   return Object.fromEntries(FEATURES.map((f) => [f.envVar, backend === 'fastify' && native.has(f.name) ? 'fastify' : 'express']));
+}
+
+const legacyAppUrl = new URL('../../legacy-express/app.ts', import.meta.url);
+
+export function hasLegacyApp(): boolean {
+  return existsSync(fileURLToPath(legacyAppUrl));
+}
+
+/** The legacy Express app in this process, on a real port. Loaded dynamically: it may have been deleted. */
+export async function startLegacy(config: Config, cleanups: Array<() => Promise<unknown>>, port = 0): Promise<string> {
+  const { buildLegacyApp } = await import(legacyAppUrl.href);
+  const legacyDeps = createDeps(config, silent);
+  const server: Server = buildLegacyApp(legacyDeps, silent).listen(port, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await closeDeps(legacyDeps);
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
@@ -100,19 +125,11 @@ export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
   await deps.store?.ensureBucket();
   cleanups.push(() => closeDeps(deps));
 
-  const legacyDeps = createDeps(baseConfig, silent);
-  const legacyServer = buildLegacyApp(legacyDeps, silent).listen(0, '127.0.0.1');
-  await new Promise((r) => legacyServer.once('listening', r));
-  const legacy = `http://127.0.0.1:${(legacyServer.address() as AddressInfo).port}`;
-  cleanups.push(async () => {
-    legacyServer.closeAllConnections();
-    await new Promise((r) => legacyServer.close(r));
-    await closeDeps(legacyDeps);
-  });
+  const legacy = hasLegacyApp() ? await startLegacy(baseConfig, cleanups) : undefined;
 
   const capsules = await loadCapsules();
   const native = new Set(capsules.map((c) => c.feature));
-  const gatewayEnv = { ...env, LEGACY_URL: legacy };
+  const gatewayEnv = { ...env, ...(legacy ? { LEGACY_URL: legacy } : {}) };
   const gatewayConfig = loadConfig(gatewayEnv);
   const startGateway = async (backend: Backend) => {
     const app = await buildApp({ config: gatewayConfig, env: { ...gatewayEnv, ...flagEnv(backend, native) }, capsules });
@@ -120,15 +137,16 @@ export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
     cleanups.push(() => app.close());
     return app;
   };
-  const gwExpress = await startGateway('express');
   const gwFastify = await startGateway('fastify');
+  const gwExpress = legacy ? await startGateway('express') : gwFastify;
   const urlOf = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   const sign: TestEnv['sign'] = (o) =>
     signToken({ privateJwk: keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub: o.sub ?? `user-${randomUUID()}`, ...o });
 
   return {
-    targets: { legacy, gatewayExpress: urlOf(gwExpress), gatewayFastify: urlOf(gwFastify) },
+    targets: { legacy: legacy ?? urlOf(gwFastify), gatewayExpress: urlOf(gwExpress), gatewayFastify: urlOf(gwFastify) },
+    expressFree: !legacy,
     fakes,
     deps,
     config: baseConfig,
@@ -150,6 +168,7 @@ export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
 
 /** The three ways a request can be served, by name, for tests that loop over them. */
 export function targetList(env: TestEnv): Array<{ name: string; url: string }> {
+  if (env.expressFree) return [{ name: 'gateway → fastify', url: env.targets.gatewayFastify }];
   return [
     { name: 'legacy direct', url: env.targets.legacy },
     { name: 'gateway → express', url: env.targets.gatewayExpress },

@@ -92,16 +92,22 @@ export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scen
 }
 
 /** Registers one node:test test per scenario; any difference fails with a readable diff. */
-export function parityTests(feature: string, scenarios: Scenario[], getEnv: () => TestEnv) {
+export function parityTests(feature: string, scenarios: Scenario[], getEnv: () => TestEnv, onResult: (ok: boolean) => void = () => {}) {
   for (const scenario of scenarios) {
     test(`${feature} parity: ${scenario.name}`, async () => {
       const env = getEnv();
       const [legacy, ...others] = targetList(env);
-      const reference = await playScenario(env, legacy.url, scenario);
-      assert.ok(reference.length > 0, 'scenario made no requests');
-      for (const target of others) {
-        const seen = await playScenario(env, target.url, scenario);
-        assert.deepStrictEqual(seen, reference, `${target.name} differs from ${legacy.name} in "${scenario.name}"`);
+      let ok = false;
+      try {
+        const reference = await playScenario(env, legacy.url, scenario);
+        assert.ok(reference.length > 0, 'scenario made no requests');
+        for (const target of others) {
+          const seen = await playScenario(env, target.url, scenario);
+          assert.deepStrictEqual(seen, reference, `${target.name} differs from ${legacy.name} in "${scenario.name}"`);
+        }
+        ok = true;
+      } finally {
+        onResult(ok);
       }
     });
   }

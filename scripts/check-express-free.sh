@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Proves Express can go: copies the tree without legacy-express/ and without the express dependency,
+# type-checks it and runs the native test suites there, with every flag on fastify.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/express-free.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+echo "[express-free] copying the tree without legacy-express/ to $work"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | grep -zv '^legacy-express/' | xargs -0 cp --parents -t "$work")
+
+cd "$work"
+# Drop express and its typings/middleware from the manifest; what remains must install and work.
+node -e '
+  const fs = require("fs");
+  const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
+  for (const dep of ["express", "helmet", "cors"]) delete pkg.dependencies[dep];
+  for (const dep of ["@types/express", "@types/cors"]) delete pkg.devDependencies[dep];
+  fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2));
+'
+rm -f package-lock.json
+npm install --no-audit --no-fund --prefer-offline >/dev/null
+if [ -d node_modules/express ]; then echo "[express-free] express is still installed (pulled in by something else)"; exit 1; fi
+if grep -rlE "from ['\"](express|helmet|cors)['\"]|legacy-express" --include="*.ts" src flags fastify-features 2>/dev/null; then
+  echo "[express-free] the files above still reference express or legacy-express"; exit 1
+fi
+
+echo "[express-free] type-checking without Express"
+rm -rf test/*.test.ts test/faults test/security
+npx tsc --noEmit -p tsconfig.json
+
+echo "[express-free] running the native suites with every flag on fastify and no legacy process"
+export VEHICLES_BACKEND=fastify FUEL_LOGS_BACKEND=fastify STATIONS_BACKEND=fastify MAINTENANCE_BACKEND=fastify
+npx node --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'fastify-features/**/*.test.ts' 'flags/**/*.test.ts'
+echo "[express-free] OK: the API works without Express"
