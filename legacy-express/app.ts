@@ -7,6 +7,8 @@ import type { Deps } from '../src/core/deps.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { errorHandler, notFoundHandler } from './middleware/errors.ts';
+import { routeNotFound } from '../src/core/errors.ts';
+import { jsonBody } from './middleware/json-body.ts';
 import { healthRouter } from './routes/health.ts';
 import { vehiclesRouter } from './routes/vehicles.ts';
 import { fuelLogsRouter } from './routes/fuel-logs.ts';
@@ -16,6 +18,7 @@ import { maintenanceRouter } from './routes/maintenance.ts';
 export function buildLegacyApp(deps: Deps, log: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('case sensitive routing', true); // Fastify routes are case-sensitive
   app.set('etag', false); // the Fastify side sends no ETag; keep responses identical
   app.set('query parser', 'simple');
   app.use(requestContext(log));
@@ -23,12 +26,17 @@ export function buildLegacyApp(deps: Deps, log: Logger): express.Express {
   const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.use(cors({ origin: origins.length ? origins : false }));
 
+  // Express would answer OPTIONS itself with an Allow header; Fastify has no such routes (CORS preflights
+  // are answered by the cors middleware above when the origin is allowed).
+  app.use((req, _res, next) => next(req.method === 'OPTIONS' ? routeNotFound(req.method, req.originalUrl) : undefined));
   app.use(healthRouter(deps));
   const auth = authenticate(deps.verifyToken);
-  app.use('/api/vehicles', auth, vehiclesRouter(deps));
-  app.use('/api/fuel-logs', auth, fuelLogsRouter(deps));
-  app.use('/api/stations', auth, stationsRouter(deps));
-  app.use('/api/maintenance', auth, maintenanceRouter(deps));
+  // Fastify parses (and so can refuse) a DELETE's body too; judge it the same way here.
+  const deleteBody: express.RequestHandler = (req, res, next) => (req.method === 'DELETE' ? jsonBody(req, res, next) : next());
+  app.use('/api/vehicles', auth, deleteBody, vehiclesRouter(deps));
+  app.use('/api/fuel-logs', auth, deleteBody, fuelLogsRouter(deps));
+  app.use('/api/stations', auth, deleteBody, stationsRouter(deps));
+  app.use('/api/maintenance', auth, deleteBody, maintenanceRouter(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -1,12 +1,13 @@
 // The gateway: builds the Fastify front door (server.ts listens). Every /api request goes either to the
 // native capsule or through the proxy to the legacy app, decided per request from the flag store.
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config/config.ts';
 import type { Capsule } from './capsules/capsule.ts';
 import { loadCapsules } from './capsules/registry.ts';
 import { compileValidator, type HttpPart } from './core/validation.ts';
 import { requestIdFrom } from './core/request-id.ts';
+import { AppError, badUrl } from './core/errors.ts';
 import { postgresPlugin, redisPlugin, storagePlugin, depsPlugin } from './plugins/infrastructure.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -29,6 +30,21 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * JSON bodies for native routes: Fastify's own parser (prototype-poisoning checks) but only for UTF
+ * charsets, as Express does; and no text/plain parser, so a text body is a 415 on both backends.
+ * (Scoped to the capsules: the proxy has its own pass-through parsers.)
+ */
+function useContractJsonParser(scope: FastifyInstance) {
+  const defaultJson = scope.getDefaultJsonParser('error', 'error');
+  scope.removeContentTypeParser(['application/json', 'text/plain']);
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const charset = /charset=([^;]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
+    if (charset && !charset.startsWith('utf-')) return done(new AppError('UNSUPPORTED_MEDIA_TYPE'), undefined);
+    defaultJson(req, body as string, done);
+  });
+}
+
 export interface BuildOptions {
   config: Config;
   /** Where the *_BACKEND flag variables are read from (default process.env). */
@@ -48,6 +64,10 @@ export async function buildApp({ config, env = process.env, capsules }: BuildOpt
     routerOptions: { ignoreTrailingSlash: true }, // as Express does by default
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: (err, _request, reply) => {
+      const e = err.code === 'FST_ERR_BAD_URL' ? badUrl() : new AppError('VALIDATION_ERROR', undefined, []);
+      (reply as unknown as FastifyReply).code(e.status).header('x-request-id', _request.id).send(e.toBody());
+    },
   });
 
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema as object, (httpPart ?? 'body') as HttpPart));
@@ -110,6 +130,7 @@ export async function buildApp({ config, env = process.env, capsules }: BuildOpt
     const def = FEATURES.find((f) => f.name === capsule.feature)!;
     // Each capsule stays encapsulated; only this wrapper tags its routes as the "fastify" backend.
     await app.register(async (scope) => {
+      useContractJsonParser(scope);
       scope.addHook('onRoute', (route) => {
         route.constraints = { ...route.constraints, backend: 'fastify' };
         route.config = { ...(route.config as object), backend: 'fastify' } as typeof route.config;

@@ -1,7 +1,7 @@
 // The one error middleware: every failure leaves as API.md's error body, with no internals in it.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError, routeNotFound, toAppError } from '../../src/core/errors.ts';
+import { AppError, badUrl, routeNotFound, toAppError } from '../../src/core/errors.ts';
 
 // body-parser's error types → contract errors.
 function fromBodyParser(err: { type?: string }): AppError | undefined {
@@ -22,7 +22,7 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
 
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const appError = fromBodyParser(err as { type?: string }) ?? toAppError(err);
+    const appError = fromBodyParser(err as { type?: string }) ?? (err instanceof URIError ? badUrl() : toAppError(err));
     if (appError.status >= 500) log.error({ err, reqId: res.locals.requestId, url: req.originalUrl }, 'request failed');
     if (res.headersSent) {
       res.destroy(); // a streamed body already started: cut it rather than append an error to it

@@ -4,7 +4,15 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppError } from '../../src/core/errors.ts';
 import { classifyJsonBody } from '../../src/core/http-body.ts';
 
-const parseJson = express.json({ limit: '1mb', strict: false, type: () => true });
+// Keys Fastify's parser refuses as prototype poisoning are refused here too (→ INVALID_JSON).
+function refusePoisoning(key: string, value: unknown) {
+  if (key === '__proto__' || (key === 'constructor' && value !== null && typeof value === 'object' && 'prototype' in value)) {
+    throw new SyntaxError('forbidden prototype property');
+  }
+  return value;
+}
+
+const parseJson = express.json({ limit: '1mb', strict: false, type: () => true, reviver: refusePoisoning });
 
 export function jsonBody(req: Request, res: Response, next: NextFunction) {
   switch (classifyJsonBody(req.method, req.headers)) {

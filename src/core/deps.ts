@@ -48,7 +48,8 @@ export function createDeps(config: Config, log: DepsLogger): Deps {
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
-  await Promise.allSettled([deps.db.end(), deps.redis?.quit()]);
+  // quit() fails when Redis is unreachable; disconnect() then stops the reconnect loop so the process can exit.
+  await Promise.allSettled([deps.db.end(), deps.redis?.quit().catch(() => deps.redis?.disconnect())]);
 }
 
 /** Object storage, or a 503 when the deployment has none configured. */

@@ -59,6 +59,8 @@ export const notFound = (message?: string) => new AppError('NOT_FOUND', message)
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const validationError = (field: string, message: string) =>
   new AppError('VALIDATION_ERROR', DEFAULT_MESSAGE.VALIDATION_ERROR, [{ field, message }]);
+/** A path that cannot be percent-decoded. */
+export const badUrl = () => new AppError('VALIDATION_ERROR', undefined, [{ field: 'path', message: 'is not a valid URL' }]);
 export const routeNotFound = (method: string, path: string) =>
   new AppError('NOT_FOUND', `Route ${method} ${path.split('?')[0]} not found`);
 

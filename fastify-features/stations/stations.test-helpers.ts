@@ -1,0 +1,51 @@
+// Test helpers for the stations feature: an extra legacy app + native gateway built from the harness's
+// environment with overrides (no API key, Redis unreachable), and shared request builders.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.ts';
+import { closeDeps, createDeps } from '../../src/core/deps.ts';
+import { buildApp } from '../../src/app.ts';
+import { buildLegacyApp } from '../../legacy-express/app.ts';
+import { flagEnv, listen, type TestEnv } from '../../test/support/harness.ts';
+
+export interface BackendPair {
+  legacy: string;
+  gatewayFastify: string;
+  close(): Promise<void>;
+}
+
+/** A legacy app and a gateway with every native capsule on, both configured with `overrides`. */
+export async function startPair(env: TestEnv, overrides: Record<string, string>): Promise<BackendPair> {
+  const silent = pino({ level: 'silent' });
+  const config = loadConfig({ ...env.env, ...overrides });
+  const deps = createDeps(config, silent);
+  const server = createServer(buildLegacyApp(deps, silent));
+  const legacy = await listen(server);
+  const native = new Set(env.capsules.map((c) => c.feature));
+  const gwEnv = { ...env.env, ...overrides, LEGACY_URL: legacy, ...flagEnv('fastify', native) };
+  const gateway = await buildApp({ config: loadConfig(gwEnv), env: gwEnv, capsules: env.capsules });
+  await gateway.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    legacy,
+    gatewayFastify: `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`,
+    async close() {
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await closeDeps(deps);
+      // closeDeps' quit() fails on an unreachable Redis and leaves it reconnecting forever; stop it.
+      deps.redis?.disconnect();
+    },
+  };
+}
+
+export const searchPath = (lat: number | string, lng: number | string, radius?: number | string) =>
+  `/api/stations/search?lat=${lat}&lng=${lng}${radius === undefined ? '' : `&radius=${radius}`}`;
+
+export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+/** A valid POST /api/stations/saved body; `placeId` is unique per call unless given. */
+export function savedBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { placeId: `place-${Math.random().toString(36).slice(2)}`, name: 'Repsol', lat: 37.712465, lng: -5.0804691, ...over };
+}
