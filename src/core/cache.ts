@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 
 export const cacheKeys = {
   vinDecode: (vin: string) => `mvp:vin:${vin}`,
-  fuelStats: (vehicleId: string) => `mvp:fuel-stats:${vehicleId}`,
+  fuelStats: (vehicleId: string) => `mvp:fuel-stats:${vehicleId.toLowerCase()}`, // ids arrive in any case
   stationSearch: (lat: number, lng: number, radius: number) =>
     `mvp:stations:${lat.toFixed(3)}:${lng.toFixed(3)}:${radius}`,
 };

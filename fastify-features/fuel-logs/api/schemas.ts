@@ -1,0 +1,94 @@
+// The fuel-logs contract as TypeBox schemas, shared by the Fastify routes, the legacy Express router
+// (through validate()) and the tests.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+// ajv-formats' "uuid" also accepts a "urn:uuid:" prefix that PostgreSQL rejects; the pattern closes that gap.
+export const Uuid = Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+// Input bounds of API.md. Decimal places (3 for gallons/prices, 2 for money) are checked by the service,
+// because AJV's multipleOf misfires on binary floats. totalCost's maximum is the column's capacity.
+const Odometer = Type.Integer({ minimum: 0, maximum: 2_000_000 });
+const Gallons = Type.Number({ exclusiveMinimum: 0, maximum: 1000 });
+const PricePerGallon = Type.Number({ exclusiveMinimum: 0, maximum: 100 });
+const TotalCost = Type.Number({ minimum: 0, maximum: 9_999_999_999.99 });
+const LogDate = Type.String({ format: 'date' });
+const StationPlaceId = Nullable(Type.String({ maxLength: 255 }));
+const Notes = Nullable(Type.String({ maxLength: 500 }));
+
+export const FuelLogParamsSchema = Type.Object({ id: Uuid });
+export type FuelLogParams = Static<typeof FuelLogParamsSchema>;
+
+// Query strings stay open to unknown parameters (cache busters, tracking); only bodies are strict.
+export const ListFuelLogsQuerySchema = Type.Object({
+  vehicleId: Type.Optional(Uuid),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+export type ListFuelLogsQuery = Static<typeof ListFuelLogsQuerySchema>;
+
+export const FuelStatsQuerySchema = Type.Object({ vehicleId: Uuid });
+export type FuelStatsQuery = Static<typeof FuelStatsQuerySchema>;
+
+export const CreateFuelLogBodySchema = Type.Object({
+  vehicleId: Uuid,
+  date: LogDate,
+  odometer: Odometer,
+  gallons: Gallons,
+  pricePerGallon: PricePerGallon,
+  totalCost: Type.Optional(TotalCost),
+  fullTank: Type.Optional(Type.Boolean()),
+  stationPlaceId: Type.Optional(StationPlaceId),
+  notes: Type.Optional(Notes),
+}, { additionalProperties: false });
+export type CreateFuelLogBody = Static<typeof CreateFuelLogBodySchema>;
+
+// Partial update; vehicleId is deliberately absent, so sending it is an "is not allowed" 400.
+export const UpdateFuelLogBodySchema = Type.Object({
+  date: Type.Optional(LogDate),
+  odometer: Type.Optional(Odometer),
+  gallons: Type.Optional(Gallons),
+  pricePerGallon: Type.Optional(PricePerGallon),
+  totalCost: Type.Optional(TotalCost),
+  fullTank: Type.Optional(Type.Boolean()),
+  stationPlaceId: Type.Optional(StationPlaceId),
+  notes: Type.Optional(Notes),
+}, { additionalProperties: false });
+export type UpdateFuelLogBody = Static<typeof UpdateFuelLogBodySchema>;
+
+export const FuelLogSchema = Type.Object({
+  id: Type.String(),
+  vehicleId: Type.String(),
+  date: Type.String(),
+  odometer: Type.Integer(),
+  gallons: Type.Number(),
+  pricePerGallon: Type.Number(),
+  totalCost: Type.Number(),
+  fullTank: Type.Boolean(),
+  stationPlaceId: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  mpg: Nullable(Type.Number()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type FuelLog = Static<typeof FuelLogSchema>;
+
+export const FuelLogListSchema = Type.Object({
+  items: Type.Array(FuelLogSchema),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type FuelLogList = Static<typeof FuelLogListSchema>;
+
+export const FuelStatsSchema = Type.Object({
+  vehicleId: Type.String(),
+  logCount: Type.Integer(),
+  totalGallons: Type.Number(),
+  totalCost: Type.Number(),
+  distance: Type.Integer(),
+  averageMpg: Nullable(Type.Number()),
+  costPerMile: Nullable(Type.Number()),
+  lastFillUpDate: Nullable(Type.String()),
+});
+export type FuelStats = Static<typeof FuelStatsSchema>;

@@ -1,0 +1,132 @@
+// The fuel-logs use cases, called by both the Fastify routes and the legacy Express router.
+// Takes validated input, returns API objects or throws AppError; owns cache invalidation.
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../src/core/deps.ts';
+import { AppError, validationError } from '../../src/core/errors.ts';
+import { cached, cacheKeys, cacheTtlSeconds } from '../../src/core/cache.ts';
+import type { CreateFuelLogBody, FuelLog, FuelLogList, FuelStats, ListFuelLogsQuery, UpdateFuelLogBody } from './api/schemas.ts';
+import { computeMpgById } from './domain/mpg.ts';
+import { computeStats } from './domain/stats.ts';
+import { defaultTotalCost } from './domain/decimal.ts';
+import { inputProblem, type CheckedFields } from './domain/input-rules.ts';
+import {
+  deleteLog, findLog, insertLog, listLogs, mpgHistory, statsLogs, updateLog,
+  type FuelLogRecord, type FuelLogWrite,
+} from './data/fuel-logs-repo.ts';
+import { isLiveVehicleOfUser, lockLiveVehicleOfUser, raiseVehicleOdometer } from './data/vehicles.ts';
+import { withTransaction } from './data/transaction.ts';
+
+export const fuelLogPath = (id: string) => `/api/fuel-logs/${id}`;
+
+function checkInput(input: CheckedFields): void {
+  const problem = inputProblem(input, new Date());
+  if (problem) throw validationError(problem.field, problem.message);
+}
+
+/** Adds the computed mpg to stored logs: one history query for all of their vehicles. */
+async function withMpg(deps: Deps, records: FuelLogRecord[]): Promise<FuelLog[]> {
+  const history = await mpgHistory(deps.db, records);
+  const mpgByVehicle = new Map<string, Map<string, number | null>>();
+  for (const [vehicleId, logs] of history) mpgByVehicle.set(vehicleId, computeMpgById(logs));
+  return records.map((r) => ({
+    id: r.id, vehicleId: r.vehicleId, date: r.date, odometer: r.odometer, gallons: r.gallons,
+    pricePerGallon: r.pricePerGallon, totalCost: r.totalCost, fullTank: r.fullTank,
+    stationPlaceId: r.stationPlaceId, notes: r.notes,
+    mpg: mpgByVehicle.get(r.vehicleId)?.get(r.id) ?? null,
+    createdAt: r.createdAt, updatedAt: r.updatedAt,
+  }));
+}
+
+async function requireVehicle(deps: Deps, userId: string, vehicleId: string): Promise<void> {
+  if (!(await isLiveVehicleOfUser(deps.db, userId, vehicleId))) throw new AppError('NOT_FOUND');
+}
+
+// UUIDs are accepted in any case but cache keys use PostgreSQL's canonical lowercase form.
+const statsKey = (vehicleId: string) => cacheKeys.fuelStats(vehicleId.toLowerCase());
+
+async function dropStats(deps: Deps, vehicleId: string): Promise<void> {
+  await deps.cache.del(statsKey(vehicleId));
+}
+
+export async function listFuelLogs(deps: Deps, userId: string, query: ListFuelLogsQuery): Promise<FuelLogList> {
+  // A vehicleId that is not a live vehicle of the user is a 404, like every other not-yours id.
+  if (query.vehicleId) await requireVehicle(deps, userId, query.vehicleId);
+  const page = await listLogs(deps.db, userId, query.vehicleId, query.limit, query.offset);
+  return { items: await withMpg(deps, page.items), total: page.total, limit: query.limit, offset: query.offset };
+}
+
+export async function getFuelLog(deps: Deps, userId: string, id: string): Promise<FuelLog> {
+  const record = await findLog(deps.db, userId, id);
+  if (!record) throw new AppError('NOT_FOUND');
+  return (await withMpg(deps, [record]))[0];
+}
+
+export async function createFuelLog(deps: Deps, userId: string, body: CreateFuelLogBody): Promise<FuelLog> {
+  checkInput(body);
+  const write: FuelLogWrite = {
+    date: body.date,
+    odometer: body.odometer,
+    gallons: body.gallons,
+    pricePerGallon: body.pricePerGallon,
+    totalCost: body.totalCost ?? defaultTotalCost(body.gallons, body.pricePerGallon),
+    fullTank: body.fullTank ?? true,
+    stationPlaceId: body.stationPlaceId ?? null,
+    notes: body.notes ?? null,
+  };
+  const id = randomUUID();
+  await withTransaction(deps.db, async (client) => {
+    if (!(await lockLiveVehicleOfUser(client, userId, body.vehicleId))) throw new AppError('NOT_FOUND');
+    await insertLog(client, id, userId, body.vehicleId, write);
+    await raiseVehicleOdometer(client, body.vehicleId, write.odometer);
+  });
+  await dropStats(deps, body.vehicleId);
+  return getFuelLog(deps, userId, id);
+}
+
+/**
+ * Partial update. When gallons or pricePerGallon change and totalCost is not sent, totalCost is
+ * recomputed from the new values (the same default as on create). An empty body changes nothing.
+ */
+export async function updateFuelLog(deps: Deps, userId: string, id: string, body: UpdateFuelLogBody): Promise<FuelLog> {
+  checkInput(body);
+  if (Object.keys(body).length === 0) return getFuelLog(deps, userId, id);
+  const vehicleId = await withTransaction(deps.db, async (client) => {
+    const current = await findLog(client, userId, id, true);
+    if (!current) throw new AppError('NOT_FOUND');
+    const gallons = body.gallons ?? current.gallons;
+    const pricePerGallon = body.pricePerGallon ?? current.pricePerGallon;
+    const priceChanged = body.gallons !== undefined || body.pricePerGallon !== undefined;
+    const write: FuelLogWrite = {
+      date: body.date ?? current.date,
+      odometer: body.odometer ?? current.odometer,
+      gallons,
+      pricePerGallon,
+      totalCost: body.totalCost ?? (priceChanged ? defaultTotalCost(gallons, pricePerGallon) : current.totalCost),
+      fullTank: body.fullTank ?? current.fullTank,
+      stationPlaceId: body.stationPlaceId !== undefined ? body.stationPlaceId : current.stationPlaceId,
+      notes: body.notes !== undefined ? body.notes : current.notes,
+    };
+    await updateLog(client, id, write);
+    // Same rule as on create: the vehicle's odometer is never below one of its logs.
+    await raiseVehicleOdometer(client, current.vehicleId, write.odometer);
+    return current.vehicleId;
+  });
+  await dropStats(deps, vehicleId);
+  return getFuelLog(deps, userId, id);
+}
+
+export async function deleteFuelLog(deps: Deps, userId: string, id: string): Promise<void> {
+  const vehicleId = await deleteLog(deps.db, userId, id);
+  if (!vehicleId) throw new AppError('NOT_FOUND');
+  await dropStats(deps, vehicleId);
+}
+
+export async function getFuelStats(deps: Deps, userId: string, rawVehicleId: string): Promise<FuelStats> {
+  const vehicleId = rawVehicleId.toLowerCase();
+  // Ownership first: the cache key is per vehicle, not per user.
+  await requireVehicle(deps, userId, vehicleId);
+  return cached(deps.cache, statsKey(vehicleId), cacheTtlSeconds.fuelStats, async () => ({
+    vehicleId,
+    ...computeStats(await statsLogs(deps.db, vehicleId)),
+  }));
+}
