@@ -1,13 +1,9 @@
 // Test helpers for the stations feature: an extra legacy app + native gateway built from the harness's
 // environment with overrides (no API key, Redis unreachable), and shared request builders.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { loadConfig } from '../../src/config/config.ts';
-import { closeDeps, createDeps } from '../../src/core/deps.ts';
 import { buildApp } from '../../src/app.ts';
-import { buildLegacyApp } from '../../legacy-express/app.ts';
-import { flagEnv, listen, type TestEnv } from '../../test/support/harness.ts';
+import { flagEnv, startLegacy, type TestEnv } from '../../test/support/harness.ts';
 
 export interface BackendPair {
   legacy: string;
@@ -17,11 +13,8 @@ export interface BackendPair {
 
 /** A legacy app and a gateway with every native capsule on, both configured with `overrides`. */
 export async function startPair(env: TestEnv, overrides: Record<string, string>): Promise<BackendPair> {
-  const silent = pino({ level: 'silent' });
-  const config = loadConfig({ ...env.env, ...overrides });
-  const deps = createDeps(config, silent);
-  const server = createServer(buildLegacyApp(deps, silent));
-  const legacy = await listen(server);
+  const stops: Array<() => Promise<unknown>> = [];
+  const legacy = await startLegacy(loadConfig({ ...env.env, ...overrides }), stops);
   const native = new Set(env.capsules.map((c) => c.feature));
   const gwEnv = { ...env.env, ...overrides, LEGACY_URL: legacy, ...flagEnv('fastify', native) };
   const gateway = await buildApp({ config: loadConfig(gwEnv), env: gwEnv, capsules: env.capsules });
@@ -31,11 +24,7 @@ export async function startPair(env: TestEnv, overrides: Record<string, string>)
     gatewayFastify: `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`,
     async close() {
       await gateway.close();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await closeDeps(deps);
-      // closeDeps' quit() fails on an unreachable Redis and leaves it reconnecting forever; stop it.
-      deps.redis?.disconnect();
+      for (const stop of stops) await stop();
     },
   };
 }

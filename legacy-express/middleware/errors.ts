@@ -28,6 +28,8 @@ export function errorHandler(log: Logger) {
       res.destroy(); // a streamed body already started: cut it rather than append an error to it
       return;
     }
+    // Refused before its body was read (e.g. a 413 upload): close, or the half-read socket lingers.
+    if (!req.complete) res.setHeader('connection', 'close');
     res.status(appError.status).json(appError.toBody());
   };
 }

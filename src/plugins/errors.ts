@@ -28,6 +28,8 @@ export const errorsPlugin = fp(async (app) => {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const appError = toContractError(err);
     if (appError.status >= 500) request.log.error({ err }, 'request failed');
+    // Refused before its body was read (e.g. a 413 upload): close, or the half-read socket lingers.
+    if (!request.raw.complete) reply.header('connection', 'close');
     reply.status(appError.status).send(appError.toBody());
   });
 

@@ -1,0 +1,125 @@
+// The `vehicles` table: parameterised SQL, scoped to the user and to live (not soft-deleted) rows.
+import type { Db } from '../../../src/db/pool.ts';
+import { conflict } from '../../../src/core/errors.ts';
+import type { Vehicle } from '../api/schemas.ts';
+
+interface VehicleRow {
+  id: string;
+  vin: string | null;
+  make: string;
+  model: string;
+  year: number;
+  nickname: string | null;
+  color: string | null;
+  license_plate: string | null;
+  odometer: number;
+  photo_content_type: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, vin, make, model, year, nickname, color, license_plate, odometer, photo_content_type, created_at, updated_at';
+
+export function toVehicle(r: VehicleRow): Vehicle {
+  return {
+    id: r.id,
+    vin: r.vin,
+    make: r.make,
+    model: r.model,
+    year: r.year,
+    nickname: r.nickname,
+    color: r.color,
+    licensePlate: r.license_plate,
+    odometer: r.odometer,
+    hasPhoto: r.photo_content_type !== null,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+export interface NewVehicle {
+  id: string;
+  vin: string | null;
+  make: string;
+  model: string;
+  year: number;
+  nickname: string | null;
+  color: string | null;
+  licensePlate: string | null;
+  odometer: number;
+}
+
+export type VehiclePatch = Partial<Pick<NewVehicle, 'make' | 'model' | 'year' | 'nickname' | 'color' | 'licensePlate' | 'odometer'>>;
+
+// API field → column, also the whitelist of what an update may touch.
+const PATCH_COLUMNS: Record<keyof VehiclePatch, string> = {
+  make: 'make', model: 'model', year: 'year', nickname: 'nickname', color: 'color',
+  licensePlate: 'license_plate', odometer: 'odometer',
+};
+
+export async function listVehicles(db: Db, userId: string, limit: number, offset: number): Promise<{ items: Vehicle[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    db.query<VehicleRow>(
+      `SELECT ${COLUMNS} FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL
+       ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+      [userId, limit, offset],
+    ),
+    db.query<{ total: number }>('SELECT count(*)::int AS total FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL', [userId]),
+  ]);
+  return { items: rows.rows.map(toVehicle), total: count.rows[0].total };
+}
+
+export async function findVehicle(db: Db, userId: string, id: string): Promise<(Vehicle & { photoContentType: string | null }) | null> {
+  const { rows } = await db.query<VehicleRow>(
+    `SELECT ${COLUMNS} FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
+    [id, userId],
+  );
+  return rows[0] ? { ...toVehicle(rows[0]), photoContentType: rows[0].photo_content_type } : null;
+}
+
+/** Inserts the vehicle; a live vehicle of the same user with the same VIN → 409. */
+export async function insertVehicle(db: Db, userId: string, v: NewVehicle): Promise<Vehicle> {
+  try {
+    const { rows } = await db.query<VehicleRow>(
+      `INSERT INTO vehicles (id, user_id, vin, make, model, year, nickname, color, license_plate, odometer)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+      [v.id, userId, v.vin, v.make, v.model, v.year, v.nickname, v.color, v.licensePlate, v.odometer],
+    );
+    return toVehicle(rows[0]);
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === '23505' && e.constraint === 'vehicles_user_vin_live_uniq') throw conflict('A vehicle with this VIN already exists');
+    throw err;
+  }
+}
+
+/** Applies the given fields (absent ones unchanged); null when the vehicle is not the user's live one. */
+export async function updateVehicle(db: Db, userId: string, id: string, patch: VehiclePatch): Promise<Vehicle | null> {
+  const fields = (Object.keys(PATCH_COLUMNS) as Array<keyof VehiclePatch>).filter((k) => patch[k] !== undefined);
+  const sets = fields.map((k, i) => `${PATCH_COLUMNS[k]} = $${i + 3}`);
+  const { rows } = await db.query<VehicleRow>(
+    `UPDATE vehicles SET ${[...sets, 'updated_at = now()'].join(', ')}
+     WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+    [id, userId, ...fields.map((k) => patch[k])],
+  );
+  return rows[0] ? toVehicle(rows[0]) : null;
+}
+
+/** Soft delete; false when there was no live vehicle of the user to delete. */
+export async function softDeleteVehicle(db: Db, userId: string, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE vehicles SET deleted_at = now() WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
+    [id, userId],
+  );
+  return rowCount === 1;
+}
+
+/** Records (or clears, with null) the stored photo's content type; null when the vehicle is gone. */
+export async function setPhotoContentType(db: Db, userId: string, id: string, contentType: string | null): Promise<Vehicle | null> {
+  const { rows } = await db.query<VehicleRow>(
+    `UPDATE vehicles SET photo_content_type = $3, updated_at = now()
+     WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+    [id, userId, contentType],
+  );
+  return rows[0] ? toVehicle(rows[0]) : null;
+}

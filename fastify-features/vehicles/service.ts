@@ -1,0 +1,111 @@
+// The vehicles use cases, called by both the Fastify capsule and the legacy Express router.
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Deps } from '../../src/core/deps.ts';
+import { requireStore } from '../../src/core/deps.ts';
+import { notFound, validationError } from '../../src/core/errors.ts';
+import { cached, cacheKeys, cacheTtlSeconds } from '../../src/core/cache.ts';
+import { mediaType, objectKeys, type StoredObject } from '../../src/core/storage.ts';
+import type {
+  CreateVehicleBody, ListQuery, UpdateVehicleBody, Vehicle, VehicleList, VinDecode,
+} from './api/schemas.ts';
+import { parseVin } from './domain/vin.ts';
+import { checkModelYear, maxModelYear } from './domain/year.ts';
+import { fillFromDecode, missingIdentity } from './domain/identity.ts';
+import { decodeVinValues } from './external/vpic.ts';
+import * as repo from './data/vehicles-repository.ts';
+
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+
+export const vehicleLocation = (id: string) => `/api/vehicles/${id}`;
+
+export async function listVehicles(deps: Deps, userId: string, query: ListQuery): Promise<VehicleList> {
+  const { items, total } = await repo.listVehicles(deps.db, userId, query.limit, query.offset);
+  return { items, total, limit: query.limit, offset: query.offset };
+}
+
+export async function getVehicle(deps: Deps, userId: string, id: string): Promise<Vehicle> {
+  const found = await repo.findVehicle(deps.db, userId, id);
+  if (!found) throw notFound();
+  const { photoContentType: _, ...vehicle } = found;
+  return vehicle;
+}
+
+/** The decode of an already normalised VIN, cache-aside (the same entry serves decode-vin and create). */
+function cachedDecode(deps: Deps, vin: string): Promise<VinDecode> {
+  return cached(deps.cache, cacheKeys.vinDecode(vin), cacheTtlSeconds.vinDecode, () => decodeVinValues(deps.config, vin));
+}
+
+export async function decodeVin(deps: Deps, rawVin: string): Promise<VinDecode> {
+  return cachedDecode(deps, parseVin(rawVin));
+}
+
+export async function createVehicle(deps: Deps, userId: string, body: CreateVehicleBody): Promise<Vehicle> {
+  const now = new Date();
+  const vin = body.vin == null ? null : parseVin(body.vin);
+  checkModelYear(body.year, now);
+  const missing = missingIdentity(body);
+  let identity = { make: body.make!, model: body.model!, year: body.year! };
+  if (missing.length > 0) {
+    if (vin === null) throw validationError(missing[0], 'is required when no vin is given');
+    const filled = fillFromDecode(body, await cachedDecode(deps, vin), maxModelYear(now));
+    if (!filled) throw validationError('vin', 'could not be decoded to a make, model and year');
+    identity = filled;
+  }
+  return repo.insertVehicle(deps.db, userId, {
+    id: randomUUID(),
+    vin,
+    ...identity,
+    nickname: body.nickname ?? null,
+    color: body.color ?? null,
+    licensePlate: body.licensePlate ?? null,
+    odometer: body.odometer ?? 0,
+  });
+}
+
+export async function updateVehicle(deps: Deps, userId: string, id: string, body: UpdateVehicleBody): Promise<Vehicle> {
+  checkModelYear(body.year, new Date());
+  const updated = await repo.updateVehicle(deps.db, userId, id, body);
+  if (!updated) throw notFound();
+  return updated;
+}
+
+/** Soft delete; the vehicle's fuel logs vanish with it, so its cached fuel stats go too. */
+export async function deleteVehicle(deps: Deps, userId: string, id: string): Promise<void> {
+  if (!(await repo.softDeleteVehicle(deps.db, userId, id))) throw notFound();
+  await deps.cache.del(cacheKeys.fuelStats(id));
+}
+
+export interface PhotoUpload {
+  body: Readable;
+  contentType: string | undefined;
+  contentLength: string | undefined;
+}
+
+export async function putVehiclePhoto(deps: Deps, userId: string, id: string, upload: PhotoUpload): Promise<Vehicle> {
+  if (!(await repo.findVehicle(deps.db, userId, id))) throw notFound();
+  await requireStore(deps).upload(objectKeys.vehiclePhoto(id), {
+    ...upload, allowedTypes: PHOTO_TYPES, maxBytes: PHOTO_MAX_BYTES,
+  });
+  const updated = await repo.setPhotoContentType(deps.db, userId, id, mediaType(upload.contentType));
+  if (!updated) throw notFound(); // deleted while the upload ran
+  return updated;
+}
+
+export async function getVehiclePhoto(deps: Deps, userId: string, id: string): Promise<StoredObject> {
+  const vehicle = await repo.findVehicle(deps.db, userId, id);
+  if (!vehicle?.photoContentType) throw notFound();
+  const photo = await requireStore(deps).get(objectKeys.vehiclePhoto(id));
+  if (!photo) throw notFound();
+  return photo;
+}
+
+/** Removing a photo that is not there is a no-op 204 (idempotent DELETE); storage is not touched then. */
+export async function deleteVehiclePhoto(deps: Deps, userId: string, id: string): Promise<void> {
+  const vehicle = await repo.findVehicle(deps.db, userId, id);
+  if (!vehicle) throw notFound();
+  if (!vehicle.photoContentType) return;
+  await requireStore(deps).remove(objectKeys.vehiclePhoto(id));
+  await repo.setPhotoContentType(deps.db, userId, id, null);
+}
