@@ -1,0 +1,113 @@
+// maintenance_records: every query is scoped to the user's live vehicles, so another user's record or a
+// record of a soft-deleted vehicle is simply not found.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../../src/db/pool.ts';
+import type { MaintenanceRecord, RecordCreateBody, RecordUpdateBody } from '../api/schemas.ts';
+import { iso, liveVehicle, setClauses } from './sql.ts';
+
+interface RecordRow {
+  id: string;
+  vehicle_id: string;
+  type: MaintenanceRecord['type'];
+  description: string | null;
+  date: string;
+  odometer: number | null;
+  cost: number | null;
+  shop: string | null;
+  receipt_content_type: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'r.id, r.vehicle_id, r.type, r.description, r.date, r.odometer, r.cost, r.shop, r.receipt_content_type, r.created_at, r.updated_at';
+
+// Key order matches the response schema so both backends serialise the same bytes.
+function toRecord(row: RecordRow): MaintenanceRecord {
+  return {
+    id: row.id,
+    vehicleId: row.vehicle_id,
+    type: row.type,
+    description: row.description,
+    date: row.date,
+    odometer: row.odometer,
+    cost: row.cost,
+    shop: row.shop,
+    hasReceipt: row.receipt_content_type !== null,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+const one = (rows: RecordRow[]) => (rows[0] ? toRecord(rows[0]) : null);
+
+// Raising the vehicle's odometer to a newer reading, as fuel logs do (see the feature README).
+const BUMP_ODOMETER = `bump AS (
+  UPDATE vehicles v SET odometer = w.odometer, updated_at = now()
+  FROM written w WHERE v.id = w.vehicle_id AND w.odometer > v.odometer
+)`;
+
+export async function listRecords(db: Db, userId: string, q: { vehicleId?: string; limit: number; offset: number }): Promise<{ items: MaintenanceRecord[]; total: number }> {
+  const where = `FROM maintenance_records r JOIN vehicles v ON v.id = r.vehicle_id
+    WHERE r.user_id = $1 AND ${liveVehicle(1)} AND ($2::uuid IS NULL OR r.vehicle_id = $2::uuid)`;
+  const [page, count] = await Promise.all([
+    db.query<RecordRow>(`SELECT ${COLUMNS} ${where} ORDER BY r.date DESC, r.created_at DESC, r.id LIMIT $3 OFFSET $4`,
+      [userId, q.vehicleId ?? null, q.limit, q.offset]),
+    db.query<{ total: number }>(`SELECT count(*)::int AS total ${where}`, [userId, q.vehicleId ?? null]),
+  ]);
+  return { items: page.rows.map(toRecord), total: count.rows[0].total };
+}
+
+export async function findRecord(db: Db, userId: string, id: string): Promise<MaintenanceRecord | null> {
+  const { rows } = await db.query<RecordRow>(
+    `SELECT ${COLUMNS} FROM maintenance_records r JOIN vehicles v ON v.id = r.vehicle_id
+     WHERE r.id = $1 AND r.user_id = $2 AND ${liveVehicle(2)}`, [id, userId]);
+  return one(rows);
+}
+
+/** Inserts the record, or returns null when the vehicle is not a live vehicle of the user. */
+export async function insertRecord(db: Db, userId: string, input: RecordCreateBody): Promise<MaintenanceRecord | null> {
+  const { rows } = await db.query<RecordRow>(
+    `WITH written AS (
+       INSERT INTO maintenance_records AS r (id, user_id, vehicle_id, type, description, date, odometer, cost, shop)
+       SELECT $1::uuid, $2::text, v.id, $4::maintenance_type, $5::varchar, $6::date, $7::integer, $8::numeric, $9::varchar
+       FROM vehicles v WHERE v.id = $3::uuid AND ${liveVehicle(2)}
+       RETURNING r.*
+     ), ${BUMP_ODOMETER}
+     SELECT ${COLUMNS} FROM written r`,
+    [randomUUID(), userId, input.vehicleId, input.type, input.description ?? null, input.date,
+      input.odometer ?? null, input.cost ?? null, input.shop ?? null]);
+  return one(rows);
+}
+
+const UPDATABLE = { type: 'type', description: 'description', date: 'date', odometer: 'odometer', cost: 'cost', shop: 'shop' };
+
+export async function updateRecord(db: Db, userId: string, id: string, patch: RecordUpdateBody): Promise<MaintenanceRecord | null> {
+  const params: unknown[] = [id, userId, patch.odometer !== undefined];
+  const sets = [...setClauses(patch, UPDATABLE, params), 'updated_at = now()'];
+  const { rows } = await db.query<RecordRow>(
+    `WITH updated AS (
+       UPDATE maintenance_records r SET ${sets.join(', ')}
+       FROM vehicles v WHERE r.id = $1 AND r.user_id = $2 AND v.id = r.vehicle_id AND ${liveVehicle(2)}
+       RETURNING r.*
+     ), written AS (SELECT * FROM updated WHERE $3::boolean), ${BUMP_ODOMETER}
+     SELECT ${COLUMNS} FROM updated r`, params);
+  return one(rows);
+}
+
+/** Deletes the record; null when not found, else whether it had a receipt. */
+export async function deleteRecord(db: Db, userId: string, id: string): Promise<{ hadReceipt: boolean } | null> {
+  const { rows } = await db.query<{ receipt_content_type: string | null }>(
+    `DELETE FROM maintenance_records r USING vehicles v
+     WHERE r.id = $1 AND r.user_id = $2 AND v.id = r.vehicle_id AND ${liveVehicle(2)}
+     RETURNING r.receipt_content_type`, [id, userId]);
+  return rows[0] ? { hadReceipt: rows[0].receipt_content_type !== null } : null;
+}
+
+/** Records (or clears, with null) the stored receipt's content type. */
+export async function setReceipt(db: Db, userId: string, id: string, contentType: string | null): Promise<MaintenanceRecord | null> {
+  const { rows } = await db.query<RecordRow>(
+    `UPDATE maintenance_records r SET receipt_content_type = $3, updated_at = now()
+     FROM vehicles v WHERE r.id = $1 AND r.user_id = $2 AND v.id = r.vehicle_id AND ${liveVehicle(2)}
+     RETURNING ${COLUMNS}`, [id, userId, contentType]);
+  return one(rows);
+}

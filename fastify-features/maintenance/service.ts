@@ -1,0 +1,121 @@
+// The maintenance use cases, one function per route, shared by the Fastify capsule and the legacy router.
+// Each takes (deps, userId, input) and returns the API object or throws an AppError. No caching: API.md
+// caches nothing of this feature.
+import type { Readable } from 'node:stream';
+import type { Deps } from '../../src/core/deps.ts';
+import { requireStore } from '../../src/core/deps.ts';
+import { notFound, validationError } from '../../src/core/errors.ts';
+import { mediaType, objectKeys, type StoredObject } from '../../src/core/storage.ts';
+import { utcToday } from './domain/dates.ts';
+import { applyIntervalPatch, hasInterval, NO_INTERVAL, recordInputProblem } from './domain/rules.ts';
+import { computeUpcoming } from './domain/upcoming.ts';
+import * as records from './data/records-repo.ts';
+import * as schedules from './data/schedules-repo.ts';
+import * as upcoming from './data/upcoming-repo.ts';
+import {
+  RECEIPT_MAX_BYTES, RECEIPT_TYPES,
+  type MaintenanceRecord, type MaintenanceSchedule, type RecordCreateBody, type RecordList, type RecordListQuery,
+  type RecordUpdateBody, type ScheduleCreateBody, type ScheduleList, type ScheduleListQuery, type ScheduleUpdateBody,
+  type UpcomingList, type UpcomingQuery,
+} from './api/schemas.ts';
+
+export interface ReceiptUpload {
+  body: Readable;
+  contentType: string | undefined;
+  contentLength: string | undefined;
+}
+
+function checkRecordInput(input: RecordUpdateBody): void {
+  const problem = recordInputProblem(input, utcToday());
+  if (problem) throw validationError(problem.field, problem.message);
+}
+
+const found = <T>(value: T | null): T => {
+  if (value === null) throw notFound();
+  return value;
+};
+
+// ---- records ----
+
+export async function listRecords(deps: Deps, userId: string, query: RecordListQuery): Promise<RecordList> {
+  const { items, total } = await records.listRecords(deps.db, userId, query);
+  return { items, total, limit: query.limit, offset: query.offset };
+}
+
+export async function createRecord(deps: Deps, userId: string, body: RecordCreateBody): Promise<MaintenanceRecord> {
+  checkRecordInput(body);
+  return found(await records.insertRecord(deps.db, userId, body));
+}
+
+export async function getRecord(deps: Deps, userId: string, id: string): Promise<MaintenanceRecord> {
+  return found(await records.findRecord(deps.db, userId, id));
+}
+
+export async function updateRecord(deps: Deps, userId: string, id: string, patch: RecordUpdateBody): Promise<MaintenanceRecord> {
+  checkRecordInput(patch);
+  return found(await records.updateRecord(deps.db, userId, id, patch));
+}
+
+export async function deleteRecord(deps: Deps, userId: string, id: string): Promise<void> {
+  const deleted = found(await records.deleteRecord(deps.db, userId, id));
+  if (deleted.hadReceipt && deps.store) {
+    // The row is gone either way; a receipt left behind by a storage outage is unreachable, not wrong.
+    await deps.store.remove(objectKeys.maintenanceReceipt(id)).catch(() => {});
+  }
+}
+
+// ---- receipt ----
+
+export async function putReceipt(deps: Deps, userId: string, id: string, upload: ReceiptUpload): Promise<MaintenanceRecord> {
+  found(await records.findRecord(deps.db, userId, id));
+  const store = requireStore(deps);
+  await store.upload(objectKeys.maintenanceReceipt(id), {
+    ...upload, allowedTypes: RECEIPT_TYPES, maxBytes: RECEIPT_MAX_BYTES,
+  });
+  return found(await records.setReceipt(deps.db, userId, id, mediaType(upload.contentType)));
+}
+
+export async function getReceipt(deps: Deps, userId: string, id: string): Promise<StoredObject> {
+  const record = found(await records.findRecord(deps.db, userId, id));
+  if (!record.hasReceipt) throw notFound();
+  return found(await requireStore(deps).get(objectKeys.maintenanceReceipt(id)));
+}
+
+/** 404 when the record has no receipt (like GET), else removes it. */
+export async function deleteReceipt(deps: Deps, userId: string, id: string): Promise<void> {
+  const record = found(await records.findRecord(deps.db, userId, id));
+  if (!record.hasReceipt) throw notFound();
+  await requireStore(deps).remove(objectKeys.maintenanceReceipt(id)); // storage first: a failure changes nothing
+  await records.setReceipt(deps.db, userId, id, null);
+}
+
+// ---- schedules ----
+
+export async function listSchedules(deps: Deps, userId: string, query: ScheduleListQuery): Promise<ScheduleList> {
+  return { items: await schedules.listSchedules(deps.db, userId, query.vehicleId) };
+}
+
+export async function createSchedule(deps: Deps, userId: string, body: ScheduleCreateBody): Promise<MaintenanceSchedule> {
+  if (!hasInterval({ intervalMiles: body.intervalMiles ?? null, intervalMonths: body.intervalMonths ?? null })) {
+    throw validationError(NO_INTERVAL.field, NO_INTERVAL.message);
+  }
+  return found(await schedules.insertSchedule(deps.db, userId, body));
+}
+
+export async function updateSchedule(deps: Deps, userId: string, id: string, patch: ScheduleUpdateBody): Promise<MaintenanceSchedule> {
+  const current = found(await schedules.findSchedule(deps.db, userId, id));
+  if (!hasInterval(applyIntervalPatch(current, patch))) throw validationError(NO_INTERVAL.field, NO_INTERVAL.message);
+  return found(await schedules.updateSchedule(deps.db, userId, id, patch));
+}
+
+export async function deleteSchedule(deps: Deps, userId: string, id: string): Promise<void> {
+  if (!(await schedules.deleteSchedule(deps.db, userId, id))) throw notFound();
+}
+
+// ---- upcoming ----
+
+export async function getUpcoming(deps: Deps, userId: string, query: UpcomingQuery): Promise<UpcomingList> {
+  const odometer = found(await upcoming.vehicleOdometer(deps.db, userId, query.vehicleId));
+  const facts = await upcoming.scheduleFacts(deps.db, userId, query.vehicleId);
+  return { items: computeUpcoming(facts, odometer, query.asOf ?? utcToday()) as UpcomingList['items'] };
+}

@@ -1,0 +1,96 @@
+// Helpers for the maintenance integration tests: vehicles made straight in the database (so these tests
+// do not depend on the vehicles feature), UTC dates relative to today, assertions on contract errors,
+// and an extra backend pair built with configuration overrides (e.g. no object storage).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Deps } from '../../src/core/deps.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { buildApp } from '../../src/app.ts';
+import { flagEnv, hasLegacyApp, startLegacy, type TestEnv } from '../../test/support/harness.ts';
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const ISO_MS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+export const NOT_FOUND_BODY = { error: { code: 'NOT_FOUND', message: 'Resource not found' } };
+export const MIB = 1024 * 1024;
+
+export async function insertVehicle(deps: Deps, userId: string, odometer = 0): Promise<string> {
+  const id = randomUUID();
+  await deps.db.query(
+    `INSERT INTO vehicles (id, user_id, make, model, year, odometer) VALUES ($1, $2, 'Honda', 'Accord', 2003, $3)`,
+    [id, userId, odometer]);
+  return id;
+}
+
+export async function softDeleteVehicle(deps: Deps, vehicleId: string): Promise<void> {
+  await deps.db.query('UPDATE vehicles SET deleted_at = now() WHERE id = $1', [vehicleId]);
+}
+
+export async function vehicleOdometer(deps: Deps, vehicleId: string): Promise<number> {
+  const { rows } = await deps.db.query<{ odometer: number }>('SELECT odometer FROM vehicles WHERE id = $1', [vehicleId]);
+  return rows[0].odometer;
+}
+
+export async function rowExists(deps: Deps, table: 'maintenance_records' | 'maintenance_schedules', id: string): Promise<boolean> {
+  const { rowCount } = await deps.db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id]);
+  return rowCount === 1;
+}
+
+/** Today + `days` in UTC as YYYY-MM-DD. */
+export function utcDay(days = 0): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days)).toISOString().slice(0, 10);
+}
+
+/** A 400 VALIDATION_ERROR whose details all name `field` (a nullable field's union yields several). */
+export function assertValidation(res: { status: number; body: any }, field: string, context = ''): void {
+  const where = `${context} ${JSON.stringify(res.body)}`;
+  assert.equal(res.status, 400, where);
+  assert.equal(res.body?.error?.code, 'VALIDATION_ERROR', where);
+  assert.equal(res.body.error.message, 'Request validation failed', where);
+  assert.ok(res.body.error.details.length >= 1, where);
+  for (const d of res.body.error.details) {
+    assert.equal(d.field, field, where);
+    assert.equal(typeof d.message, 'string', where);
+  }
+}
+
+export function assertError(res: { status: number; body: any }, status: number, code: string, context = ''): void {
+  const where = `${context} ${JSON.stringify(res.body)}`;
+  assert.equal(res.status, status, where);
+  assert.equal(res.body?.error?.code, code, where);
+  assert.equal(typeof res.body.error.message, 'string', where);
+  assert.equal('details' in res.body.error, code === 'VALIDATION_ERROR', where);
+}
+
+export function assertNotFound(res: { status: number; body: any }, context = ''): void {
+  assert.equal(res.status, 404, context);
+  assert.deepEqual(res.body, NOT_FOUND_BODY, context);
+}
+
+export interface BackendPair {
+  legacy: string;
+  gatewayFastify: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A legacy app and a gateway with every native capsule on, both configured with `overrides`. Once
+ * the legacy app is gone, `legacy` is the gateway too (as in the harness).
+ */
+export async function startPair(env: TestEnv, overrides: Record<string, string>): Promise<BackendPair> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const legacy = hasLegacyApp() ? await startLegacy(loadConfig({ ...env.env, ...overrides }), cleanups) : undefined;
+  const gwEnv = { ...env.env, ...overrides, ...(legacy ? { LEGACY_URL: legacy } : {}), ...flagEnv('fastify', new Set(env.capsules.map((c) => c.feature))) };
+  const gateway = await buildApp({ config: loadConfig(gwEnv), env: gwEnv, capsules: env.capsules });
+  cleanups.push(() => gateway.close());
+  await gateway.listen({ port: 0, host: '127.0.0.1' });
+  const gatewayFastify = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+  return {
+    legacy: legacy ?? gatewayFastify,
+    gatewayFastify,
+    async close() {
+      for (const fn of cleanups.reverse()) await fn().catch(() => {});
+    },
+  };
+}
