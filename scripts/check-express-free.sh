@@ -21,7 +21,7 @@ node -e '
 rm -f package-lock.json
 npm install --no-audit --no-fund --prefer-offline >/dev/null
 if [ -d node_modules/express ]; then echo "[express-free] express is still installed (pulled in by something else)"; exit 1; fi
-if grep -rlE "from ['\"](express|helmet|cors)['\"]|legacy-express" --include="*.ts" src flags fastify-features 2>/dev/null; then
+if grep -rlE "(from|import\()\s*['\"]([^'\"]*/legacy-express/[^'\"]*|express|helmet|cors)['\"]" --include='*.ts' src flags fastify-features 2>/dev/null; then
   echo "[express-free] the files above still reference express or legacy-express"; exit 1
 fi
 
