@@ -37,7 +37,7 @@ declare module 'fastify' {
  */
 function useContractJsonParser(scope: FastifyInstance) {
   const defaultJson = scope.getDefaultJsonParser('error', 'error');
-  scope.removeContentTypeParser(['application/json', 'text/plain']);
+  scope.removeContentTypeParser('application/json');
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const charset = /charset=([^;]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
     if (charset && !charset.startsWith('utf-')) return done(new AppError('UNSUPPORTED_MEDIA_TYPE'), undefined);
@@ -70,6 +70,8 @@ export async function buildApp({ config, env = process.env, capsules }: BuildOpt
     },
   });
 
+  // No gateway route takes text; without this the proxy would buffer text bodies instead of streaming them.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema as object, (httpPart ?? 'body') as HttpPart));
 
   await app.register(fp(async (a) => { a.decorate('config', config); }, { name: 'config' }));

@@ -151,6 +151,21 @@ describe('proxy to the legacy app', () => {
   });
 });
 
+describe('uploads refused by the legacy app', () => {
+  test('an oversized or mistyped photo through gateway → express answers 413 / 415, not a broken 503', async () => {
+    const user = await env.newUser();
+    const gw = user.client(env.targets.gatewayExpress);
+    const vehicle = await gw.post('/api/vehicles', { make: 'Honda', model: 'Civic', year: 2020 });
+    assert.equal(vehicle.status, 201);
+    const big = await gw.raw('PUT', `/api/vehicles/${vehicle.body.id}/photo`, { headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(6 * 1024 * 1024, 1) });
+    assert.equal(big.status, 413);
+    assert.equal(big.body.error.code, 'PAYLOAD_TOO_LARGE');
+    const text = await gw.raw('PUT', `/api/vehicles/${vehicle.body.id}/photo`, { headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(3 * 1024 * 1024, 1) });
+    assert.equal(text.status, 415);
+    assert.equal((await gw.get(`/api/vehicles/${vehicle.body.id}`)).body.hasPhoto, false, 'nothing stored');
+  });
+});
+
 describe('flags', () => {
   const adminOf = async (url: string) => new Client(url, (await env.newUser({ permissions: ['admin:flags'] })).token);
 
