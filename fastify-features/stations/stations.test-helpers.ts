@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config/config.ts';
 import { buildApp } from '../../src/app.ts';
-import { flagEnv, startLegacy, type TestEnv } from '../../test/support/harness.ts';
+import { flagEnv, hasLegacyApp, startLegacy, type TestEnv } from '../../test/support/harness.ts';
 
 export interface BackendPair {
   legacy: string;
@@ -14,14 +14,15 @@ export interface BackendPair {
 /** A legacy app and a gateway with every native capsule on, both configured with `overrides`. */
 export async function startPair(env: TestEnv, overrides: Record<string, string>): Promise<BackendPair> {
   const stops: Array<() => Promise<unknown>> = [];
-  const legacy = await startLegacy(loadConfig({ ...env.env, ...overrides }), stops);
+  const legacy = hasLegacyApp() ? await startLegacy(loadConfig({ ...env.env, ...overrides }), stops) : undefined;
   const native = new Set(env.capsules.map((c) => c.feature));
-  const gwEnv = { ...env.env, ...overrides, LEGACY_URL: legacy, ...flagEnv('fastify', native) };
+  const gwEnv = { ...env.env, ...overrides, ...(legacy ? { LEGACY_URL: legacy } : {}), ...flagEnv('fastify', native) };
   const gateway = await buildApp({ config: loadConfig(gwEnv), env: gwEnv, capsules: env.capsules });
   await gateway.listen({ port: 0, host: '127.0.0.1' });
+  const gatewayUrl = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
   return {
-    legacy,
-    gatewayFastify: `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`,
+    gatewayFastify: gatewayUrl,
+    legacy: legacy ?? gatewayUrl, // once legacy-express is deleted the native gateway stands in for it
     async close() {
       await gateway.close();
       for (const stop of stops) await stop();
