@@ -1,0 +1,90 @@
+// What the three server processes share: PostgreSQL (DATABASE_URL, else the embedded one), Redis
+// (REDIS_URL), a fresh signing key whose JWKS they read from a file, and the fake Places/vPIC.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startFakeExternals, type FakeExternals } from '../dev/fake-externals/index.ts';
+import { generateDevKeyPair, signToken, DEV_AUDIENCE, DEV_ISSUER, type KeyPair } from '../dev/keys.ts';
+
+export interface BenchEnvironment {
+  databaseUrl: string;
+  databaseSource: 'DATABASE_URL' | 'embedded';
+  redisUrl: string;
+  redisNote: string;
+  keys: KeyPair;
+  jwksFile: string;
+  fakes: FakeExternals;
+  /** Environment common to the legacy app and both gateways. */
+  serverEnv: Record<string, string>;
+  sign(sub: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** High enough never to trip during a run; the limiter (and its Redis counter) still runs on every request. */
+export const RATE_LIMIT_MAX = 1_000_000_000;
+
+/**
+ * The bench keeps its Redis keys (rate-limit counter, caches) in their own logical database so that a
+ * run never pushes the shared `mvp:ratelimit:127.0.0.1` counter of tests running on the same Redis
+ * over their limit. Same server, same code path. BENCH_REDIS_DB='' uses REDIS_URL unchanged.
+ */
+function benchRedisUrl(raw: string): { url: string; note: string } {
+  if (!raw) return { url: '', note: 'REDIS_URL not set: cache and shared rate-limit counters OFF (stations/stats served uncached)' };
+  const db = process.env.BENCH_REDIS_DB ?? '15';
+  const u = new URL(raw);
+  if (db === '' || (u.pathname && u.pathname !== '/')) return { url: raw, note: `REDIS_URL as given` };
+  u.pathname = `/${db}`;
+  return { url: u.toString(), note: `REDIS_URL with logical database ${db} (BENCH_REDIS_DB) to keep bench keys apart from tests'` };
+}
+
+export async function setUpEnvironment(opts: { tmpDir: string; log: (m: string) => void }): Promise<BenchEnvironment> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let databaseUrl = process.env.DATABASE_URL ?? '';
+  let databaseSource: BenchEnvironment['databaseSource'] = 'DATABASE_URL';
+  if (!databaseUrl) {
+    opts.log('DATABASE_URL not set: starting the embedded PostgreSQL (.data/pg-bench, port 54331)');
+    const { startEmbeddedPostgres } = await import('../dev/embedded-postgres.ts');
+    const pg = await startEmbeddedPostgres({ dataDir: '.data/pg-bench', port: 54331, log: opts.log });
+    databaseUrl = pg.databaseUrl;
+    databaseSource = 'embedded';
+    cleanups.push(() => pg.stop());
+  }
+  const redis = benchRedisUrl(process.env.REDIS_URL ?? '');
+
+  const keys = await generateDevKeyPair();
+  const jwksFile = join(opts.tmpDir, 'jwks.json');
+  await writeFile(jwksFile, JSON.stringify(keys.jwks));
+  const fakes = await startFakeExternals();
+  cleanups.push(() => fakes.close());
+
+  const serverEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+    AUTH_ISSUER: DEV_ISSUER,
+    AUTH_AUDIENCE: DEV_AUDIENCE,
+    AUTH_JWKS_FILE: jwksFile,
+    GOOGLE_MAPS_BASE_URL: fakes.placesBaseUrl,
+    GOOGLE_MAPS_API_KEY: fakes.apiKey,
+    VPIC_BASE_URL: fakes.vpicBaseUrl,
+    RATE_LIMIT_MAX: String(RATE_LIMIT_MAX),
+  };
+
+  return {
+    databaseUrl,
+    databaseSource,
+    redisUrl: redis.url,
+    redisNote: redis.note,
+    keys,
+    jwksFile,
+    fakes,
+    serverEnv,
+    sign: (sub) => signToken({ privateJwk: keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub, expiresIn: '6h' }),
+    async close() {
+      for (const fn of cleanups.reverse()) await fn().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,189 @@
+// Writes the run's raw JSON (benchmarks/results/<timestamp>.json and latest.json) and STATUS.md.
+// STATUS.md is only ever written here.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FEATURES, type FeatureName } from '../flags/registry.ts';
+import { parseEnvFlags } from '../flags/parse.ts';
+import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
+import { mb, PROCESS_NAMES, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
+
+export interface RunMeta {
+  startedAt: string;
+  finishedAt: string;
+  mode: 'full' | 'quick';
+  command: string;
+  rounds: number;
+  durationSeconds: number;
+  warmupSeconds: { first: number; later: number };
+  connections: number;
+  node: string;
+  machine: { cores: number; model: string; memoryBytes: number; kernel: string };
+  dataset: Record<string, number>;
+  database: string;
+  redis: string;
+  rateLimitMax: number;
+  gatewayFlags: Record<string, Record<string, string>>;
+  idleRss: Record<string, number>;
+  notes: string[];
+}
+
+export interface RunRecord {
+  meta: RunMeta;
+  results: RoundResult[];
+  summary: Summary;
+}
+
+/** `<timestamp>.json`, and `latest.json` too unless the run was partial (filtered or --no-status). */
+export async function writeResults(dir: string, record: RunRecord, partial: boolean): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${record.meta.startedAt.replace(/:/g, '-')}${partial ? '-partial' : ''}.json`);
+  const text = JSON.stringify(record, null, 2) + '\n';
+  await writeFile(file, text);
+  if (!partial) await writeFile(join(dir, 'latest.json'), text);
+  return file;
+}
+
+interface ParityFile {
+  date?: string;
+  passed?: number;
+  failed?: number;
+  features?: Record<string, { passed?: number; failed?: number; skipped?: number }>;
+}
+
+/** The parity suite's latest result per feature, or "not run". */
+function parityOf(file: string): (feature: FeatureName) => string {
+  if (!existsSync(file)) return () => 'not run';
+  let p: ParityFile;
+  try {
+    p = JSON.parse(readFileSync(file, 'utf8')) as ParityFile;
+  } catch {
+    return () => 'unreadable results file';
+  }
+  const when = p.date ? ` (${p.date.slice(0, 10)})` : '';
+  const fmt = (x: { passed?: number; failed?: number }) => {
+    const passed = x.passed ?? 0;
+    const failed = x.failed ?? 0;
+    if (passed + failed === 0) return `not run${when}`;
+    return failed > 0 ? `**FAIL** ${failed} of ${passed + failed}${when}` : `pass ${passed}/${passed}${when}`;
+  };
+  return (feature) => {
+    const f = p.features?.[feature];
+    if (f) return fmt(f);
+    if (p.passed !== undefined || p.failed !== undefined) return `${fmt(p)} (whole suite)`;
+    return 'not run';
+  };
+}
+
+const num = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '–');
+const pct = (n: number) => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : '–');
+const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : '**MISSED**');
+
+export function renderStatus(record: RunRecord, opts: { parityFile: string; findingsFile: string; renderedAt?: string }): string {
+  const { meta, summary } = record;
+  const out: string[] = [];
+  const w = (s = '') => out.push(s);
+  const envFlags = parseEnvFlags(process.env);
+  const parity = parityOf(opts.parityFile);
+
+  w('# MotoVaultPro — status');
+  w();
+  const rerendered = opts.renderedAt ? ` (tables re-rendered with \`node benchmarks/run.ts --report-only\` on ${opts.renderedAt})` : '';
+  w(`_Written by \`${meta.command}\` on ${meta.finishedAt}${rerendered}. Do not edit by hand: rerun \`make bench\` (full, < 10 min) or \`make bench QUICK=1\` (smoke)._`);
+  w();
+  w('## Run');
+  w();
+  w(`- Mode: **${meta.mode}** — ${meta.rounds} round(s), each scenario measured on the three paths in turn (Express direct, gateway→proxy→Express, gateway native; the order rotates by one path each round) before the next scenario; ${meta.durationSeconds} s per measurement, ${meta.connections} connections, a warm-up burst before every measurement (${meta.warmupSeconds.first} s in round 1, ${meta.warmupSeconds.later} s after) that is not counted. Figures are medians over rounds; peak RSS is the maximum; failures are summed.`);
+  w(`- Machine: ${meta.machine.cores} cores (${meta.machine.model}), ${num(meta.machine.memoryBytes / 1024 ** 3, 1)} GiB RAM, Linux ${meta.machine.kernel}. **The load generator (autocannon, in the benchmark process), PostgreSQL and Redis share these cores with the servers**, so raw req/s understates what a server could do alone and penalises the proxied path (two server processes plus the load generator on ${meta.machine.cores} cores); requests per server CPU-second is the fairer comparison.`);
+  w(`- Node: ${meta.node} for the load generator and all three servers (each spawned with the benchmark's own \`process.execPath\`).`);
+  w(`- Data: ${Object.entries(meta.dataset).map(([k, v]) => `${num(v)} ${k}`).join(', ')} (users \`bench-user-N\`, reseeded every run); requests rotate over every user and vehicle with each user's own token.`);
+  w(`- PostgreSQL: ${meta.database}. Redis: ${meta.redis}.`);
+  w(`- Rate limiting: every process runs with RATE_LIMIT_MAX=${num(meta.rateLimitMax)} — the limiter (and its Redis counter) still runs on every gateway request, it just never trips. LOG_LEVEL=warn everywhere.`);
+  w(`- Gateways: ${Object.entries(meta.gatewayFlags).map(([g, f]) => `${g} = ${Object.entries(f).map(([k, v]) => `${k}:${v}`).join(' ')}`).join('; ')}.`);
+  w(`- Idle RSS after start: ${Object.entries(meta.idleRss).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
+  const others = record.results.map((x) => x.measurement.otherCpuSeconds).sort((a, b) => a - b);
+  if (others.length) {
+    const share = (s: number) => `${Math.round((100 * s) / (meta.durationSeconds * meta.machine.cores))}%`;
+    const med = others[Math.floor(others.length / 2)];
+    const max = others[others.length - 1];
+    const medOf = (f: (m: RoundResult['measurement']) => number) => {
+      const v = record.results.map((x) => f(x.measurement)).filter((n) => Number.isFinite(n)).sort((a, b) => a - b);
+      return v.length ? v[Math.floor(v.length / 2)] : NaN;
+    };
+    w(`- Machine contention: processes outside this benchmark (other jobs) used a median ${num(med, 2)} CPU-s per ${meta.durationSeconds} s measurement (${share(med)} of the machine), at worst ${num(max, 2)} CPU-s (${share(max)}); interrupts (mostly loopback networking) a median ${num(medOf((m) => m.irqCpuSeconds), 2)} CPU-s, hypervisor steal ${num(medOf((m) => m.stealCpuSeconds), 2)} CPU-s.${max > 0.1 * meta.durationSeconds * meta.machine.cores ? ' **The machine was not quiet: absolute figures are depressed and noisy; compare paths within a scenario (they were interleaved), not across runs.**' : ''}`);
+  }
+  for (const n of meta.notes) w(`- Note: ${n}`);
+  if (summary.totalFailures > 0) {
+    w();
+    w(`> **${num(summary.totalFailures)} measured requests failed (non-2xx, socket errors or wrong \`x-backend\`)** — see the raw table; those figures are not trustworthy.`);
+  }
+  w();
+
+  w('## Features');
+  w();
+  w('Ratios compare the gateway serving the feature natively with the legacy Express app answering directly (native / Express); proxy overhead compares gateway→proxy→Express with Express direct.');
+  w();
+  w('| feature | default backend (env) | parity suite | scenario | req per server CPU-s native/Express | req/s native/Express | p99 native/Express | peak RSS native/Express | proxy: req/s proxied/direct | proxy: p99 proxied/direct |');
+  w('|---|---|---|---|---|---|---|---|---|---|');
+  for (const f of FEATURES) {
+    const rows = summary.ratios.filter((x) => x.feature === f.name);
+    const flag = envFlags[f.name];
+    const head = `| ${f.name} | ${flag.backend} (${flag.source === 'env' ? f.envVar : 'default'}) | ${parity(f.name)} |`;
+    if (rows.length === 0) {
+      w(`${head} not measured | | | | | | |`);
+      continue;
+    }
+    rows.forEach((x, i) => {
+      const lead = i === 0 ? head : '| | | |';
+      w(`${lead} ${x.scenario} | ${ratio(x.cpuEfficiency)} | ${ratio(x.throughput)} | ${ratio(x.p99)} | ${ratio(x.memory)} | ${pct(x.proxyThroughput)} | ${ratio(x.proxyP99)} |`);
+    });
+  }
+  w();
+
+  w('## Targets');
+  w();
+  w('| target | rule | result | measured |');
+  w('|---|---|---|---|');
+  for (const t of summary.targets) w(`| ${t.name} | ${t.rule} | ${verdict(t.met)} | ${t.detail} |`);
+  w();
+  w('`/health` is informational and not part of the targets: it is a gateway-only route (never proxied), and the all-express gateway\'s health check also probes the legacy app.');
+  w();
+
+  w('## Raw numbers');
+  w();
+  w(`Server CPU = user+system CPU seconds of every server process of the path during the ${meta.durationSeconds} s measurement (from \`/proc/<pid>/stat\`); for the proxied path that is the gateway plus the legacy app. Peak RSS sampled every 100 ms. Load gen = the autocannon process; PG/Redis = every \`postgres\` and \`redis-server\` process; other = user+system CPU of every other process on the machine (worst round) — anything well above 0 means another job competed for the ${meta.machine.cores} cores during that measurement.`);
+  w();
+  w('| scenario | path | req/s | p50 ms | p95 ms | p99 ms | non-2xx | errors | server CPU s | req per server CPU-s | peak RSS MB | load-gen CPU s | PG / Redis CPU s | other CPU s |');
+  w('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const s of SCENARIOS) {
+    for (const path of PATHS) {
+      const c = summary.cells.find((x) => x.scenario === s.name && x.path === path);
+      if (!c) continue;
+      const rss = SERVERS_OF[path].filter((n) => c.peakRss[n] !== undefined).map((n) => `${shortName(n)} ${mb(c.peakRss[n])}`).join(' + ');
+      const bad = (n: number) => (n > 0 ? `**${num(n)}**` : '0');
+      w(`| ${s.title} | ${PATH_TITLES[path]} | ${num(c.reqPerSec)} | ${num(c.p50, 2)} | ${num(c.p95, 2)} | ${num(c.p99, 2)} | ${bad(c.non2xx + c.backendMismatches)} | ${bad(c.errors)} | ${num(c.serverCpuSeconds, 2)} | ${num(c.reqPerServerCpuSecond)} | ${rss} | ${num(c.loadGeneratorCpuSeconds, 2)} | ${num(c.postgresCpuSeconds, 2)} / ${num(c.redisCpuSeconds, 2)} | ${num(c.otherCpuSeconds, 2)} |`);
+    }
+  }
+  const failing = summary.cells.filter((c) => c.failureSamples.length);
+  if (failing.length) {
+    w();
+    w('Failure samples:');
+    w();
+    for (const c of failing) for (const f of c.failureSamples) w(`- ${c.scenario} / ${c.path}: \`${f.replace(/`/g, "'").replace(/\s+/g, ' ')}\``);
+  }
+  w();
+  w(`Peak RSS over the whole run: ${Object.entries(summary.peakRssOverall).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}. Raw per-round JSON: \`benchmarks/results/latest.json\`.`);
+  w();
+
+  w('## Findings');
+  w();
+  const findings = existsSync(opts.findingsFile) ? readFileSync(opts.findingsFile, 'utf8').trim() : '';
+  w(findings ? findings.replace(/^#\s+.*\n+/, '') : '_No findings recorded yet (benchmarks/findings.md)._');
+  w();
+  return out.join('\n');
+}
+
+function shortName(n: string): string {
+  return n === PROCESS_NAMES.legacy ? 'express' : n === PROCESS_NAMES.proxy ? 'gw' : n === PROCESS_NAMES.native ? 'gw-native' : n;
+}

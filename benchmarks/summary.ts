@@ -1,0 +1,183 @@
+// From the raw measurements of every round to one figure per scenario and path (median over rounds;
+// peak RSS = max; failures summed), the native/Express and proxied/direct ratios, and the targets.
+import type { Measurement } from './measure.ts';
+import { PATHS, SCENARIOS, type PathName, type Scenario } from './scenarios.ts';
+import type { FeatureName } from '../flags/registry.ts';
+
+export const PROCESS_NAMES = { legacy: 'legacy-express', proxy: 'gateway-express', native: 'gateway-fastify' } as const;
+
+/** Which process answers each path (all of them are servers of that path). */
+export const SERVERS_OF: Record<PathName, string[]> = {
+  'express-direct': [PROCESS_NAMES.legacy],
+  'gateway-proxy': [PROCESS_NAMES.proxy, PROCESS_NAMES.legacy],
+  'gateway-native': [PROCESS_NAMES.native],
+};
+
+export interface RoundResult {
+  round: number;
+  scenario: string;
+  path: PathName;
+  warmup: { responses: number; non2xx: number; errors: number; backendMismatches: number };
+  measurement: Measurement;
+}
+
+export interface Cell {
+  scenario: string;
+  path: PathName;
+  rounds: number;
+  reqPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  serverCpuSeconds: number;
+  reqPerServerCpuSecond: number;
+  loadGeneratorCpuSeconds: number;
+  postgresCpuSeconds: number;
+  redisCpuSeconds: number;
+  /** Max over rounds: anything else that used the machine's CPU during a measurement. */
+  otherCpuSeconds: number;
+  responses: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  backendMismatches: number;
+  /** Peak RSS (bytes) of each server process of this path, over every round. */
+  peakRss: Record<string, number>;
+  failureSamples: string[];
+}
+
+export interface Ratios {
+  scenario: string;
+  feature: FeatureName | null;
+  kind: Scenario['kind'];
+  /** native / Express direct */
+  cpuEfficiency: number;
+  throughput: number;
+  p99: number;
+  memory: number;
+  /** gateway→proxy→Express / Express direct */
+  proxyThroughput: number;
+  proxyP99: number;
+  proxyCpuEfficiency: number;
+}
+
+export interface Target {
+  name: string;
+  rule: string;
+  met: boolean | null;
+  detail: string;
+}
+
+export interface Summary {
+  cells: Cell[];
+  ratios: Ratios[];
+  targets: Target[];
+  peakRssOverall: Record<string, number>;
+  totalFailures: number;
+}
+
+export function median(xs: number[]): number {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+const r = (n: number, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : NaN);
+
+export function summarise(results: RoundResult[]): Summary {
+  const cells: Cell[] = [];
+  for (const s of SCENARIOS) {
+    for (const path of PATHS) {
+      const rs = results.filter((x) => x.scenario === s.name && x.path === path).map((x) => x.measurement);
+      if (rs.length === 0) continue;
+      const peakRss: Record<string, number> = {};
+      for (const m of rs) {
+        for (const p of m.processes) {
+          if (SERVERS_OF[path].includes(p.name)) peakRss[p.name] = Math.max(peakRss[p.name] ?? 0, p.peakRssBytes);
+        }
+      }
+      const sum = (f: (m: Measurement) => number) => rs.reduce((a, m) => a + f(m), 0);
+      cells.push({
+        scenario: s.name,
+        path,
+        rounds: rs.length,
+        reqPerSec: r(median(rs.map((m) => m.reqPerSec)), 0),
+        p50: r(median(rs.map((m) => m.latencyMs.p50))),
+        p95: r(median(rs.map((m) => m.latencyMs.p95))),
+        p99: r(median(rs.map((m) => m.latencyMs.p99))),
+        serverCpuSeconds: r(median(rs.map((m) => m.serverCpuSeconds))),
+        reqPerServerCpuSecond: r(median(rs.map((m) => m.reqPerServerCpuSecond)), 0),
+        loadGeneratorCpuSeconds: r(median(rs.map((m) => m.loadGeneratorCpuSeconds))),
+        postgresCpuSeconds: r(median(rs.map((m) => m.postgresCpuSeconds))),
+        redisCpuSeconds: r(median(rs.map((m) => m.redisCpuSeconds))),
+        otherCpuSeconds: r(Math.max(...rs.map((m) => m.otherCpuSeconds))),
+        responses: sum((m) => m.responses),
+        non2xx: sum((m) => m.non2xx),
+        errors: sum((m) => m.errors),
+        timeouts: sum((m) => m.timeouts),
+        backendMismatches: sum((m) => m.backendMismatches),
+        peakRss,
+        failureSamples: rs.flatMap((m) => m.failureSamples).slice(0, 3),
+      });
+    }
+  }
+
+  const cell = (scenario: string, path: PathName) => cells.find((c) => c.scenario === scenario && c.path === path);
+  const ratios: Ratios[] = [];
+  for (const s of SCENARIOS) {
+    const d = cell(s.name, 'express-direct');
+    const p = cell(s.name, 'gateway-proxy');
+    const n = cell(s.name, 'gateway-native');
+    if (!d) continue;
+    const dRss = d.peakRss[PROCESS_NAMES.legacy];
+    ratios.push({
+      scenario: s.name,
+      feature: s.feature,
+      kind: s.kind,
+      cpuEfficiency: n ? r(n.reqPerServerCpuSecond / d.reqPerServerCpuSecond) : NaN,
+      throughput: n ? r(n.reqPerSec / d.reqPerSec) : NaN,
+      p99: n ? r(n.p99 / d.p99) : NaN,
+      memory: n ? r(n.peakRss[PROCESS_NAMES.native] / dRss) : NaN,
+      proxyThroughput: p ? r(p.reqPerSec / d.reqPerSec) : NaN,
+      proxyP99: p ? r(p.p99 / d.p99) : NaN,
+      proxyCpuEfficiency: p ? r(p.reqPerServerCpuSecond / d.reqPerServerCpuSecond) : NaN,
+    });
+  }
+
+  const peakRssOverall: Record<string, number> = {};
+  for (const x of results) {
+    for (const p of x.measurement.processes) peakRssOverall[p.name] = Math.max(peakRssOverall[p.name] ?? 0, p.peakRssBytes);
+  }
+
+  const reads = ratios.filter((x) => x.feature && x.kind === 'read');
+  const features = ratios.filter((x) => x.feature);
+  const check = (name: string, rule: string, rows: Ratios[], value: (x: Ratios) => number, ok: (v: number) => boolean, fmt: (v: number) => string): Target => {
+    const measured = rows.filter((x) => Number.isFinite(value(x)));
+    if (measured.length === 0) return { name, rule, met: null, detail: 'not measured' };
+    const failed = measured.filter((x) => !ok(value(x)));
+    const missing = rows.length - measured.length;
+    const detail = measured.map((x) => `${x.scenario} ${fmt(value(x))}${ok(value(x)) ? '' : ' ✗'}`).join(', ')
+      + (missing ? `; ${missing} scenario(s) not measured` : '');
+    return { name, rule, met: failed.length === 0 && missing === 0, detail };
+  };
+  const nativeRss = peakRssOverall[PROCESS_NAMES.native];
+  const legacyRss = peakRssOverall[PROCESS_NAMES.legacy];
+  const targets: Target[] = [
+    check('native CPU efficiency', 'native ≥ 2x Express direct in requests per server CPU-second, every read scenario',
+      reads, (x) => x.cpuEfficiency, (v) => v >= 2, (v) => `${v}x`),
+    check('native tail latency', 'native p99 ≤ 0.5x Express direct p99, every read scenario',
+      reads, (x) => x.p99, (v) => v <= 0.5, (v) => `${v}x`),
+    nativeRss && legacyRss
+      ? { name: 'gateway memory', rule: 'native gateway peak RSS ≤ legacy Express peak RSS (whole run)', met: nativeRss <= legacyRss,
+          detail: `gateway ${mb(nativeRss)} MB vs Express ${mb(legacyRss)} MB (${r(nativeRss / legacyRss)}x)` }
+      : { name: 'gateway memory', rule: 'native gateway peak RSS ≤ legacy Express peak RSS (whole run)', met: null, detail: 'not measured' },
+    check('proxy overhead', 'gateway→proxy→Express throughput ≥ 80% of Express direct, every feature scenario',
+      features, (x) => x.proxyThroughput, (v) => v >= 0.8, (v) => `${Math.round(v * 100)}%`),
+  ];
+
+  const totalFailures = cells.reduce((a, c) => a + c.non2xx + c.errors + c.backendMismatches, 0);
+  return { cells, ratios, targets, peakRssOverall, totalFailures };
+}
+
+export const mb = (bytes: number) => (Number.isFinite(bytes) ? Math.round(bytes / 1024 / 1024) : NaN);
