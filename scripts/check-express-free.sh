@@ -14,14 +14,14 @@ cd "$work"
 node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
-  for (const dep of ["express", "helmet", "cors"]) delete pkg.dependencies[dep];
+  for (const dep of ["express", "cors"]) delete pkg.dependencies[dep];
   for (const dep of ["@types/express", "@types/cors"]) delete pkg.devDependencies[dep];
   fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2));
 '
 rm -f package-lock.json
 npm install --no-audit --no-fund --prefer-offline >/dev/null
 if [ -d node_modules/express ]; then echo "[express-free] express is still installed (pulled in by something else)"; exit 1; fi
-if grep -rlE "(from|import\()\s*['\"]([^'\"]*/legacy-express/[^'\"]*|express|helmet|cors)['\"]" --include='*.ts' src flags fastify-features 2>/dev/null; then
+if grep -rlE "(from|import\()\s*['\"]([^'\"]*/legacy-express/[^'\"]*|express|cors)['\"]" --include='*.ts' src flags fastify-features 2>/dev/null; then
   echo "[express-free] the files above still reference express or legacy-express"; exit 1
 fi
 

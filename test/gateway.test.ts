@@ -235,6 +235,19 @@ describe('flags', () => {
   });
 });
 
+describe('verified-token cache', () => {
+  test('a cached token stops working the moment it expires', async () => {
+    const token = await env.sign({ expiresIn: Math.floor(Date.now() / 1000) + 2 });
+    const c = new Client(env.targets.gatewayFastify, token);
+    assert.equal((await c.get('/api/vehicles')).status, 200);
+    assert.equal((await c.get('/api/vehicles')).status, 200, 'served from the cache');
+    await new Promise((r) => setTimeout(r, 2100));
+    const late = await c.get('/api/vehicles');
+    assert.equal(late.status, 401);
+    assert.equal(late.body.error.code, 'UNAUTHORIZED');
+  });
+});
+
 describe('health, metrics, unknown routes', () => {
   test('/health lists features and dependencies', async () => {
     const res = await new Client(env.targets.gatewayExpress).get('/health');

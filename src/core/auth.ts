@@ -14,6 +14,8 @@ export interface AuthConfig {
 export interface AuthUser {
   sub: string;
   permissions: string[];
+  /** The token's `exp` (seconds since the epoch). */
+  expiresAt?: number;
 }
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<AuthUser>;
@@ -35,7 +37,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
       });
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) throw new AppError('UNAUTHORIZED');
       const perms = (payload as { permissions?: unknown }).permissions;
-      return { sub: payload.sub, permissions: Array.isArray(perms) ? perms.filter((p): p is string => typeof p === 'string') : [] };
+      return { sub: payload.sub, permissions: Array.isArray(perms) ? perms.filter((p): p is string => typeof p === 'string') : [], expiresAt: payload.exp };
     } catch (err) {
       // The key set itself could not be fetched: that is our dependency failing, not a bad token.
       if (err instanceof joseErrors.JWKSTimeout || (err instanceof TypeError && /fetch/i.test(err.message))) {
