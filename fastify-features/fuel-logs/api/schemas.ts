@@ -1,10 +1,9 @@
 // The fuel-logs contract as TypeBox schemas, shared by the Fastify routes, the legacy Express router
 // (through validate()) and the tests.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, Page, PageQuery, Uuid } from '../../../src/core/schemas.ts';
 
-// ajv-formats' "uuid" also accepts a "urn:uuid:" prefix that PostgreSQL rejects; the pattern closes that gap.
-export const Uuid = Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export { Uuid };
 
 // Input bounds of API.md. Decimal places (3 for gallons/prices, 2 for money) are checked by the service,
 // because AJV's multipleOf misfires on binary floats. totalCost's maximum is the column's capacity.
@@ -22,8 +21,7 @@ export type FuelLogParams = Static<typeof FuelLogParamsSchema>;
 // Query strings stay open to unknown parameters (cache busters, tracking); only bodies are strict.
 export const ListFuelLogsQuerySchema = Type.Object({
   vehicleId: Type.Optional(Uuid),
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  ...PageQuery,
 });
 export type ListFuelLogsQuery = Static<typeof ListFuelLogsQuerySchema>;
 
@@ -73,12 +71,7 @@ export const FuelLogSchema = Type.Object({
 });
 export type FuelLog = Static<typeof FuelLogSchema>;
 
-export const FuelLogListSchema = Type.Object({
-  items: Type.Array(FuelLogSchema),
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-});
+export const FuelLogListSchema = Page(FuelLogSchema);
 export type FuelLogList = Static<typeof FuelLogListSchema>;
 
 export const FuelStatsSchema = Type.Object({

@@ -1,12 +1,12 @@
 // The maintenance feature's HTTP schemas (TypeBox), shared by the Fastify capsule and the legacy router.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, Page, PageQuery, Uuid } from '../../../src/core/schemas.ts';
 import { MAINTENANCE_TYPES, type MaintenanceType } from '../domain/types.ts';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 // ajv-formats' "uuid" also accepts a "urn:uuid:" prefix, which PostgreSQL's uuid type rejects (→ 500);
 // maxLength 36 refuses it (and is checked before the format, so the usual message stays 'format "uuid"').
-export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+export { Uuid };
 export const DateString = Type.String({ format: 'date' });
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -29,8 +29,7 @@ export type IdParams = Static<typeof IdParams>;
 
 export const RecordListQuery = Type.Object({
   vehicleId: Type.Optional(Uuid),
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
+  ...PageQuery,
 });
 export type RecordListQuery = Static<typeof RecordListQuery>;
 
@@ -70,12 +69,7 @@ export const MaintenanceRecord = Type.Object({
 });
 export type MaintenanceRecord = Static<typeof MaintenanceRecord>;
 
-export const RecordList = Type.Object({
-  items: Type.Array(MaintenanceRecord),
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-});
+export const RecordList = Page(MaintenanceRecord);
 export type RecordList = Static<typeof RecordList>;
 
 // ---- schedules ----

@@ -1,7 +1,7 @@
 // The stations feature's request and response schemas (API.md "Stations"), shared by both backends.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { IdParams, Nullable } from '../../../src/core/schemas.ts';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 // PostgreSQL text cannot hold NUL; refusing it here turns a would-be 500 into a 400 on the field.
 const Text = (opts: { minLength?: number; maxLength: number }) => Type.String({ ...opts, pattern: '^[^\\x00]*$' });
@@ -9,7 +9,7 @@ const Text = (opts: { minLength?: number; maxLength: number }) => Type.String({ 
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
 const Lng = Type.Number({ minimum: -180, maximum: 180 });
 
-export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const IdParamsSchema = IdParams;
 export type IdParams = Static<typeof IdParamsSchema>;
 
 // Unknown query parameters are ignored (API.md rejects unknown *body* fields only).

@@ -1,10 +1,10 @@
 // The vehicles feature's request and response schemas (API.md "Vehicles"), shared by both backends.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { IdParams, Nullable, Page, PageQuery } from '../../../src/core/schemas.ts';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 // maxLength 36 also rejects the `urn:uuid:` prefix that the uuid format accepts and PostgreSQL does not.
-export const IdParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', maxLength: 36 }) });
+export const IdParamsSchema = IdParams;
 export type IdParams = Static<typeof IdParamsSchema>;
 
 // The VIN format is checked after trimming/uppercasing (domain/vin.ts), so the schema only bounds its size.
@@ -15,8 +15,7 @@ export type VinParams = Static<typeof VinParamsSchema>;
 
 // Unknown query parameters are ignored (API.md rejects unknown *body* fields only).
 export const ListQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  ...PageQuery,
 });
 export type ListQuery = Static<typeof ListQuerySchema>;
 
@@ -71,12 +70,7 @@ export const VehicleSchema = Type.Object({
 });
 export type Vehicle = Static<typeof VehicleSchema>;
 
-export const VehicleListSchema = Type.Object({
-  items: Type.Array(VehicleSchema),
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-});
+export const VehicleListSchema = Page(VehicleSchema);
 export type VehicleList = Static<typeof VehicleListSchema>;
 
 export const VinDecodeSchema = Type.Object({
