@@ -1,0 +1,115 @@
+// PostgreSQL unreachable (connection refused, then a network black hole) for real processes: the
+// legacy app, a gateway proxying every feature to it, and a gateway serving every feature natively.
+// Every /api call → 503 SERVICE_UNAVAILABLE within a few seconds, /health → 503 "down"; when the
+// database comes back everything recovers without a restart.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { call, describeRes, type TimedResponse } from './support/http.ts';
+import { eventually } from '../support/wait.ts';
+import { assertError } from '../security/support/contract.ts';
+import { startStack, nativeFlags, ALL_EXPRESS, type Stack } from './support/stack.ts';
+import type { AppProcess } from './support/processes.ts';
+import type { ProxyMode } from './support/tcp-proxy.ts';
+
+let stack: Stack;
+let targets: Array<{ name: string; proc: AppProcess }>;
+let user: Awaited<ReturnType<Stack['newUser']>>;
+let vehicleId: string;
+
+before(async () => {
+  stack = await startStack({ label: 'faults_pg', proxy: { postgres: true } });
+  const legacy = await stack.spawnLegacy();
+  const [gwExpress, gwNative] = await Promise.all([
+    stack.spawnGateway(legacy.url, ALL_EXPRESS, 'gateway → express'),
+    stack.spawnGateway(legacy.url, await nativeFlags(), 'gateway → fastify'),
+  ]);
+  targets = [{ name: 'legacy direct', proc: legacy }, { name: 'gateway → express', proc: gwExpress }, { name: 'gateway → fastify', proc: gwNative }];
+  user = await stack.newUser();
+  const v = await user.client(legacy.url).post('/api/vehicles', { make: 'Ford', model: 'Focus', year: 2014 });
+  assert.equal(v.status, 201, v.text);
+  vehicleId = v.body.id;
+});
+
+after(async () => stack?.close());
+
+async function assertAllUp() {
+  for (const t of targets) {
+    const c = user.client(t.proc.url);
+    const list = await c.get('/api/vehicles');
+    assert.equal(list.status, 200, `${t.name} list: ${list.status} ${list.text}`);
+    const h = await c.get('/health');
+    assert.equal(h.status, 200, `${t.name} /health: ${h.text}`);
+    assert.equal(h.body.dependencies.postgres, 'up');
+  }
+}
+
+for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
+  describe(`PostgreSQL ${mode}`, () => {
+    test('reads and writes → 503 SERVICE_UNAVAILABLE quickly; /health → 503 down', async () => {
+      await assertAllUp(); // warm pools: the outage hits live pooled connections too
+      await stack.proxies.postgres!.setMode(mode);
+      const failures: string[] = [];
+      // Refused/reset connections fail at once; a black hole (packets dropped) is only noticed by the
+      // client-side timeouts: the pool's connect timeout (2 s) and, on an already-open pooled connection,
+      // the query timeout, which must stay below the gateway's proxy timeout (15 s).
+      const DEADLINE = mode === 'blackhole' ? 12_500 : 6000;
+      try {
+        await Promise.all(targets.map(async (t) => {
+          const u = t.proc.url;
+          const o = { token: user.token, timeoutMs: DEADLINE + 2000 };
+          const calls: Array<[string, () => Promise<TimedResponse>]> = [
+            ['GET list', () => call(u, 'GET', '/api/vehicles', o)],
+            ['GET one', () => call(u, 'GET', `/api/vehicles/${vehicleId}`, o)],
+            ['POST', () => call(u, 'POST', '/api/vehicles', { ...o, body: { make: 'Kia', model: 'Rio', year: 2016 } })],
+            ['PUT', () => call(u, 'PUT', `/api/vehicles/${vehicleId}`, { ...o, body: { nickname: 'outage' } })],
+            ['fuel-logs', () => call(u, 'GET', '/api/fuel-logs', o)],
+            ['stations saved', () => call(u, 'GET', '/api/stations/saved', o)],
+            ['maintenance', () => call(u, 'GET', '/api/maintenance/records', o)],
+          ];
+          await Promise.all(calls.map(async ([name, run]) => {
+            const res = await run();
+            try {
+              assert.ok(!res.error, `${t.name} ${name}: ${describeRes(res)}`);
+              assertError(res, 503, 'SERVICE_UNAVAILABLE', `${t.name} ${name}`);
+              assert.ok(res.ms < DEADLINE, `${t.name} ${name} took ${Math.round(res.ms)} ms`);
+            } catch (err) {
+              failures.push((err as Error).message.split('\n')[0]);
+            }
+          }));
+          const h = await call(u, 'GET', '/health', o);
+          try {
+            assert.equal(h.status, 503, `${t.name} /health: ${describeRes(h)}`);
+            assert.equal(h.body.status, 'down', `${t.name} /health status`);
+            assert.equal(h.body.dependencies.postgres, 'down', `${t.name} /health postgres`);
+            assert.ok(h.ms < DEADLINE, `${t.name} /health took ${Math.round(h.ms)} ms`);
+          } catch (err) {
+            failures.push((err as Error).message.split('\n')[0]);
+          }
+        }));
+      } finally {
+        await stack.proxies.postgres!.setMode('up');
+      }
+      assert.deepEqual(failures.sort(), [], `PostgreSQL ${mode}: requests not answered 503 in time`);
+    });
+
+    test('recovers without a restart once PostgreSQL is back', async () => {
+      await stack.proxies.postgres!.setMode('up');
+      await eventually(assertAllUp, { timeoutMs: 15_000, intervalMs: 250 });
+      // Writes land again and the outage left nothing half-done.
+      for (const t of targets) {
+        assert.ok(t.proc.alive, `${t.name} died during the outage:\n${t.proc.output().slice(-2000)}`);
+        const res = await user.client(t.proc.url).put(`/api/vehicles/${vehicleId}`, { nickname: `back via ${t.name}` });
+        assert.equal(res.status, 200, res.text);
+      }
+      const { rows } = await stack.db.query('SELECT nickname FROM vehicles WHERE id = $1', [vehicleId]);
+      assert.equal(rows[0].nickname, 'back via gateway → fastify');
+    });
+  });
+}
+
+test('no process crashed or logged an unhandled error', () => {
+  for (const t of targets) {
+    assert.ok(t.proc.alive, `${t.name} exited`);
+    assert.ok(!/unhandled|uncaught|FATAL/i.test(t.proc.output()), `${t.name} output:\n${t.proc.output().slice(-3000)}`);
+  }
+});

@@ -1,0 +1,110 @@
+// The rate limit: 429 RATE_LIMITED with retry-after, counted per client across two gateway instances
+// that share one Redis, whatever backend serves the route; spoofed x-forwarded-for does not reset it;
+// /health stays exempt. Runs on its own Redis database so no other suite's traffic counts.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { Client } from '../support/client.ts';
+import { assertError } from './support/contract.ts';
+import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+
+const MAX = 20;
+let env: SecurityEnv;
+let redis: Redis;
+let redisUrl: string;
+
+async function clearCounters() {
+  const keys = await redis.keys('mvp:ratelimit:*');
+  if (keys.length) await redis.del(...keys);
+}
+
+before(async () => {
+  if (!process.env.REDIS_URL) return;
+  const u = new URL(process.env.REDIS_URL);
+  u.pathname = '/9';
+  redisUrl = u.toString();
+  redis = new Redis(redisUrl);
+  await clearCounters();
+  env = await startSecurityEnv('sec_ratelimit', { env: { RATE_LIMIT_MAX: String(MAX), RATE_LIMIT_WINDOW_MS: '60000', REDIS_URL: redisUrl } });
+});
+
+after(async () => {
+  await env?.close();
+  if (redis) {
+    await clearCounters().catch(() => {});
+    redis.disconnect();
+  }
+});
+
+test('two gateways on one Redis share the budget; the next request is 429 with retry-after', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+  await clearCounters();
+  const { token } = await env.newUser();
+  const a = new Client(env.targets.gatewayExpress, token); // proxied to legacy
+  const b = new Client(env.targets.gatewayFastify, token); // native
+  let ok = 0;
+  for (let i = 0; i < MAX; i++) {
+    const res = await (i % 2 ? b : a).get('/api/vehicles');
+    assert.equal(res.status, 200, `request ${i + 1}: ${res.status} ${res.text}`);
+    assert.ok(res.headers['x-ratelimit-limit'] === String(MAX), 'x-ratelimit-limit');
+    ok++;
+  }
+  assert.equal(ok, MAX);
+  for (const [name, c] of [['first gateway', a], ['second gateway', b]] as const) {
+    const res = await c.get('/api/vehicles');
+    assertError(res, 429, 'RATE_LIMITED', name);
+    const retry = Number(res.headers['retry-after']);
+    assert.ok(Number.isFinite(retry) && retry > 0 && retry <= 60, `${name} retry-after ${res.headers['retry-after']}`);
+    assert.match(res.headers['x-request-id'] ?? '', /./, 'x-request-id on 429');
+  }
+  // Other features on either gateway share the same budget.
+  assertError(await b.get('/api/stations/saved'), 429, 'RATE_LIMITED', 'other feature, other gateway');
+  assertError(await a.get('/api/fuel-logs'), 429, 'RATE_LIMITED', 'other feature, first gateway');
+});
+
+test('spoofed x-forwarded-for / x-real-ip do not reset the counter', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+  // The counters are still full from the previous test (same client address, 60 s window).
+  const { token } = await env.newUser();
+  for (let i = 0; i < 10; i++) {
+    const res = await new Client(env.targets.gatewayFastify, token).get('/api/vehicles', {
+      headers: { 'x-forwarded-for': `10.0.${i}.1`, 'x-real-ip': `10.1.${i}.1`, forwarded: `for=10.2.${i}.1` },
+    });
+    assertError(res, 429, 'RATE_LIMITED', `spoof ${i}`);
+  }
+});
+
+// Brute force of tokens, admin calls and route scanning must be limited like everything else: a
+// limited client gets 429 before the token is even looked at.
+test('unauthenticated, admin and unknown-route requests count and are refused too', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+  // The counters are still full from the first test.
+  const cases: Array<[string, string, string, string | undefined]> = [];
+  for (const [gw, url] of [['gateway → express', env.targets.gatewayExpress], ['gateway → fastify', env.targets.gatewayFastify]]) {
+    cases.push(
+      [gw, url, '/api/vehicles', undefined],
+      [gw, url, '/api/maintenance/schedules', undefined],
+      [gw, url, '/admin/flags', undefined],
+      [gw, url, '/admin/flags', (await env.newUser()).token],
+      [gw, url, '/no-such-route', undefined],
+    );
+  }
+  const failures: string[] = [];
+  for (const [gw, url, path, token] of cases) {
+    const res = await new Client(url, token).get(path);
+    if (res.status !== 429) failures.push(`${gw} GET ${path} ${token ? '(token without permission)' : '(no token)'} → ${res.status}`);
+    else assertError(res, 429, 'RATE_LIMITED', `${gw} ${path}`);
+  }
+  assert.deepEqual(failures, [], 'requests that escaped the rate limit');
+});
+
+test('/health stays reachable while the client is limited', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+  for (const url of [env.targets.gatewayExpress, env.targets.gatewayFastify]) {
+    const res = await new Client(url).get('/health');
+    assert.equal(res.status, 200, res.text);
+  }
+});
+
+test('the window resets: after the counters expire requests pass again', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+  await clearCounters(); // the same as the window expiring, without waiting a minute
+  const { token } = await env.newUser();
+  const res = await new Client(env.targets.gatewayFastify, token).get('/api/vehicles');
+  assert.equal(res.status, 200, res.text);
+});
