@@ -21,9 +21,13 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after error');
   else log.info({ signal }, 'shutting down');
   // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+  // The gateway keeps pooled connections open: tell each answer to close, and keep reaping idle ones.
+  server.on('request', (_req, res) => { if (!res.headersSent) res.setHeader('connection', 'close'); });
+  const reaper = setInterval(() => server.closeIdleConnections(), 50);
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  clearInterval(reaper);
   await closeDeps(deps);
 });

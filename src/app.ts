@@ -64,6 +64,12 @@ export async function buildApp({ config, env = process.env, capsules }: BuildOpt
     routerOptions: { ignoreTrailingSlash: true }, // as Express does by default
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Malformed HTTP never reaches a route: answer the contract's body and close.
+    clientErrorHandler: (err, socket) => {
+      if ((err as { code?: string }).code === 'ECONNRESET' || !socket.writable) return;
+      const body = JSON.stringify(new AppError('VALIDATION_ERROR', 'Malformed HTTP request', []).toBody());
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    },
     frameworkErrors: (err, _request, reply) => {
       const e = err.code === 'FST_ERR_BAD_URL' ? badUrl() : new AppError('VALIDATION_ERROR', undefined, []);
       (reply as unknown as FastifyReply).code(e.status).header('x-request-id', _request.id).send(e.toBody());
@@ -110,6 +116,8 @@ export async function buildApp({ config, env = process.env, capsules }: BuildOpt
     request.backend = (request.routeOptions.config as { backend?: string }).backend ?? flags.backendOf(feature.name);
     reply.header('x-backend', request.backend);
   });
+  // After the request id and backend headers are set, so a 429 carries them too.
+  app.addHook('onRequest', app.rateLimit());
   app.addHook('onResponse', async (request, reply) => {
     const seconds = reply.elapsedTime / 1000;
     const feature = request.feature?.name ?? 'gateway';

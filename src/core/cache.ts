@@ -33,9 +33,29 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
       ping: async () => false,
     };
   }
+  // An invalidation that failed while Redis was down must not let the old value come back with it:
+  // such keys are retried when Redis is ready again and never read or written before that succeeds.
+  // (Per process: another process's failed delete is bounded only by the TTL.)
+  const failedDeletes = new Set<string>();
+  const retryDeletes = async () => {
+    for (const key of [...failedDeletes]) {
+      try {
+        await redis.del(key);
+        failedDeletes.delete(key);
+      } catch {
+        return;
+      }
+    }
+  };
+  redis.on('ready', () => { void retryDeletes(); });
+
   return {
     enabled: true,
     async getJson<T>(key: string) {
+      if (failedDeletes.size && failedDeletes.has(key)) {
+        await retryDeletes();
+        if (failedDeletes.has(key)) return undefined;
+      }
       try {
         const raw = await redis.get(key);
         return raw === null ? undefined : (JSON.parse(raw) as T);
@@ -45,6 +65,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
       }
     },
     async setJson(key, value, ttlSeconds) {
+      if (failedDeletes.has(key)) return;
       try {
         await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
       } catch (err) {
@@ -56,6 +77,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
       try {
         await redis.del(...keys);
       } catch (err) {
+        for (const key of keys) failedDeletes.add(key);
         onError(err);
       }
     },

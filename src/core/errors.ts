@@ -75,7 +75,7 @@ export function isUnavailableError(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
   const msg = e.message ?? '';
-  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(msg)) return true;
+  if (/Query read timeout|timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(msg)) return true;
   return e.cause ? isUnavailableError(e.cause) : false;
 }
 

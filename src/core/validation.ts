@@ -18,10 +18,36 @@ export function compileValidator(schema: object, httpPart: HttpPart): ValidateFu
   const kind = httpPart === 'body' ? 'body' : 'text';
   let fn = compiled[kind].get(schema);
   if (!fn) {
-    fn = (kind === 'body' ? bodyAjv : textAjv).compile(schema);
+    fn = refuseNul((kind === 'body' ? bodyAjv : textAjv).compile(schema));
     compiled[kind].set(schema, fn);
   }
   return fn;
+}
+
+/** Path of the first string holding a NUL character (PostgreSQL text cannot store one), or null. */
+function nulPath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = nulPath(v, `${path}/${k}`);
+      if (hit !== null) return hit;
+    }
+  }
+  return null;
+}
+
+// After the schema passes, a NUL anywhere is a 400 on that field instead of a database error.
+function refuseNul(validate: ValidateFunction): ValidateFunction {
+  const wrapped = ((data: unknown) => {
+    if (!validate(data)) {
+      wrapped.errors = validate.errors;
+      return false;
+    }
+    const path = nulPath(data, '');
+    wrapped.errors = path === null ? null : [{ instancePath: path, schemaPath: '#', keyword: 'nul', params: {}, message: 'must not contain NUL characters' }];
+    return path === null;
+  }) as ValidateFunction;
+  return wrapped;
 }
 
 function fieldOf(e: ErrorObject, httpPart: HttpPart): string {

@@ -15,6 +15,8 @@ export function createPool(databaseUrl: string, max = 10): Db {
     connectionTimeoutMillis: 2000, // fail fast (→ 503) instead of hanging when PostgreSQL is unreachable
     idleTimeoutMillis: 30_000,
     statement_timeout: 10_000,
+    query_timeout: 11_000, // a partitioned network never answers: give up below the gateway's 15 s proxy timeout
+    keepAlive: true,
   });
   // An idle client losing its connection must not crash the process; the next query reports the failure.
   pool.on('error', () => {});

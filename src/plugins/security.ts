@@ -28,7 +28,7 @@ export const securityPlugin = fp(async (app) => {
   const origins = c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, { origin: origins.length ? origins : false });
   await app.register(rateLimit, {
-    global: true,
+    global: false, // applied once, early, for every request by app.ts (per-route hooks would miss 401s and 404s)
     max: c.RATE_LIMIT_MAX,
     timeWindow: c.RATE_LIMIT_WINDOW_MS,
     redis: app.redis ?? undefined, // shared counters across instances; per-instance memory without Redis

@@ -88,9 +88,20 @@ export async function startLegacy(config: Config, cleanups: Array<() => Promise<
 
 export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must be set (make test sets it, or starts an embedded PostgreSQL)');
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    return await start(opts, cleanups);
+  } catch (err) {
+    // Whatever did start must not keep the test process alive.
+    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+    throw err;
+  }
+}
+
+async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>): Promise<TestEnv> {
   const keys = await generateDevKeyPair();
   const fakes = await startFakeExternals({ jwks: keys.jwks });
-  const cleanups: Array<() => Promise<unknown>> = [() => fakes.close()];
+  cleanups.push(() => fakes.close());
 
   let s3Env: Record<string, string>;
   if (process.env.MINIO_ENDPOINT) {
