@@ -122,7 +122,9 @@ export async function buildApp({ config, env = process.env, capsules }: BuildOpt
     const seconds = reply.elapsedTime / 1000;
     const feature = request.feature?.name ?? 'gateway';
     app.metrics.observe(feature, request.backend, request.method, reply.statusCode, seconds);
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, feature, backend: request.backend, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    if (request.log.level === 'info' || request.log.level === 'debug' || request.log.level === 'trace') {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, feature, backend: request.backend, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    }
   });
 
   await app.register(healthRoutes, { flags });

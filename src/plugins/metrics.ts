@@ -27,11 +27,28 @@ export const metricsPlugin = fp(async (app) => {
   const proxyErrors = new Counter({ name: 'gateway_proxy_errors_total', help: 'Errors proxying to the legacy app, by kind', labelNames: ['kind'], registers: [registry] });
   const flips = new Counter({ name: 'gateway_flag_changes_total', help: 'Flag changes seen by this instance', labelNames: ['feature', 'to'], registers: [registry] });
 
+  // Label lookups hash their values on every call; keep the bound children per label set instead.
+  const bound = new Map<string, { requests: Counter; errors: Counter; latency: { observe(v: number): void } }>();
+  const seriesFor = (feature: string, backend: string, method: string, status: number) => {
+    const key = `${feature}|${backend}|${method}|${status}`;
+    let s = bound.get(key);
+    if (!s) {
+      s = {
+        requests: requests.labels(feature, backend, method, String(status)) as unknown as Counter,
+        errors: errors.labels(feature, backend) as unknown as Counter,
+        latency: latency.labels(feature, backend),
+      };
+      bound.set(key, s);
+    }
+    return s;
+  };
+
   app.decorate('metrics', {
     observe(feature, backend, method, status, seconds) {
-      requests.inc({ feature, backend, method, status: String(status) });
-      if (status >= 500) errors.inc({ feature, backend });
-      latency.observe({ feature, backend }, seconds);
+      const s = seriesFor(feature, backend, method, status);
+      s.requests.inc();
+      if (status >= 500) s.errors.inc();
+      s.latency.observe(seconds);
     },
     proxyError: (kind) => proxyErrors.inc({ kind }),
     flagChange: (feature, to) => flips.inc({ feature, to }),
