@@ -152,7 +152,7 @@ describe('proxy to the legacy app', () => {
 });
 
 describe('uploads refused by the legacy app', () => {
-  test('an oversized or mistyped photo through gateway → express answers 413 / 415, not a broken 503', async () => {
+  test('a refused photo through gateway → express answers 413 / 415 / 404, never a broken 503', async () => {
     const user = await env.newUser();
     const gw = user.client(env.targets.gatewayExpress);
     const vehicle = await gw.post('/api/vehicles', { make: 'Honda', model: 'Civic', year: 2020 });
@@ -163,6 +163,10 @@ describe('uploads refused by the legacy app', () => {
     const text = await gw.raw('PUT', `/api/vehicles/${vehicle.body.id}/photo`, { headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(3 * 1024 * 1024, 1) });
     assert.equal(text.status, 415);
     assert.equal((await gw.get(`/api/vehicles/${vehicle.body.id}`)).body.hasPhoto, false, 'nothing stored');
+    // Refused before storage is reached (no such vehicle): the body is drained too, so still a clean 404.
+    const missing = await gw.raw('PUT', '/api/vehicles/00000000-0000-4000-8000-000000000000/photo', { headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(4 * 1024 * 1024, 1) });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'NOT_FOUND');
   });
 });
 

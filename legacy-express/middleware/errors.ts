@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, badUrl, routeNotFound, toAppError } from '../../src/core/errors.ts';
+import { drainRequest } from '../../src/core/http-body.ts';
 
 // body-parser's error types → contract errors.
 function fromBodyParser(err: { type?: string }): AppError | undefined {
@@ -21,15 +22,15 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
 }
 
 export function errorHandler(log: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  return async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = fromBodyParser(err as { type?: string }) ?? (err instanceof URIError ? badUrl() : toAppError(err));
     if (appError.status >= 500) log.error({ err, reqId: res.locals.requestId, url: req.originalUrl }, 'request failed');
     if (res.headersSent) {
       res.destroy(); // a streamed body already started: cut it rather than append an error to it
       return;
     }
-    // Refused before its body was read (e.g. a 413 upload): close, or the half-read socket lingers.
-    if (!req.complete) res.setHeader('connection', 'close');
+    // Answered before its body was read (a refused upload, a 404): drain it, or close the connection.
+    if (!(await drainRequest(req))) res.setHeader('connection', 'close');
     res.status(appError.status).json(appError.toBody());
   };
 }

@@ -7,7 +7,6 @@ import { currentUser } from '../middleware/authenticate.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { validate } from '../middleware/validate.ts';
 import * as service from '../../fastify-features/maintenance/service.ts';
-import { takeBody } from '../../fastify-features/maintenance/api/upload-body.ts';
 import {
   IdParams, RecordCreateBody, RecordListQuery, RecordUpdateBody, ScheduleCreateBody, ScheduleListQuery,
   ScheduleUpdateBody, UpcomingQuery,
@@ -48,17 +47,11 @@ export function maintenanceRouter(deps: Deps): Router {
 
   // ---- receipt (raw body: no JSON parsing) ----
   router.put('/records/:id/receipt', validate({ params: IdParams }), async (req: Request, res) => {
-    const taken = takeBody(req);
-    try {
-      res.json(await service.putReceipt(deps, user(res), id(res), {
-        body: taken.body,
-        contentType: req.headers['content-type'],
-        contentLength: req.headers['content-length'],
-      }));
-    } catch (err) {
-      if (!(await taken.release())) res.setHeader('connection', 'close');
-      throw err;
-    }
+    res.json(await service.putReceipt(deps, user(res), id(res), {
+      body: req,
+      contentType: req.headers['content-type'],
+      contentLength: req.headers['content-length'],
+    }));
   });
 
   router.get('/records/:id/receipt', validate({ params: IdParams }), async (_req, res) => {

@@ -46,17 +46,11 @@ export function vehiclesRouter(deps: Deps): Router {
   });
 
   router.put('/:id/photo', byId, async (req, res) => {
-    try {
-      res.json(await service.putVehiclePhoto(deps, currentUser(res).sub, (res.locals.params as IdParams).id, {
-        body: req,
-        contentType: req.headers['content-type'],
-        contentLength: req.headers['content-length'],
-      }));
-    } catch (err) {
-      // Refused before the body was read to its end: a half-read connection cannot be reused.
-      if (!req.complete) res.set('connection', 'close');
-      throw err;
-    }
+    res.json(await service.putVehiclePhoto(deps, currentUser(res).sub, (res.locals.params as IdParams).id, {
+      body: req,
+      contentType: req.headers['content-type'],
+      contentLength: req.headers['content-length'],
+    }));
   });
 
   router.get('/:id/photo', byId, async (_req, res) => {

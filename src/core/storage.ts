@@ -96,19 +96,9 @@ export class ObjectStore {
 
   /**
    * Validates, then streams the body to `key`. A body without content-length is spooled to a temp file.
-   * A refused upload (413/415) has the rest of its body read and dropped (up to twice the limit) before
-   * the error is answered: a proxy in front still sending it would otherwise see a broken connection.
+   * A refusal leaves the rest of the body unread; the error handlers drain it (src/core/http-body.ts).
    */
   async upload(key: string, req: UploadRequest): Promise<void> {
-    try {
-      await this.receive(key, req);
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) await discard(req.body, 2 * req.maxBytes);
-      throw err;
-    }
-  }
-
-  private async receive(key: string, req: UploadRequest): Promise<void> {
     checkUpload(req);
     const contentType = mediaType(req.contentType);
     // pipe(), not pipeline(): a refusal must not destroy the request (that would reset the connection).
@@ -181,27 +171,6 @@ export class ObjectStore {
       throw unavailable();
     }
   }
-}
-
-/** Reads and drops what is left of a request body, up to `maxBytes`; then gives up (the caller closes). */
-function discard(source: Readable, maxBytes: number): Promise<void> {
-  if (source.readableEnded || source.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    let seen = 0;
-    const done = () => {
-      source.off('data', onData);
-      source.off('end', done);
-      source.off('close', done);
-      source.off('error', done);
-      resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > maxBytes) { source.pause(); done(); }
-    };
-    source.on('data', onData).once('end', done).once('close', done).once('error', done);
-    source.resume();
-  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -4,6 +4,7 @@ import type { FastifyError } from 'fastify';
 import { AppError, routeNotFound, toAppError } from '../core/errors.ts';
 import { validationErrorFrom, type HttpPart } from '../core/validation.ts';
 import { featureForPath } from '../../flags/registry.ts';
+import { drainRequest } from '../core/http-body.ts';
 
 const FASTIFY_CODES: Record<string, () => AppError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new AppError('UNSUPPORTED_MEDIA_TYPE'),
@@ -27,12 +28,12 @@ export function toContractError(err: FastifyError): AppError {
 }
 
 export const errorsPlugin = fp(async (app) => {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
     const appError = toContractError(err);
     if (appError.status >= 500) request.log.error({ err }, 'request failed');
-    // Refused before its body was read (e.g. a 413 upload): close, or the half-read socket lingers.
-    if (!request.raw.complete) reply.header('connection', 'close');
-    reply.status(appError.status).send(appError.toBody());
+    // Answered before its body was read (a refused upload, a 404): drain it, or close the connection.
+    if (!(await drainRequest(request.raw))) reply.header('connection', 'close');
+    return reply.status(appError.status).send(appError.toBody());
   });
 
   // Under a feature prefix the token is checked first, as the legacy app does (401 before 404).

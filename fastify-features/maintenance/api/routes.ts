@@ -4,7 +4,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Readable } from 'node:stream';
 import type { CapsuleOptions } from '../../../src/capsules/capsule.ts';
 import * as service from '../service.ts';
-import { takeBody } from './upload-body.ts';
 import {
   IdParams, MaintenanceRecord, MaintenanceSchedule, RecordCreateBody, RecordList, RecordListQuery, RecordUpdateBody,
   ScheduleCreateBody, ScheduleList, ScheduleListQuery, ScheduleUpdateBody, UpcomingList, UpcomingQuery,
@@ -78,16 +77,10 @@ const receiptUpload: FastifyPluginAsync<CapsuleOptions> = async (fastify: Fastif
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
   app.put('/records/:id/receipt', { schema: { params: IdParams, response: { 200: MaintenanceRecord } } }, async (req, reply) => {
-    const taken = takeBody((req.body as Readable | undefined) ?? req.raw);
-    try {
-      return await service.putReceipt(deps, req.user.sub, req.params.id, {
-        body: taken.body,
-        contentType: req.headers['content-type'],
-        contentLength: req.headers['content-length'],
-      });
-    } catch (err) {
-      if (!(await taken.release())) reply.header('connection', 'close');
-      throw err;
-    }
+    return service.putReceipt(deps, req.user.sub, req.params.id, {
+      body: (req.body as Readable | undefined) ?? req.raw,
+      contentType: req.headers['content-type'],
+      contentLength: req.headers['content-length'],
+    });
   });
 };

@@ -52,17 +52,11 @@ export const vehiclesPlugin: FastifyPluginAsync<CapsuleOptions> = async (fastify
     child.withTypeProvider<TypeBoxTypeProvider>().put('/:id/photo',
       { schema: { params: IdParamsSchema, response: { 200: VehicleSchema } } },
       async (request, reply) => {
-        try {
-          return await service.putVehiclePhoto(deps, request.user.sub, request.params.id, {
-            body: (request.body as Readable | undefined) ?? request.raw,
-            contentType: request.headers['content-type'],
-            contentLength: request.headers['content-length'],
-          });
-        } catch (err) {
-          // Refused before the body was read to its end: a half-read connection cannot be reused.
-          if (!request.raw.complete) reply.header('connection', 'close');
-          throw err;
-        }
+        return service.putVehiclePhoto(deps, request.user.sub, request.params.id, {
+          body: (request.body as Readable | undefined) ?? request.raw,
+          contentType: request.headers['content-type'],
+          contentLength: request.headers['content-length'],
+        });
       });
   });
 };
