@@ -22,34 +22,60 @@ export interface DepsLogger {
   warn(obj: unknown, msg?: string): void;
 }
 
-export function createDeps(config: Config, log: DepsLogger): Deps {
-  const db = createPool(config.DATABASE_URL, config.DB_POOL_MAX);
-  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : null;
-  let lastCacheWarning = 0;
-  const cache = createCache(redis, (err) => {
-    // Redis being down is survivable; say so at most once every 10 s instead of once per request.
-    if (Date.now() - lastCacheWarning > 10_000) {
-      lastCacheWarning = Date.now();
+// One factory per client, from the validated config: createDeps composes them for the legacy app, and
+// the gateway's plugins (one per client) call the same ones.
+
+export function createRedisFor(config: Config): Redis | null {
+  return config.REDIS_URL ? createRedis(config.REDIS_URL) : null;
+}
+
+/** The cache over `redis`; Redis being down is survivable, so it warns at most once every 10 s. */
+export function createCacheFor(redis: Redis | null, log: DepsLogger): Cache {
+  let lastWarning = 0;
+  return createCache(redis, (err) => {
+    if (Date.now() - lastWarning > 10_000) {
+      lastWarning = Date.now();
       log.warn({ err: (err as Error).message }, 'cache unavailable, serving uncached');
     }
   });
-  const store = config.MINIO_ENDPOINT
+}
+
+export function createStoreFor(config: Config): ObjectStore | null {
+  return config.MINIO_ENDPOINT
     ? new ObjectStore({
         endPoint: config.MINIO_ENDPOINT, port: config.MINIO_PORT, useSSL: config.MINIO_USE_SSL,
         accessKey: config.MINIO_ACCESS_KEY, secretKey: config.MINIO_SECRET_KEY,
         bucket: config.MINIO_BUCKET, region: config.MINIO_REGION,
       })
     : null;
-  const verifyToken = createTokenVerifier({
+}
+
+export function createVerifierFor(config: Config): TokenVerifier {
+  return createTokenVerifier({
     issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE,
     jwksUrl: config.AUTH_JWKS_URL || undefined, jwksFile: config.AUTH_JWKS_FILE || undefined,
   });
-  return { config, db, redis, cache, store, verifyToken };
+}
+
+export function createDeps(config: Config, log: DepsLogger): Deps {
+  const redis = createRedisFor(config);
+  return {
+    config,
+    db: createPool(config.DATABASE_URL, config.DB_POOL_MAX),
+    redis,
+    cache: createCacheFor(redis, log),
+    store: createStoreFor(config),
+    verifyToken: createVerifierFor(config),
+  };
+}
+
+/** quit() fails when Redis is unreachable; disconnect() then stops the reconnect loop so the process can exit. */
+export async function closeRedis(redis: Redis | null): Promise<void> {
+  await redis?.quit().catch(() => redis.disconnect());
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
-  // quit() fails when Redis is unreachable; disconnect() then stops the reconnect loop so the process can exit.
-  await Promise.allSettled([deps.db.end(), deps.redis?.quit().catch(() => deps.redis?.disconnect())]);
+  await Promise.allSettled([deps.db.end(), closeRedis(deps.redis)]);
 }
 
 /** Object storage, or a 503 when the deployment has none configured. */
