@@ -7,25 +7,19 @@ import { after, before, describe, test } from 'node:test';
 import { call, describeRes, type TimedResponse } from './support/http.ts';
 import { eventually } from '../support/wait.ts';
 import { assertError } from '../security/support/contract.ts';
-import { startStack, nativeFlags, ALL_EXPRESS, type Stack } from './support/stack.ts';
-import type { AppProcess } from './support/processes.ts';
+import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
 import type { ProxyMode } from './support/tcp-proxy.ts';
 
 let stack: Stack;
-let targets: Array<{ name: string; proc: AppProcess }>;
+let targets: Target[];
 let user: Awaited<ReturnType<Stack['newUser']>>;
 let vehicleId: string;
 
 before(async () => {
   stack = await startStack({ label: 'faults_pg', proxy: { postgres: true } });
-  const legacy = await stack.spawnLegacy();
-  const [gwExpress, gwNative] = await Promise.all([
-    stack.spawnGateway(legacy.url, ALL_EXPRESS, 'gateway → express'),
-    stack.spawnGateway(legacy.url, await nativeFlags(), 'gateway → fastify'),
-  ]);
-  targets = [{ name: 'legacy direct', proc: legacy }, { name: 'gateway → express', proc: gwExpress }, { name: 'gateway → fastify', proc: gwNative }];
+  targets = await spawnAllTargets(stack);
   user = await stack.newUser();
-  const v = await user.client(legacy.url).post('/api/vehicles', { make: 'Ford', model: 'Focus', year: 2014 });
+  const v = await user.client(targets[0].proc.url).post('/api/vehicles', { make: 'Ford', model: 'Focus', year: 2014 });
   assert.equal(v.status, 201, v.text);
   vehicleId = v.body.id;
 });

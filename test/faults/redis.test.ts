@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { eventually } from '../support/wait.ts';
-import { startStack, nativeFlags, ALL_EXPRESS, type Stack } from './support/stack.ts';
+import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
 import { call, describeRes } from './support/http.ts';
 import type { AppProcess } from './support/processes.ts';
 import type { ProxyMode } from './support/tcp-proxy.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
 let stack: Stack;
-let targets: Array<{ name: string; proc: AppProcess }>;
+let targets: Target[];
 let user: Awaited<ReturnType<Stack['newUser']>>;
 let redis: Redis;
 let vin = 0;
@@ -23,12 +23,7 @@ before(async () => {
   // A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
   stack = await startStack({ label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
   redis = new Redis(process.env.REDIS_URL!);
-  const legacy = await stack.spawnLegacy();
-  const [gwExpress, gwNative] = await Promise.all([
-    stack.spawnGateway(legacy.url, ALL_EXPRESS, 'gateway → express'),
-    stack.spawnGateway(legacy.url, await nativeFlags(), 'gateway → fastify'),
-  ]);
-  targets = [{ name: 'legacy direct', proc: legacy }, { name: 'gateway → express', proc: gwExpress }, { name: 'gateway → fastify', proc: gwNative }];
+  targets = await spawnAllTargets(stack);
   user = await stack.newUser();
 });
 

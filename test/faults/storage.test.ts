@@ -6,24 +6,18 @@ import { after, before, describe, test } from 'node:test';
 import { eventually } from '../support/wait.ts';
 import { assertError } from '../security/support/contract.ts';
 import { PNG, PDF } from '../security/support/routes.ts';
-import { startStack, nativeFlags, ALL_EXPRESS, type Stack } from './support/stack.ts';
+import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
 import { call, describeRes } from './support/http.ts';
-import type { AppProcess } from './support/processes.ts';
 import type { ProxyMode } from './support/tcp-proxy.ts';
 
 let stack: Stack;
-let targets: Array<{ name: string; proc: AppProcess }>;
+let targets: Target[];
 let user: Awaited<ReturnType<Stack['newUser']>>;
 const today = new Date().toISOString().slice(0, 10);
 
 before(async () => {
   stack = await startStack({ label: 'faults_s3', proxy: { s3: true } });
-  const legacy = await stack.spawnLegacy();
-  const [gwExpress, gwNative] = await Promise.all([
-    stack.spawnGateway(legacy.url, ALL_EXPRESS, 'gateway → express'),
-    stack.spawnGateway(legacy.url, await nativeFlags(), 'gateway → fastify'),
-  ]);
-  targets = [{ name: 'legacy direct', proc: legacy }, { name: 'gateway → express', proc: gwExpress }, { name: 'gateway → fastify', proc: gwNative }];
+  targets = await spawnAllTargets(stack);
   user = await stack.newUser();
 });
 after(async () => stack?.close());

@@ -158,3 +158,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     throw err;
   }
 }
+
+export interface Target { name: string; proc: AppProcess }
+
+/** The three ways a request is served: legacy direct, gateway → express, gateway → fastify. */
+export async function spawnAllTargets(stack: Stack): Promise<Target[]> {
+  const legacy = await stack.spawnLegacy();
+  const [gwExpress, gwNative] = await Promise.all([
+    stack.spawnGateway(legacy.url, ALL_EXPRESS, 'gateway → express'),
+    stack.spawnGateway(legacy.url, await nativeFlags(), 'gateway → fastify'),
+  ]);
+  return [{ name: 'legacy direct', proc: legacy }, { name: 'gateway → express', proc: gwExpress }, { name: 'gateway → fastify', proc: gwNative }];
+}
