@@ -248,7 +248,7 @@ async function main(): Promise<void> {
   const file = await writeResults(RESULTS, record, partial);
   log(`results: ${relative(ROOT, file)}${partial ? ' (partial run: latest.json and STATUS.md left alone)' : ' (and results/latest.json)'}`);
   if (!partial) {
-    await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, { parityFile: join(RESULTS, 'parity-latest.json'), findingsFile: join(BENCH, 'findings.md') }));
+    await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, { parityFile: join(ROOT, '.data', 'parity-latest.json'), findingsFile: join(BENCH, 'findings.md') }));
     log('STATUS.md written');
   }
   for (const t of summary.targets) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}`);
@@ -266,7 +266,7 @@ async function reportOnly(): Promise<void> {
   const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
   record.summary = summarise(record.results);
   await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, {
-    parityFile: join(RESULTS, 'parity-latest.json'), findingsFile: join(BENCH, 'findings.md'), renderedAt: new Date().toISOString(),
+    parityFile: join(ROOT, '.data', 'parity-latest.json'), findingsFile: join(BENCH, 'findings.md'), renderedAt: new Date().toISOString(),
   }));
   log(`STATUS.md re-rendered from results/latest.json (run of ${record.meta.startedAt})`);
 }

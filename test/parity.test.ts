@@ -1,13 +1,13 @@
 // Identical answers: every feature's scenarios played through legacy direct, gateway→express and
-// gateway→fastify, compared after normalising ids and timestamps. Writes a summary for STATUS.md.
+// gateway→fastify, compared after normalising ids and timestamps. Writes a summary (.data/parity-latest.json, untracked) for STATUS.md.
 import { after, before } from 'node:test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startBackends, type TestEnv } from './support/harness.ts';
 import { parityTests, type Scenario } from './support/parity.ts';
-import { scenarios as vehicles } from '../fastify-features/vehicles/vehicles.parity.ts';
-import { scenarios as fuelLogs } from '../fastify-features/fuel-logs/fuel-logs.parity.ts';
-import { scenarios as stations } from '../fastify-features/stations/stations.parity.ts';
-import { scenarios as maintenance } from '../fastify-features/maintenance/maintenance.parity.ts';
+import { scenarios as vehicles } from './parity/vehicles.ts';
+import { scenarios as fuelLogs } from './parity/fuel-logs.ts';
+import { scenarios as stations } from './parity/stations.ts';
+import { scenarios as maintenance } from './parity/maintenance.ts';
 
 const suites: Record<string, Scenario[]> = { vehicles, 'fuel-logs': fuelLogs, stations, maintenance };
 const outcome: Record<string, { passed: number; failed: number }> = {};
@@ -16,8 +16,8 @@ let env: TestEnv;
 before(async () => { env = await startBackends(); });
 after(async () => {
   await env.close();
-  await mkdir('benchmarks/results', { recursive: true });
-  await writeFile('benchmarks/results/parity-latest.json', JSON.stringify({ date: new Date().toISOString(), features: outcome }, null, 2) + '\n');
+  await mkdir('.data', { recursive: true });
+  await writeFile('.data/parity-latest.json', JSON.stringify({ date: new Date().toISOString(), features: outcome }, null, 2) + '\n');
 });
 
 for (const [feature, scenarios] of Object.entries(suites)) {

@@ -1,6 +1,6 @@
 // Request sequences for /api/vehicles that the parity runner plays against legacy, gateway→express and
 // gateway→fastify with fresh users, comparing status, content type, Location and normalised bodies.
-import type { Scenario } from '../../test/support/parity.ts';
+import type { Scenario } from '../support/parity.ts';
 
 const CLEAN_VIN = '1HGCM82633A004352'; // fake vPIC: the recorded clean decode (HONDA Accord 2003)
 const OTHER_VIN = '2T1BURHE0JC000001'; // fake vPIC: the clean decode relabelled with this VIN

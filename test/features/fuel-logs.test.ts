@@ -3,12 +3,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startBackends, type TestEnv, type TestUser } from '../../test/support/harness.ts';
-import type { Client } from '../../test/support/client.ts';
+import { startBackends, type TestEnv, type TestUser } from '../support/harness.ts';
+import type { Client } from '../support/client.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
 import {
   ISO_MS_RE, NOT_FOUND_BODY, UUID_RE, assertValidation, countLogs, insertVehicle, logBody, softDeleteVehicle, utcDay, vehicleRow,
-} from './test-support.ts';
+} from './support/fuel-logs.ts';
 
 let env: TestEnv;
 before(async () => { env = await startBackends(); });

@@ -4,12 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startBackends, type TestEnv } from '../../test/support/harness.ts';
-import type { Client } from '../../test/support/client.ts';
+import { startBackends, type TestEnv } from '../support/harness.ts';
+import type { Client } from '../support/client.ts';
 import {
   ISO_MS_RE, MIB, UUID_RE, assertError, assertNotFound, assertValidation, insertVehicle, rowExists, softDeleteVehicle,
   startPair, utcDay, vehicleOdometer,
-} from './test-support.ts';
+} from './support/maintenance.ts';
 
 let env: TestEnv;
 before(async () => { env = await startBackends(); });
@@ -490,7 +490,7 @@ for (const target of TARGETS) {
     });
 
     test('every route needs a token (401), unknown routes under the prefix are 404', async () => {
-      const anon = new (await import('../../test/support/client.ts')).Client(env.targets[target.key]);
+      const anon = new (await import('../support/client.ts')).Client(env.targets[target.key]);
       for (const [method, path] of [['GET', R], ['POST', R], ['GET', `${R}/${randomUUID()}`], ['PUT', `${R}/${randomUUID()}/receipt`],
         ['GET', S], ['DELETE', `${S}/${randomUUID()}`], ['GET', `${U}?vehicleId=${randomUUID()}`]]) {
         assertError(await anon.request(method, path), 401, 'UNAUTHORIZED', `${method} ${path}`);

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Deps } from '../../src/core/deps.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { buildApp } from '../../src/app.ts';
-import { flagEnv, hasLegacyApp, startLegacy, type TestEnv } from '../../test/support/harness.ts';
+import type { Deps } from '../../../src/core/deps.ts';
+import { loadConfig } from '../../../src/config/config.ts';
+import { buildApp } from '../../../src/app.ts';
+import { flagEnv, hasLegacyApp, startLegacy, type TestEnv } from '../../support/harness.ts';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ISO_MS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -4,11 +4,11 @@ import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { flagEnv, startBackends, startLegacy } from '../../test/support/harness.ts';
+import { flagEnv, startBackends, startLegacy } from '../support/harness.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { buildApp } from '../../src/app.ts';
-import { Client } from '../../test/support/client.ts';
-import { randomVin } from './test-helpers.ts';
+import { Client } from '../support/client.ts';
+import { randomVin } from './support/vehicles.ts';
 
 const env = await startBackends();
 afterEach(() => env.fakes.reset());

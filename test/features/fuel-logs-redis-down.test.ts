@@ -2,8 +2,8 @@
 // uncached, never fail"). Both backends are started against a port where nothing listens.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackends, type TestEnv } from '../../test/support/harness.ts';
-import { insertVehicle, logBody } from './test-support.ts';
+import { startBackends, type TestEnv } from '../support/harness.ts';
+import { insertVehicle, logBody } from './support/fuel-logs.ts';
 
 let env: TestEnv;
 before(async () => { env = await startBackends({ env: { REDIS_URL: 'redis://127.0.0.1:1' } }); });

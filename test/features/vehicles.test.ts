@@ -3,11 +3,11 @@
 import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startBackends } from '../../test/support/harness.ts';
+import { startBackends } from '../support/harness.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
 import { objectKeys } from '../../src/core/storage.ts';
-import type { Client, ApiResponse } from '../../test/support/client.ts';
-import { randomVin, streamUpload } from './test-helpers.ts';
+import type { Client, ApiResponse } from '../support/client.ts';
+import { randomVin, streamUpload } from './support/vehicles.ts';
 
 const env = await startBackends();
 after(() => env.close());

@@ -4,10 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { startBackends, type TestEnv } from '../../test/support/harness.ts';
-import { Client } from '../../test/support/client.ts';
+import { startBackends, type TestEnv } from '../support/harness.ts';
+import { Client } from '../support/client.ts';
 import { objectKeys } from '../../src/core/storage.ts';
-import { MIB, assertError, assertNotFound, assertValidation, insertVehicle, softDeleteVehicle, startPair, type BackendPair } from './test-support.ts';
+import { MIB, assertError, assertNotFound, assertValidation, insertVehicle, softDeleteVehicle, startPair, type BackendPair } from './support/maintenance.ts';
 
 let env: TestEnv;
 let noStorage: BackendPair;

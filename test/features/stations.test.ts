@@ -2,10 +2,10 @@
 // PostgreSQL and Redis and the Places fake. Every test makes its own user and data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackends, type TestEnv } from '../../test/support/harness.ts';
-import { Client } from '../../test/support/client.ts';
+import { startBackends, type TestEnv } from '../support/harness.ts';
+import { Client } from '../support/client.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
-import { UNKNOWN_ID, savedBody, searchPath, startPair, type BackendPair } from './stations.test-helpers.ts';
+import { UNKNOWN_ID, savedBody, searchPath, startPair, type BackendPair } from './support/stations.ts';
 
 let env: TestEnv;
 before(async () => { env = await startBackends(); });

@@ -1,7 +1,7 @@
 // Fuel-logs request sequences for the parity runner: played against legacy, gateway→express and
 // gateway→fastify with fresh users; the runner compares status, content type, Location and bodies.
-import type { Scenario } from '../../test/support/parity.ts';
-import type { Client } from '../../test/support/client.ts';
+import type { Scenario } from '../support/parity.ts';
+import type { Client } from '../support/client.ts';
 
 const NIL = '00000000-0000-4000-8000-000000000000';
 const JSON_HEADERS = { 'content-type': 'application/json' };

@@ -1,9 +1,9 @@
 // Test helpers for the stations feature: an extra legacy app + native gateway built from the harness's
 // environment with overrides (no API key, Redis unreachable), and shared request builders.
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config/config.ts';
-import { buildApp } from '../../src/app.ts';
-import { flagEnv, hasLegacyApp, startLegacy, type TestEnv } from '../../test/support/harness.ts';
+import { loadConfig } from '../../../src/config/config.ts';
+import { buildApp } from '../../../src/app.ts';
+import { flagEnv, hasLegacyApp, startLegacy, type TestEnv } from '../../support/harness.ts';
 
 export interface BackendPair {
   legacy: string;
