@@ -306,7 +306,7 @@ export interface InProcessGateway extends InProcessApp {
 /** A gateway built in this process from `env` (flags included), listening on port 0 (or `port`). */
 export async function startGatewayInProcess(opts: {
   env: Record<string, string>;
-  capsules?: Capsule[];
+  capsules?: readonly Capsule[];
   port?: number;
 }): Promise<InProcessGateway> {
   const [{ buildApp }, { loadConfig }] = await Promise.all([import('../src/app.ts'), import('../src/config/config.ts')]);
