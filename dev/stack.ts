@@ -73,6 +73,9 @@ async function infrastructure(): Promise<void> {
   Object.assign(env, infra.env);
   env.LEGACY_PORT ??= '3002';
   env.PORT ??= '3001';
+  // Dev tools (fault injection for `make chaos`) are on in `make dev` unless said otherwise; the config
+  // refuses them with NODE_ENV=production.
+  env.DEV_TOOLS ??= env.NODE_ENV === 'production' ? 'false' : 'true';
   env.LEGACY_URL ??= `http://${urlHost(env.HOST || '127.0.0.1')}:${env.LEGACY_PORT}`;
   if (shuttingDown) return;
 
