@@ -49,6 +49,8 @@ export const ConfigSchema = Type.Object({
   /** After SIGTERM, /health answers 503 "draining" while requests are still served for this long, so a
    * load balancer takes the instance out before it stops accepting; must be below SHUTDOWN_GRACE_MS. */
   SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+  /** Development-only routes (dev token, fault injection). Refused with NODE_ENV=production. */
+  DEV_TOOLS: Type.Boolean({ default: false }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -71,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (cfg.SHUTDOWN_DRAIN_DELAY_MS >= cfg.SHUTDOWN_GRACE_MS) {
     throw new ConfigError('Invalid configuration: SHUTDOWN_DRAIN_DELAY_MS must be below SHUTDOWN_GRACE_MS (the drain is part of the grace period)');
+  }
+  if (cfg.DEV_TOOLS && cfg.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: DEV_TOOLS cannot be enabled with NODE_ENV=production');
   }
   return cfg;
 }

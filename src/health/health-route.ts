@@ -2,7 +2,6 @@
 // down, or with status "draining" once shutdown began (readiness). GET /health/live: the process answers
 // (liveness; no dependency checks, 200 while draining, so an outage or a drain never restarts it).
 import type { FastifyInstance } from 'fastify';
-import type { FlagStore } from '../../flags/store.ts';
 import { pingDb } from '../db/pool.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
@@ -17,9 +16,9 @@ async function legacyUp(url: string): Promise<boolean> {
   }
 }
 
-export async function healthRoutes(app: FastifyInstance, opts: { flags: FlagStore }) {
+export async function healthRoutes(app: FastifyInstance) {
   app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
-    const states = opts.flags.all();
+    const states = app.flags.all();
     const legacyInUse = states.some((s) => s.backend === 'express');
     const [pg, redis, storage, legacy] = await Promise.all([
       pingDb(app.db),
