@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startStack, nativeFlags, type Stack } from '../faults/support/stack.ts';
 import { call, describeRes, type TimedResponse } from '../faults/support/http.ts';
-import { freePort, type AppProcess } from '../faults/support/processes.ts';
+import { freePort, type AppProcess } from '../../stack/apps.ts';
 import { startHaproxy, type HaproxyProcess } from './support/haproxy.ts';
 
 const WORKERS = 6;
