@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
 GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
+.PHONY: install dev token migrate test test-faults test-lb typecheck flip unflip status rollback-all check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -32,6 +32,10 @@ test: install typecheck
 
 test-faults: install
 	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/faults/*.test.ts'
+
+## make test-lb — three gateways behind a real HAProxy (/usr/sbin/haproxy): rolling restart and SIGKILL under load
+test-lb: install
+	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/lb/*.test.ts'
 
 ## make flip FEATURE=vehicles BACKEND=fastify — runtime override on the running stack (FEATURE=all for every feature)
 flip: install
