@@ -5,7 +5,7 @@ NODE := $(CURDIR)/node_modules/.bin/node
 # `make flip/status` talk to the gateway here (dev/flags-cli.ts derives the same from PORT when run alone).
 export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev token migrate test test-faults test-progressive typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off check-express-free bench ci
+.PHONY: install dev token migrate test test-faults test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -33,6 +33,10 @@ test: install typecheck
 
 test-faults: install
 	npm run -s test:faults
+
+## make test-lb — three gateways behind a real HAProxy (/usr/sbin/haproxy): rolling restart and SIGKILL under load
+test-lb: install
+	npm run -s test:lb
 
 ## make flip FEATURE=vehicles BACKEND=fastify — runtime override on the running stack (FEATURE=all for every feature)
 flip: install
@@ -75,7 +79,7 @@ chaos-off: install
 
 ## make test-progressive — canary, guard, ramp and leader suites (real processes, needs REDIS_URL)
 test-progressive: install
-	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/progressive/*.test.ts'
+	npm run -s test:progressive
 
 check-express-free: install
 	bash scripts/check-express-free.sh

@@ -17,6 +17,7 @@ import { flagsPlugin } from './plugins/flags.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
+import { drainPlugin } from './plugins/drain.ts';
 import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
@@ -55,6 +56,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(flagPushPlugin);
   await app.register(progressiveWindowPlugin);
   await app.register(progressiveLeaderPlugin);
+  await app.register(drainPlugin);
   await app.register(healthRoutes);
   await app.register(flagsRoutes);
   await app.register(progressiveRoutes);

@@ -44,6 +44,7 @@ export const ConfigSchema = Type.Object({
   PROXY_HEADERS_TIMEOUT_MS: Millis(15_000),
   PROXY_BODY_TIMEOUT_MS: Millis(30_000),
   FLAG_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
+  /** Total time from SIGTERM/SIGINT to a forced exit (close-with-grace's delay). */
   SHUTDOWN_GRACE_MS: Millis(10_000),
   // Progressive delivery (docs/progressive-delivery.md): the guard's sliding window and thresholds'
   // minimum sample, the leader's tick, how often each instance pushes to the shared window, ramp defaults.
@@ -54,6 +55,9 @@ export const ConfigSchema = Type.Object({
   LEADER_RETRY_MS: Type.Integer({ minimum: 100, maximum: 5000, default: 1000 }),
   RAMP_DWELL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   RAMP_MIN_REQUESTS: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 200 }),
+  /** After SIGTERM, /health answers 503 "draining" while requests are still served for this long, so a
+   * load balancer takes the instance out before it stops accepting; must be below SHUTDOWN_GRACE_MS. */
+  SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   /** Development-only routes (dev token, fault injection). Refused with NODE_ENV=production. */
   DEV_TOOLS: Type.Boolean({ default: false }),
 });
@@ -75,6 +79,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (cfg.MINIO_ENDPOINT && (!cfg.MINIO_ACCESS_KEY || !cfg.MINIO_SECRET_KEY)) {
     throw new ConfigError('Invalid configuration: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required with MINIO_ENDPOINT');
+  }
+  if (cfg.SHUTDOWN_DRAIN_DELAY_MS >= cfg.SHUTDOWN_GRACE_MS) {
+    throw new ConfigError('Invalid configuration: SHUTDOWN_DRAIN_DELAY_MS must be below SHUTDOWN_GRACE_MS (the drain is part of the grace period)');
   }
   if (cfg.DEV_TOOLS && cfg.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: DEV_TOOLS cannot be enabled with NODE_ENV=production');
