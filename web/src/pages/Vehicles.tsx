@@ -45,10 +45,6 @@ function VehicleCard({ vehicle: v }: { vehicle: Vehicle }) {
         <h3><Link to={paths.vehicle(v.id)}>{fmt.vehicleName(v)}</Link></h3>
         {v.nickname ? <p className="muted">{fmt.vehicleTitle(v)}</p> : null}
         <p className="muted small">{v.vin ? <>VIN <span className="mono">{v.vin}</span> · </> : null}{fmt.miles(v.odometer)}</p>
-        <p className="links small">
-          <Link to={paths.fuel(v.id)} ariaLabel={`Fuel logs of ${fmt.vehicleName(v)}`}>Fuel logs</Link>
-          <Link to={paths.maintenance(v.id)} ariaLabel={`Maintenance of ${fmt.vehicleName(v)}`}>Maintenance</Link>
-        </p>
       </div>
     </li>
   );
@@ -105,11 +101,10 @@ function AddVehicle({ onAdded }: { onAdded: (v: Vehicle) => void }) {
     <section className="card" aria-labelledby="add-title">
       <h2 id="add-title">Add a vehicle</h2>
       <form onSubmit={submit} aria-label="Add vehicle" noValidate>
-        <fieldset className="segmented">
-          <legend>Add by</legend>
-          <label><input type="radio" name="mode" value="vin" checked={mode === 'vin'} onChange={() => { setMode('vin'); form.setErrors({}); }} /> VIN</label>
-          <label><input type="radio" name="mode" value="model" checked={mode === 'model'} onChange={() => { setMode('model'); form.setErrors({}); setDecoded(undefined); }} /> Make, model and year</label>
-        </fieldset>
+        <div className="segmented" role="tablist" aria-label="Add by">
+          <button type="button" role="tab" aria-selected={mode === 'vin'} className={mode === 'vin' ? '' : 'secondary'} onClick={() => { setMode('vin'); form.setErrors({}); }}>By VIN</button>
+          <button type="button" role="tab" aria-selected={mode === 'model'} className={mode === 'model' ? '' : 'secondary'} onClick={() => { setMode('model'); form.setErrors({}); setDecoded(undefined); }}>By make, model and year</button>
+        </div>
         {mode === 'vin' ? (
           <>
             <div className="row">
