@@ -9,6 +9,9 @@ import { DESKTOP, MOBILE, launch, newSession, screenshot } from './support/brows
 import { startWebStack, type WebStack } from './support/web-stack.ts';
 import { runWorkflow, signIn } from './support/workflow.ts';
 import type { Backend, FeatureName } from '../../flags/registry.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { flagEnv, hasLegacyApp, startLegacy } from '../support/harness.ts';
 
 let stack: WebStack;
 let browser: Browser;
@@ -118,6 +121,35 @@ describe('the web app', () => {
       assert.deepEqual(problems.list(), []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('legacy stopped while features are on express: the retry message, then it works again', { skip: !hasLegacyApp() && 'no legacy app' }, async () => {
+    const LEGACY_PORT = 42010; // from this suite's fixed range, so the restarted legacy has the same address
+    const legacyStops: Array<() => Promise<unknown>> = [];
+    const stopLegacy = async () => { for (const fn of legacyStops.splice(0).reverse()) await fn(); };
+    const legacy = await startLegacy(stack.env.config, legacyStops, LEGACY_PORT);
+    const native = new Set(stack.env.capsules.map((c) => c.feature));
+    const gw = await buildApp({ config: loadConfig({ ...stack.env.env, LEGACY_URL: legacy }), env: { ...stack.env.env, ...flagEnv('express', native) }, capsules: stack.env.capsules });
+    await gw.listen({ port: 0, host: '127.0.0.1' });
+    const { context, page, problems } = await newSession(browser, DESKTOP);
+    try {
+      await signIn(page, gw.listeningOrigin, user('outage'));
+      await page.getByText('No vehicles yet.').waitFor();
+      await stopLegacy();
+      problems.expect(/(http 503: GET \/api\/stations\/saved|status of 503)/);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stations' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'The service is temporarily unavailable. Please try again in a moment.' });
+      await alert.waitFor();
+      await screenshot(page, 'outage');
+      await startLegacy(stack.env.config, legacyStops, LEGACY_PORT);
+      await alert.getByRole('button', { name: 'Try again' }).click();
+      await page.getByText('No saved stations yet. Search and save one.').waitFor();
+      assert.deepEqual(problems.list(), []);
+    } finally {
+      await context.close();
+      await gw.close();
+      await stopLegacy();
     }
   });
 });
