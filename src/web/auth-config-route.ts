@@ -1,7 +1,8 @@
 // GET /auth/config (public): which sign-in the web app offers. Auth0 when AUTH0_CLIENT_ID is set (domain
-// from AUTH0_DOMAIN or the AUTH_ISSUER host), else the dev sign-in when the dev tools are on, else none.
+// from AUTH0_DOMAIN or the AUTH_ISSUER host), else the dev sign-in when the dev token endpoint exists, else none.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
+import { devTokensAvailable } from '../dev-tools/token-route.ts';
 
 export type AuthConfigAnswer =
   | { mode: 'auth0'; domain: string; clientId: string; audience: string }
@@ -21,7 +22,7 @@ export function auth0Domain(config: Config): string | undefined {
 export function authConfigOf(config: Config): AuthConfigAnswer {
   const domain = auth0Domain(config);
   if (config.AUTH0_CLIENT_ID && domain) return { mode: 'auth0', domain, clientId: config.AUTH0_CLIENT_ID, audience: config.AUTH_AUDIENCE };
-  if (config.DEV_TOOLS) return { mode: 'dev' };
+  if (devTokensAvailable(config)) return { mode: 'dev' };
   return { mode: 'none' };
 }
 
