@@ -21,6 +21,7 @@ import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
 import { devToolsPlugin } from './dev-tools/plugin.ts';
+import { webAppPlugin } from './plugins/web-app.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -52,6 +53,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(flagsRoutes);
   await app.register(legacyProxyPlugin);
   await app.register(capsulesPlugin, { capsules });
+  await app.register(webAppPlugin);
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);
 
   return app;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config/config.ts';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { authConfigOf } from '../src/web/auth-config-route.ts';
 import { ensureDevKeys } from '../dev/keys.ts';
 import { flagEnv, startBackends, type TestEnv } from './support/harness.ts';
@@ -148,6 +148,10 @@ describe('the dev token endpoint', () => {
       assert.equal(bad.statusCode, 400, JSON.stringify(payload));
       assert.equal(bad.json().error.code, 'VALIDATION_ERROR');
     }
+  });
+
+  test('cannot be turned on in production: the config refuses DEV_TOOLS with NODE_ENV=production', () => {
+    assert.throws(() => loadConfig({ ...env.env, NODE_ENV: 'production', DEV_TOOLS: 'true', AUTH_JWKS_URL: '', AUTH_JWKS_FILE: jwksFile }), ConfigError);
   });
 
   test('is off against a real issuer (AUTH_JWKS_URL), even with DEV_TOOLS on', async () => {
