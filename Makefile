@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
 GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
+.PHONY: install dev web token migrate test test-faults test-browser typecheck flip unflip status rollback-all check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -12,9 +12,17 @@ node_modules/.installed: package.json package-lock.json
 
 install: node_modules/.installed
 
-## make dev — the whole stack in the foreground (embedded defaults when nothing is configured); Ctrl-C stops it
-dev: install
-	$(NODE) dev/stack.ts
+## make web — build the web app (web/) into web/dist, which the gateway serves at /; rebuilt only when web/ changed
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f -not -name '*.test.ts' 2>/dev/null)
+web/dist/index.html: node_modules/.installed $(WEB_SOURCES)
+	npm run -s build:web
+
+web: install web/dist/index.html
+
+## make dev — the whole stack in the foreground (embedded defaults when nothing is configured), the web app
+## built and served by the gateway, dev tools on (dev sign-in); Ctrl-C stops it
+dev: install web
+	DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
 
 ## make token [SUB=...] [PERMISSIONS=a,b] — a token the dev stack accepts
 token: install
@@ -25,10 +33,15 @@ migrate: install
 
 typecheck: install
 	tsc --noEmit -p tsconfig.json
+	tsc --noEmit -p web/tsconfig.json
 
 ## make test — type-check, then every suite over real HTTP (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
 test: install typecheck
 	npm test
+
+## make test-browser — the browser suites in real Chromium (/usr/bin/chromium via playwright-core); builds the web app first
+test-browser: install web
+	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/browser/*.test.ts'
 
 test-faults: install
 	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/faults/*.test.ts'

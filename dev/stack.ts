@@ -147,6 +147,7 @@ async function applications(): Promise<void> {
     ...wanted.map((a) => `  ${a.name.padEnd(9)}  ${started.includes(a) ? `http://${urlHost(host)}:${a.port}` : `not started (${a.entry} missing)`}`),
     ...notes.map((n) => `  ${n}`),
     '',
+    `  open the web app: http://${urlHost(host)}:${env.PORT}/   (dev sign-in: pick any user name)`,
     '  get a token: make token   (admin API: PERMISSIONS=admin:flags make token)',
     '  Ctrl-C stops everything',
     '',
