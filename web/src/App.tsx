@@ -1,5 +1,5 @@
 // The shell: sign-in gate, header with navigation, and the page for the current URL.
-import { useSyncExternalStore } from 'react';
+import { useSyncExternalStore, type ReactNode } from 'react';
 import { authStore, initAuth, signOut } from './auth/auth.ts';
 import { SignIn } from './pages/SignIn.tsx';
 import { VehiclesPage } from './pages/Vehicles.tsx';
@@ -15,7 +15,7 @@ export function App() {
   const pathname = usePathname();
   const route = matchRoute(pathname);
 
-  let content;
+  let content: ReactNode;
   if (auth.status === 'loading') content = <Loading label="Starting…" />;
   else if (auth.status === 'error') {
     content = (

@@ -117,9 +117,19 @@ export function ConfirmButton({ label, confirmLabel, ariaLabel, onConfirm }: { l
   const [busy, setBusy] = useState(false);
   if (!asking) return <button type="button" className="secondary small" aria-label={ariaLabel} onClick={() => setAsking(true)}>{label}</button>;
   return (
-    <span className="confirm" role="group" aria-label={ariaLabel}>
+    <fieldset className="confirm" aria-label={ariaLabel}>
       <button type="button" className="danger small" disabled={busy} onClick={async () => { setBusy(true); try { await onConfirm(); } finally { setBusy(false); setAsking(false); } }}>{confirmLabel}</button>
       <button type="button" className="secondary small" onClick={() => setAsking(false)}>Cancel</button>
-    </span>
+    </fieldset>
+  );
+}
+
+/** A row's Edit and Delete (with confirmation) buttons, both named after the row. */
+export function RowActions({ label, onEdit, onDelete }: { label: string; onEdit: () => void; onDelete: () => Promise<void> | void }) {
+  return (
+    <div className="actions">
+      <button type="button" className="secondary small" aria-label={`Edit ${label}`} onClick={onEdit}>Edit</button>
+      <ConfirmButton label="Delete" confirmLabel="Confirm delete" ariaLabel={`Delete ${label}`} onConfirm={onDelete} />
+    </div>
   );
 }

@@ -36,6 +36,7 @@ export function useLoad<T>(load: () => Promise<T>, key: string, what = 'That'): 
   const [nonce, setNonce] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce are the triggers (load is read through a ref)
   useEffect(() => {
     let live = true;
     setLoading(true);
@@ -109,6 +110,7 @@ export function useBlobUrl(fetchBlob: (() => Promise<Blob>) | undefined, key: st
   const [failed, setFailed] = useState(false);
   const ref = useRef(fetchBlob);
   ref.current = fetchBlob;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key is the trigger (fetchBlob is read through a ref)
   useEffect(() => {
     let live = true;
     let made: string | undefined;

@@ -7,7 +7,7 @@ import { changedFields, valuesFrom, type FieldSpec } from '../lib/forms.ts';
 import { useForm, useLoad, type Form } from '../lib/hooks.ts';
 import * as fmt from '../lib/format.ts';
 import type { FuelLog, FuelStats, Page, SavedStation, Vehicle } from '../lib/types.ts';
-import { CheckboxField, ConfirmButton, ErrorPanel, Field, FormError, Loading, SelectField } from '../components/ui.tsx';
+import { CheckboxField, ErrorPanel, RowActions, Field, FormError, Loading, SelectField } from '../components/ui.tsx';
 
 const SPECS: Record<string, FieldSpec> = {
   date: { type: 'date', required: true },
@@ -146,14 +146,11 @@ function FuelLogItem({ log: l, stations, onChanged }: { log: FuelLog; stations: 
         <div><dt>Price</dt><dd>{fmt.price(l.pricePerGallon)}/gal</dd></div>
         <div><dt>Total</dt><dd>{fmt.money(l.totalCost)}</dd></div>
         <div><dt>Full tank</dt><dd>{l.fullTank ? 'Yes' : 'No'}</dd></div>
-        <div><dt>MPG</dt><dd data-testid="mpg">{l.mpg === null ? '—' : fmt.number(l.mpg, 2)}</dd></div>
+        <div><dt>MPG</dt><dd>{l.mpg === null ? '—' : fmt.number(l.mpg, 2)}</dd></div>
         {station ? <div><dt>Station</dt><dd>{station.nickname ?? station.name}</dd></div> : null}
       </dl>
       {l.notes ? <p className="notes">{l.notes}</p> : null}
-      <div className="actions">
-        <button type="button" className="secondary small" aria-label={`Edit ${label}`} onClick={() => setEditing(true)}>Edit</button>
-        <ConfirmButton label="Delete" confirmLabel="Confirm delete" ariaLabel={`Delete ${label}`} onConfirm={remove} />
-      </div>
+      <RowActions label={label} onEdit={() => setEditing(true)} onDelete={remove} />
       {error ? <ErrorPanel error={error} onRetry={() => void remove()} /> : null}
     </li>
   );

@@ -9,7 +9,7 @@ import { useForm, useLoad, type Form } from '../lib/hooks.ts';
 import { receiptFilename, saveBlob } from '../lib/download.ts';
 import * as fmt from '../lib/format.ts';
 import { MAINTENANCE_TYPES, type MaintenanceRecord, type Page, type Schedule, type Upcoming, type Vehicle } from '../lib/types.ts';
-import { Badge, ConfirmButton, ErrorPanel, Field, FormError, Loading, SelectField } from '../components/ui.tsx';
+import { Badge, ConfirmButton, ErrorPanel, Field, FormError, Loading, RowActions, SelectField } from '../components/ui.tsx';
 
 const TYPE_OPTIONS = MAINTENANCE_TYPES.map((t) => ({ value: t, label: fmt.maintenanceType(t) }));
 
@@ -316,10 +316,7 @@ function ScheduleItem({ schedule: s, onChanged }: { schedule: Schedule; onChange
     <li className="entry" aria-label={label}>
       <div className="entry-head"><strong>{fmt.maintenanceType(s.type)}</strong><span className="muted">every {every}</span></div>
       {s.notes ? <p className="notes">{s.notes}</p> : null}
-      <div className="actions">
-        <button type="button" className="secondary small" aria-label={`Edit ${label}`} onClick={() => setEditing(true)}>Edit</button>
-        <ConfirmButton label="Delete" confirmLabel="Confirm delete" ariaLabel={`Delete ${label}`} onConfirm={remove} />
-      </div>
+      <RowActions label={label} onEdit={() => setEditing(true)} onDelete={remove} />
       {error ? <ErrorPanel error={error} onRetry={() => void remove()} /> : null}
     </li>
   );

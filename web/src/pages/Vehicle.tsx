@@ -8,7 +8,8 @@ import { navigate, useForm, useLoad } from '../lib/hooks.ts';
 import { paths } from '../lib/routes.ts';
 import * as fmt from '../lib/format.ts';
 import type { Vehicle } from '../lib/types.ts';
-import { ErrorPanel, Field, FormError, Link, Loading } from '../components/ui.tsx';
+import { ErrorPanel, FormError, Link, Loading } from '../components/ui.tsx';
+import { DetailFields, ModelFields } from '../components/VehicleFields.tsx';
 import { VehiclePhoto } from '../components/Photo.tsx';
 import { FuelLogsPanel } from './FuelLogs.tsx';
 import { MaintenancePanel } from './Maintenance.tsx';
@@ -130,17 +131,8 @@ function EditVehicle({ vehicle: v, onDone }: { vehicle: Vehicle; onDone: (v?: Ve
   };
   return (
     <form onSubmit={submit} aria-label="Edit vehicle" noValidate>
-      <div className="grid3">
-        <Field form={form} name="make" label="Make" required maxLength={50} />
-        <Field form={form} name="model" label="Model" required maxLength={50} />
-        <Field form={form} name="year" label="Year" type="number" inputMode="numeric" required />
-      </div>
-      <div className="grid2">
-        <Field form={form} name="nickname" label="Nickname" maxLength={100} />
-        <Field form={form} name="color" label="Color" maxLength={30} />
-        <Field form={form} name="licensePlate" label="License plate" maxLength={15} />
-        <Field form={form} name="odometer" label="Odometer (miles)" type="number" inputMode="numeric" required />
-      </div>
+      <ModelFields form={form} />
+      <DetailFields form={form} odometerRequired />
       <FormError form={form} fields={Object.keys(EDIT_SPECS)} />
       <div className="actions">
         <button type="submit" disabled={form.submitting}>Save changes</button>
@@ -167,13 +159,13 @@ function DeleteVehicle({ vehicle: v }: { vehicle: Vehicle }) {
       {!confirming ? (
         <button type="button" className="danger" onClick={() => setConfirming(true)}>Delete vehicle</button>
       ) : (
-        <div role="group" aria-label="Confirm deletion">
+        <fieldset className="plain" aria-label="Confirm deletion">
           <p>Delete {fmt.vehicleName(v)} with its fuel logs and maintenance history? This cannot be undone.</p>
           <div className="actions">
             <button type="button" className="danger" onClick={() => void remove()}>Yes, delete it</button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>Keep it</button>
           </div>
-        </div>
+        </fieldset>
       )}
       {error ? <ErrorPanel error={error} onRetry={() => void remove()} /> : null}
     </section>

@@ -8,6 +8,7 @@ import { paths } from '../lib/routes.ts';
 import * as fmt from '../lib/format.ts';
 import type { Page, Vehicle, VinDecode } from '../lib/types.ts';
 import { ErrorPanel, Field, FormError, Link, Loading } from '../components/ui.tsx';
+import { DetailFields, ModelFields } from '../components/VehicleFields.tsx';
 import { VehiclePhoto } from '../components/Photo.tsx';
 
 export function VehiclesPage() {
@@ -115,18 +116,9 @@ function AddVehicle({ onAdded }: { onAdded: (v: Vehicle) => void }) {
             {decoded ? <DecodePreview d={decoded} /> : null}
           </>
         ) : (
-          <div className="grid3">
-            <Field form={form} name="make" label="Make" required maxLength={50} />
-            <Field form={form} name="model" label="Model" required maxLength={50} />
-            <Field form={form} name="year" label="Year" type="number" inputMode="numeric" required />
-          </div>
+          <ModelFields form={form} />
         )}
-        <div className="grid2">
-          <Field form={form} name="nickname" label="Nickname" maxLength={100} />
-          <Field form={form} name="color" label="Color" maxLength={30} />
-          <Field form={form} name="licensePlate" label="License plate" maxLength={15} />
-          <Field form={form} name="odometer" label="Odometer (miles)" type="number" inputMode="numeric" />
-        </div>
+        <DetailFields form={form} />
         <FormError form={form} fields={fields} />
         <button type="submit" disabled={form.submitting}>{form.submitting ? 'Adding…' : 'Add vehicle'}</button>
       </form>
