@@ -26,6 +26,7 @@ import { progressiveWindowPlugin } from './progressive/window-plugin.ts';
 import { flagPushPlugin } from './progressive/flag-push-plugin.ts';
 import { progressiveLeaderPlugin } from './progressive/leader-plugin.ts';
 import { progressiveRoutes } from './admin/progressive-routes.ts';
+import { webAppPlugin } from './plugins/web-app.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -62,6 +63,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(progressiveRoutes);
   await app.register(legacyProxyPlugin);
   await app.register(capsulesPlugin, { capsules });
+  await app.register(webAppPlugin);
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);
 
   return app;

@@ -30,6 +30,11 @@ export const ConfigSchema = Type.Object({
   AUTH_AUDIENCE: Type.String({ minLength: 1 }),
   AUTH_JWKS_URL: Type.String({ default: '' }),
   AUTH_JWKS_FILE: Type.String({ default: '' }),
+  // The web app's Auth0 sign-in (GET /auth/config): on when AUTH0_CLIENT_ID is set; the domain defaults to
+  // AUTH_ISSUER's host. WEB_DIST_DIR: the built web app (default <repo>/web/dist).
+  AUTH0_DOMAIN: Type.String({ default: '' }),
+  AUTH0_CLIENT_ID: Type.String({ default: '' }),
+  WEB_DIST_DIR: Type.String({ default: '' }),
 
   VPIC_BASE_URL: Type.String({ pattern: '^https?://', default: 'https://vpic.nhtsa.dot.gov/api' }),
   VPIC_TIMEOUT_MS: Millis(5000),
