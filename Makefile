@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
 GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
+.PHONY: install dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci console test-browser
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -25,6 +25,15 @@ migrate: install
 
 typecheck: install
 	tsc --noEmit -p tsconfig.json
+	tsc --noEmit -p console/tsconfig.json
+
+## make console — build the migration console to console/dist (served by the gateway at /admin/console/)
+console: install
+	npm run build:console
+
+## make test-browser — the browser suites (headless Debian chromium via playwright-core; builds the console if missing)
+test-browser: install
+	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/browser/*.test.ts'
 
 ## make test — type-check, then every suite over real HTTP (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
 test: install typecheck
