@@ -103,21 +103,25 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
       <RampPanel view={view} />
 
       <h3>Controls</h3>
-      <form className="controls" onSubmit={apply} aria-label={`Stage of ${f}`}>
-        <label>Stage <span className="sr-only">of {f}</span>
-          <select value={stage} onChange={(e) => setStageValue(e.target.value as Stage)}>
+      <form className="controls" onSubmit={apply}>
+        <div className="field">
+          <label htmlFor={`${id}-fld-stage`}>Stage <span className="sr-only">of {f}</span></label>
+          <select id={`${id}-fld-stage`} value={stage} onChange={(e) => setStageValue(e.target.value as Stage)}>
             {STAGES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
-        </label>
-        <label>Percent <span className="sr-only">of {f}</span>
-          <input type="number" min={0} max={100} step={1} inputMode="numeric" value={percent} onChange={(e) => setPercent(e.target.value)} />
-        </label>
-        <label>Shadow rate % <span className="sr-only">of {f}</span>
-          <input type="number" min={0} max={100} step={1} inputMode="numeric" value={shadowRate} onChange={(e) => setShadowRate(e.target.value)} />
-        </label>
-        <label className="wide">Reason <span className="sr-only">for changing {f}</span>
-          <input type="text" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} placeholder="optional" />
-        </label>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-fld-percent`}>Percent <span className="sr-only">of {f}</span></label>
+          <input id={`${id}-fld-percent`} type="number" min={0} max={100} step={1} inputMode="numeric" value={percent} onChange={(e) => setPercent(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-fld-shadow-rate`}>Shadow rate % <span className="sr-only">of {f}</span></label>
+          <input id={`${id}-fld-shadow-rate`} type="number" min={0} max={100} step={1} inputMode="numeric" value={shadowRate} onChange={(e) => setShadowRate(e.target.value)} />
+        </div>
+        <div className="field wide">
+          <label htmlFor={`${id}-fld-reason`}>Reason <span className="sr-only">for changing {f}</span></label>
+          <input id={`${id}-fld-reason`} type="text" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} placeholder="optional" />
+        </div>
         <button type="submit" aria-disabled={busy} aria-label={`Apply stage to ${f}`}>Apply stage</button>
       </form>
 
@@ -133,15 +137,18 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
 
       <fieldset className="controls">
         <legend>Ramp</legend>
-        <label className="wide">Steps % <span className="sr-only">of the {f} ramp</span>
-          <input type="text" value={steps} onChange={(e) => setSteps(e.target.value)} />
-        </label>
-        <label>Dwell s <span className="sr-only">per {f} ramp step</span>
-          <input type="number" min={1} inputMode="numeric" value={dwell} placeholder="server default" onChange={(e) => setDwell(e.target.value)} />
-        </label>
-        <label>Min requests <span className="sr-only">per {f} ramp step</span>
-          <input type="number" min={0} inputMode="numeric" value={minRequests} placeholder="server default" onChange={(e) => setMinRequests(e.target.value)} />
-        </label>
+        <div className="field wide">
+          <label htmlFor={`${id}-fld-steps`}>Steps % <span className="sr-only">of the {f} ramp</span></label>
+          <input id={`${id}-fld-steps`} type="text" value={steps} onChange={(e) => setSteps(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-fld-dwell-s`}>Dwell s <span className="sr-only">per {f} ramp step</span></label>
+          <input id={`${id}-fld-dwell-s`} type="number" min={1} inputMode="numeric" value={dwell} placeholder="server default" onChange={(e) => setDwell(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-fld-min-requests`}>Min requests <span className="sr-only">per {f} ramp step</span></label>
+          <input id={`${id}-fld-min-requests`} type="number" min={0} inputMode="numeric" value={minRequests} placeholder="server default" onChange={(e) => setMinRequests(e.target.value)} />
+        </div>
         <div className="row">
           <button type="button" aria-disabled={busy} aria-label={`Start ramp for ${f}`} onClick={rampStart}>Start ramp</button>
           <button type="button" aria-disabled={busy} aria-label={`Pause ramp for ${f}`} onClick={() => act('pause ramp', () => rampControl(token, f, 'pause', staged))}>Pause ramp</button>
