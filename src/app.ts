@@ -21,6 +21,7 @@ import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
 import { devToolsPlugin } from './dev-tools/plugin.ts';
+import { consolePlugin } from './plugins/console.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -50,6 +51,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(accessLogPlugin);
   await app.register(healthRoutes);
   await app.register(flagsRoutes);
+  await app.register(consolePlugin);
   await app.register(legacyProxyPlugin);
   await app.register(capsulesPlugin, { capsules });
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);

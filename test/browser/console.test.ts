@@ -119,6 +119,9 @@ describe('migration console', () => {
   test('no token: the sign-in, no data requested; the dev button only when GET /dev/token answers 204', async () => {
     const { page, problems } = await open();
     await page.getByLabel('Admin bearer token').waitFor();
+    const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Infinity);
+    assert.ok(fcp < 1000, `first contentful paint ${fcp} ms < 1 s`);
+    console.log(`# console first contentful paint: ${Math.round(fcp)} ms`);
     assert.equal(await page.getByRole('region').count(), 0);
     const devOn = (await fetch(`${gw}/dev/token`)).status === 204;
     await page.waitForTimeout(300);
@@ -137,7 +140,9 @@ describe('migration console', () => {
     const { page, problems } = await open();
     await page.getByLabel('Admin bearer token').fill(adminToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    const signedInAt = Date.now();
     for (const f of FEATURE_NAMES) await region(page, f).waitFor();
+    console.log(`# console: every feature shown ${Date.now() - signedInAt} ms after sign-in`);
     assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), TOKEN_KEY), adminToken);
 
     const api = await flagsView();
