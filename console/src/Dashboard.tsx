@@ -6,6 +6,7 @@ import { hasStages, rollbackAll } from './actions.ts';
 import type { FlagsView, LiveView, ShadowResult } from './types.ts';
 import { FeatureCard } from './FeatureCard.tsx';
 import { Audit } from './Audit.tsx';
+import { shadowByFeature } from './shadow.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 
 export const POLL_MS = 2000;
@@ -22,16 +23,6 @@ export type Slot<T> =
 export interface RunError { text: string; status: number }
 
 type ShadowAll = Record<string, ShadowResult>;
-
-/** GET /admin/shadow may answer { features: {...} } or the map itself. */
-function shadowMap(body: unknown): ShadowAll {
-  if (body && typeof body === 'object') {
-    const b = body as { features?: unknown };
-    if (b.features && typeof b.features === 'object') return b.features as ShadowAll;
-    return body as ShadowAll;
-  }
-  return {};
-}
 
 function useOptional<T>(token: string, path: string, map: (b: unknown) => T) {
   const [slot, setSlot] = useState<Slot<T>>({ kind: 'loading' });
@@ -61,7 +52,7 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: (why
   const [pollError, setPollError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const [live, loadLive] = useOptional<LiveView>(token, '/admin/live', liveMap);
-  const [shadow, loadShadow] = useOptional<ShadowAll>(token, '/admin/shadow', shadowMap);
+  const [shadow, loadShadow] = useOptional<ShadowAll>(token, '/admin/shadow', shadowByFeature);
   const [confirming, setConfirming] = useState(false);
   const [globalError, setGlobalError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
@@ -149,6 +140,8 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: (why
         <p className="updated" aria-live="off">
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString(undefined, { hour12: false })} · refreshed every ${POLL_MS / 1000} s` : 'Loading…'}
           {!staged && flags && ' · this gateway knows only the express/fastify flip (stages, ramps: not available)'}
+          {live.kind === 'ok' && live.data.shared === true && ' · live figures from every gateway instance'}
+          {live.kind === 'ok' && live.data.shared === false && ' · live figures from this instance only (shared window unavailable)'}
         </p>
         <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={!flags}>Roll back everything</button>
         {globalError && <p role="alert" className="error">{globalError}</p>}

@@ -1,8 +1,9 @@
 // Read-only panels of a feature card: live side-by-side, shadow results, guard, ramp progress.
-import type { FeatureView, LiveView, ShadowResult, Stats, Window } from './types.ts';
+import type { FeatureView, LiveView, ShadowExample, ShadowResult, Stats, Window } from './types.ts';
 import type { Slot } from './Dashboard.tsx';
 import { NA, count, figure, fixed, ms, percentOf, when } from './format.ts';
 import { LiveChart } from './LiveChart.tsx';
+import { examplesOf, topFields } from './shadow.ts';
 
 const BACKENDS = ['express', 'fastify'] as const;
 const COLORS = { express: '#2b6cb0', fastify: '#2f855a' } as const;
@@ -58,27 +59,31 @@ export function LivePanel({ feature, live }: { feature: string; live: Slot<LiveV
   );
 }
 
-function topFields(value: unknown): Array<{ field: string; count?: number }> {
-  if (Array.isArray(value)) {
-    return value.map((v) => {
-      if (typeof v === 'string') return { field: v };
-      if (v && typeof v === 'object') {
-        const o = v as Record<string, unknown>;
-        return { field: String(o.field ?? o.path ?? o.name ?? JSON.stringify(o)), count: typeof o.count === 'number' ? o.count : undefined };
-      }
-      return { field: String(v) };
-    });
-  }
-  if (value && typeof value === 'object') return Object.entries(value).map(([field, c]) => ({ field, count: typeof c === 'number' ? c : undefined }));
-  return [];
+function Example({ ex }: { ex: ShadowExample }) {
+  const fields = Array.isArray(ex.fields) ? (ex.fields as Array<Record<string, unknown>>) : null;
+  const status = ex.status as { express?: unknown; native?: unknown } | undefined;
+  if (!fields || typeof ex.route !== 'string') return <pre>{JSON.stringify(ex, null, 2)}</pre>;
+  return (
+    <div className="example">
+      <p><code>{String(ex.method ?? '')} {ex.route}{ex.query ? `?${String(ex.query)}` : ''}</code>
+        {status ? ` · status express ${figure(status.express)}, native ${figure(status.native)}` : ''}
+        {ex.error ? ` · error ${String(ex.error)}` : ''}{typeof ex.at === 'number' ? ` · ${when(new Date(ex.at).toISOString())}` : ''}</p>
+      <ul>
+        {fields.map((f, i) => (
+          <li key={i}><code>{String(f.path)}</code>{f.verdict ? ` (${String(f.verdict)})` : ''}: express <code>{String(f.express)}</code> · native <code>{String(f.native)}</code></li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 export function ShadowPanel({ feature, shadow }: { feature: string; shadow: Slot<Record<string, ShadowResult>> }) {
   if (shadow.kind !== 'ok') return <Unavailable what="Shadow results" slot={shadow} />;
   const r = shadow.data[feature];
   if (!r) return <p className="muted" data-na>Shadow results: none for {feature}</p>;
-  const fields = topFields(r.topFields ?? r.topDifferingFields ?? r.fields);
-  const examples = Array.isArray(r.examples) ? r.examples.slice(0, 3) : [];
+  const fields = topFields(r);
+  const examples = examplesOf(r).slice(0, 3);
+  const extra = (['noisy', 'skipped', 'errored'] as const).filter((k) => typeof r[k] === 'number');
   return (
     <div className="shadow">
       <dl className="facts">
@@ -86,12 +91,13 @@ export function ShadowPanel({ feature, shadow }: { feature: string; shadow: Slot
         <div><dt>matched</dt><dd data-testid={`${feature}-shadow-matched`}>{count(r.matched)}</dd></div>
         <div><dt>mismatched</dt><dd data-testid={`${feature}-shadow-mismatched`}>{count(r.mismatched)}</dd></div>
         <div><dt>mismatch rate</dt><dd data-testid={`${feature}-shadow-rate`}>{percentOf(r.mismatchRate)}</dd></div>
+        {extra.map((k) => <div key={k}><dt>{k}</dt><dd>{count(r[k] as number)}</dd></div>)}
       </dl>
-      <p><strong>Top differing fields:</strong> {fields.length ? fields.map((f) => f.count === undefined ? f.field : `${f.field} (${f.count})`).join(', ') : 'none'}</p>
+      <p><strong>Top differing fields:</strong> {fields.length ? fields.map((f) => `${f.field}${f.count === undefined ? '' : ` (${f.count})`}${f.verdict ? ` ${f.verdict}` : ''}`).join(', ') : 'none'}</p>
       {examples.length > 0 && (
         <details>
           <summary>Examples ({examples.length})</summary>
-          {examples.map((ex, i) => <pre key={i}>{JSON.stringify(ex, null, 2)}</pre>)}
+          {examples.map((ex, i) => <Example key={i} ex={ex} />)}
         </details>
       )}
     </div>

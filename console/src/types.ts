@@ -83,6 +83,8 @@ export interface Window {
 }
 
 export interface LiveView {
+  /** True when the figures come from the window every instance writes to. */
+  shared?: boolean;
   features: Record<string, { express?: Window; fastify?: Window }>;
 }
 

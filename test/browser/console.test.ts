@@ -12,6 +12,7 @@ import { Client } from '../support/client.ts';
 import { eventually } from '../support/wait.ts';
 import { launchBrowser, screenshot, watchPage, type PageProblems } from './support/browser.ts';
 import { NA, count, ms, percentOf, fixed } from '../../console/src/format.ts';
+import { shadowByFeature } from '../../console/src/shadow.ts';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -177,12 +178,12 @@ describe('migration console', () => {
       assert.match((await region(page, 'vehicles').textContent()) ?? '', /Live figures: not available/);
     }
     if (await available('/admin/shadow')) {
-      const shadow = (await admin.get('/admin/shadow')).body;
-      const byFeature = shadow.features ?? shadow;
+      const byFeature = shadowByFeature((await admin.get('/admin/shadow')).body);
       for (const f of FEATURE_NAMES) {
         if (!byFeature[f]) continue;
         assert.equal(await text(page, `${f}-shadow-compared`), count(byFeature[f].compared));
         assert.equal(await text(page, `${f}-shadow-mismatched`), count(byFeature[f].mismatched));
+        assert.equal(await text(page, `${f}-shadow-rate`), percentOf(byFeature[f].mismatchRate));
       }
     } else {
       assert.match((await region(page, 'vehicles').textContent()) ?? '', /Shadow results: not available/);
