@@ -1,43 +1,61 @@
-// Shared launcher for the browser suites: Debian's chromium through playwright-core (no browser download),
-// headless, plus a recorder of console errors / failed requests and a screenshot helper (.data/artifacts/).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+// Debian's Chromium through playwright-core: one headless browser per test file, a fresh context per
+// session, and a watcher that records console errors, page errors and failed requests.
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic', '--no-first-run',
-];
-export const ARTIFACTS_DIR = join(import.meta.dirname, '../../../.data/artifacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const ARTIFACTS = new URL('../../../.data/artifacts/', import.meta.url).pathname;
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+export async function launch(): Promise<Browser> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  // launch() gives every browser a fresh temporary user-data-dir.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-export interface PageProblems {
-  /** console.error messages and uncaught page errors. */
-  consoleErrors: Array<{ text: string; url: string }>;
-  /** Requests that failed at the network level (refused, aborted, blocked). */
-  failedRequests: string[];
-  /** Responses with a status ≥ 400: `STATUS METHOD path`. */
-  errorResponses: Array<{ status: number; method: string; path: string }>;
+export const DESKTOP = { viewport: { width: 1280, height: 900 } };
+export const MOBILE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+export interface Problems {
+  /** Console errors, page errors, failed requests and HTTP errors, minus the ones `expect` allowed. */
+  list(): string[];
+  /** Allow responses/console lines matching `pattern` (a failure the test provokes on purpose). */
+  expect(pattern: RegExp): void;
+  /** x-backend of every /api response, per path prefix ("/api/vehicles" → set of backends). */
+  backends: Map<string, Set<string>>;
 }
 
-export function watchPage(page: Page): PageProblems {
-  const p: PageProblems = { consoleErrors: [], failedRequests: [], errorResponses: [] };
-  page.on('console', (m) => { if (m.type() === 'error') p.consoleErrors.push({ text: m.text(), url: m.location().url }); });
-  page.on('pageerror', (e) => p.consoleErrors.push({ text: `uncaught: ${e.message}`, url: '' }));
-  page.on('requestfailed', (r) => p.failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+export function watch(page: Page): Problems {
+  const seen: string[] = [];
+  const allowed: RegExp[] = [];
+  const backends = new Map<string, Set<string>>();
+  page.on('console', (m) => { if (m.type() === 'error') seen.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => seen.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => {
-    if (r.status() >= 400) p.errorResponses.push({ status: r.status(), method: r.request().method(), path: new URL(r.url()).pathname });
+    const url = new URL(r.url());
+    const m = /^\/api\/[^/]+/.exec(url.pathname);
+    const b = r.headers()['x-backend'];
+    if (m && b) {
+      if (!backends.has(m[0])) backends.set(m[0], new Set());
+      backends.get(m[0])!.add(b);
+    }
+    if (r.status() >= 400) seen.push(`http ${r.status()}: ${r.request().method()} ${url.pathname}`);
   });
-  return p;
+  return {
+    list: () => seen.filter((s) => !allowed.some((a) => a.test(s))),
+    expect: (p) => { allowed.push(p); },
+    backends,
+  };
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const path = join(ARTIFACTS_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  return path;
+export async function newSession(browser: Browser, device: typeof DESKTOP | typeof MOBILE, extra: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; problems: Problems }> {
+  const context = await browser.newContext({ ...device, acceptDownloads: true, ...extra });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return { context, page, problems: watch(page) };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}web-${name}.png`, fullPage: true });
 }
