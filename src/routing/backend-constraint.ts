@@ -1,9 +1,12 @@
 // Per-request routing without touching the router after start: native capsule routes carry the
 // constraint backend=fastify, the legacy proxy route backend=express, and each request derives its
-// value from the flag store's in-memory state (no I/O). Paths outside the feature prefixes derive nothing.
+// value from the flag store's in-memory state (no I/O). In a canary the bucket comes from the bearer
+// token's `sub`, read unverified (token-sub.ts); no readable sub → express. The shadow stage routes to
+// express (the comparison runs beside it). Paths outside the feature prefixes derive nothing.
 import type { ConstraintStrategy, HTTPVersion } from 'find-my-way';
 import type { FlagStore } from '../../flags/store.ts';
-import { featureForPath, type Backend } from '../../flags/registry.ts';
+import { featureForPath, type Backend, type FeatureName } from '../../flags/registry.ts';
+import { unverifiedSub } from './token-sub.ts';
 
 export function backendConstraint(flags: FlagStore): ConstraintStrategy<HTTPVersion.V1, Backend> {
   return {
@@ -18,10 +21,17 @@ export function backendConstraint(flags: FlagStore): ConstraintStrategy<HTTPVers
     },
     deriveConstraint(req) {
       const feature = featureForPath(req.url ?? '/');
-      return (feature ? flags.backendOf(feature.name) : undefined) as Backend;
+      return (feature ? derive(flags, feature.name, req.headers.authorization) : undefined) as Backend;
     },
     validate(value: unknown) {
       if (value !== 'express' && value !== 'fastify') throw new Error('backend constraint must be express or fastify');
     },
   };
+}
+
+function derive(flags: FlagStore, feature: FeatureName, authorization: string | string[] | undefined): Backend {
+  const stage = flags.stageOf(feature);
+  if (stage === 'fastify') return 'fastify';
+  if (stage !== 'canary') return 'express';
+  return flags.backendFor(feature, unverifiedSub(authorization));
 }
