@@ -3,7 +3,7 @@
 // flushed to the shared store (results-store.ts).
 import { ABSENT, fieldPattern, type FieldDiff } from './compare.ts';
 
-export type SkipReason = 'busy' | 'lag' | 'too_large' | 'no_route';
+export type SkipReason = 'busy' | 'lag' | 'too_large' | 'aborted';
 export type ErrorReason = 'timeout' | 'native_5xx' | 'exception';
 
 /** One stored example: never the authorization header, never a request body; values cut at 200 chars. */
