@@ -58,6 +58,8 @@ export const ConfigSchema = Type.Object({
   SHADOW_FLUSH_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
   SHADOW_GATE_MIN_COMPARISONS: Type.Integer({ minimum: 0, default: 1000 }),
   SHADOW_GATE_MAX_MISMATCH_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0.001 }),
+  /** Development-only routes (dev token, fault injection). Refused with NODE_ENV=production. */
+  DEV_TOOLS: Type.Boolean({ default: false }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -77,6 +79,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (cfg.MINIO_ENDPOINT && (!cfg.MINIO_ACCESS_KEY || !cfg.MINIO_SECRET_KEY)) {
     throw new ConfigError('Invalid configuration: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required with MINIO_ENDPOINT');
+  }
+  if (cfg.DEV_TOOLS && cfg.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: DEV_TOOLS cannot be enabled with NODE_ENV=production');
   }
   return cfg;
 }
