@@ -21,6 +21,7 @@ import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
 import { devToolsPlugin } from './dev-tools/plugin.ts';
+import { shadowPlugin } from './shadow/plugin.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -51,6 +52,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(healthRoutes);
   await app.register(flagsRoutes);
   await app.register(legacyProxyPlugin);
+  await app.register(shadowPlugin); // before the capsules: it records their route templates
   await app.register(capsulesPlugin, { capsules });
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);
 

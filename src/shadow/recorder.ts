@@ -3,13 +3,17 @@
 // callback (the Prometheus counter).
 import type { Comparison } from './compare.ts';
 import { fieldPattern } from './compare.ts';
-import type { ResultsStore } from './results-store.ts';
+import { randomUUID } from 'node:crypto';
+import type { Batch, ResultsStore } from './results-store.ts';
 import {
-  bump, emptyTally, exampleFields, mergeTally, signatureOf, trimExamples,
+  bump, emptyTally, exampleFields, signatureOf, trimExamples,
   type ErrorReason, type Example, type RouteTally, type SkipReason,
 } from './tally.ts';
 
 /** The label of `gateway_shadow_comparisons_total{result}`. `noise`: differences on noise fields only. */
+/** Failed batches kept for retry during a store outage (one per flush interval). */
+const MAX_FAILED_BATCHES = 120;
+
 export type ShadowResult = 'matched' | 'mismatched' | 'noise' | 'skipped' | 'errored';
 
 export interface RecorderOptions {
@@ -29,6 +33,8 @@ export class ShadowRecorder {
   private readonly opts: RecorderOptions;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Batches whose write failed, retried first under the same id (so a write that did land is not counted twice). */
+  private failed: Batch[] = [];
 
   constructor(store: ResultsStore, opts: RecorderOptions) {
     this.store = store;
@@ -99,20 +105,25 @@ export class ShadowRecorder {
     if (t.examples.length > this.opts.maxExamples * 2) t.examples = trimExamples(t.examples, this.opts.maxExamples, this.opts.retentionMs);
   }
 
-  /** Writes the pending tallies to the store (serialised; a failure puts them back for the next flush). */
+  /** Writes the pending tallies to the store (serialised; a failed batch is retried with its id on the next flush). */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      if (this.pending.size === 0) return;
-      const batch = this.pending;
-      this.pending = new Map();
-      for (const routes of batch.values()) {
-        for (const t of routes.values()) t.examples = trimExamples(t.examples, this.opts.maxExamples, this.opts.retentionMs);
+      if (this.pending.size > 0) {
+        for (const routes of this.pending.values()) {
+          for (const t of routes.values()) t.examples = trimExamples(t.examples, this.opts.maxExamples, this.opts.retentionMs);
+        }
+        this.failed.push({ id: randomUUID(), tallies: this.pending });
+        this.pending = new Map();
       }
-      try {
-        await this.store.add(batch);
-      } catch (err) {
-        for (const [feature, routes] of batch) for (const [route, t] of routes) mergeTally(this.tally(feature, route), t);
-        this.opts.onFlushError?.(err);
+      while (this.failed.length) {
+        try {
+          await this.store.add(this.failed[0]!);
+          this.failed.shift();
+        } catch (err) {
+          if (this.failed.length > MAX_FAILED_BATCHES) this.failed.shift(); // a long outage: keep the latest results
+          this.opts.onFlushError?.(err);
+          return;
+        }
       }
     });
     return this.flushing;
@@ -120,6 +131,9 @@ export class ShadowRecorder {
 
   /** Drops this instance's unflushed tallies of these features (a reset). */
   discard(features: readonly string[]): void {
-    for (const f of features) this.pending.delete(f);
+    for (const f of features) {
+      this.pending.delete(f);
+      for (const b of this.failed) b.tallies.delete(f);
+    }
   }
 }

@@ -4,9 +4,15 @@
 import type { Redis } from 'ioredis';
 import { emptyTally, mergeTally, trimExamples, type Example, type RouteTally } from './tally.ts';
 
+/** Tallies keyed by feature, then route template; `id` makes a retried write apply at most once. */
+export interface Batch {
+  id: string;
+  tallies: Map<string, Map<string, RouteTally>>;
+}
+
 export interface ResultsStore {
-  /** Adds a batch of tallies keyed by feature, then route template. */
-  add(batch: Map<string, Map<string, RouteTally>>): Promise<void>;
+  /** Adds a batch; adding the same batch id again changes nothing. */
+  add(batch: Batch): Promise<void>;
   read(feature: string): Promise<Map<string, RouteTally>>;
   reset(features: readonly string[]): Promise<void>;
 }
@@ -15,6 +21,13 @@ export interface RetentionOptions {
   retentionMs: number;
   maxExamples: number;
 }
+
+// Applies a batch's commands only if its id was not applied before: a write that timed out on the client
+// but reached Redis is retried without counting twice.
+const APPLY_ONCE = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', 3600) then return 0 end
+for _, op in ipairs(cjson.decode(ARGV[1])) do redis.call(unpack(op)) end
+return 1`;
 
 const MAPS = { counts: 'counts', paths: 'paths', nativePatterns: 'npat', noise: 'noise', signatures: 'sig' } as const;
 type MapKey = keyof typeof MAPS;
@@ -33,28 +46,28 @@ export class RedisResultsStore implements ResultsStore {
   private routesKey(feature: string) { return `${this.ns}${feature}:routes`; }
   private key(feature: string, route: string, part: string) { return `${this.ns}${feature}:r:${route}:${part}`; }
 
-  async add(batch: Map<string, Map<string, RouteTally>>): Promise<void> {
+  async add(batch: Batch): Promise<void> {
     const ttl = Math.ceil(this.opts.retentionMs / 1000);
     const now = Date.now();
-    const p = this.redis.multi();
-    for (const [feature, routes] of batch) {
-      p.sadd(this.routesKey(feature), ...routes.keys()).expire(this.routesKey(feature), ttl);
+    const ops: Array<Array<string | number>> = [];
+    for (const [feature, routes] of batch.tallies) {
+      ops.push(['SADD', this.routesKey(feature), ...routes.keys()], ['EXPIRE', this.routesKey(feature), ttl]);
       for (const [route, t] of routes) {
         for (const m of Object.keys(MAPS) as MapKey[]) {
           if (t[m].size === 0) continue;
           const k = this.key(feature, route, MAPS[m]);
-          for (const [field, n] of t[m]) p.hincrby(k, field, n);
-          p.expire(k, ttl);
+          for (const [field, n] of t[m]) ops.push(['HINCRBY', k, field, n]);
+          ops.push(['EXPIRE', k, ttl]);
         }
         const ex = this.key(feature, route, 'ex');
         if (t.examples.length) {
-          for (const e of t.examples) p.zadd(ex, e.at, JSON.stringify({ ...e, n: Math.random().toString(36).slice(2, 8) }));
-          p.zremrangebyrank(ex, 0, -(this.opts.maxExamples + 1)).expire(ex, ttl);
+          for (const e of t.examples) ops.push(['ZADD', ex, e.at, JSON.stringify({ ...e, n: Math.random().toString(36).slice(2, 8) })]);
+          ops.push(['ZREMRANGEBYRANK', ex, 0, -(this.opts.maxExamples + 1)], ['EXPIRE', ex, ttl]);
         }
-        p.zremrangebyscore(ex, '-inf', now - this.opts.retentionMs);
+        ops.push(['ZREMRANGEBYSCORE', ex, '-inf', now - this.opts.retentionMs]);
       }
     }
-    await p.exec();
+    await this.redis.eval(APPLY_ONCE, 1, `${this.ns}batch:${batch.id}`, JSON.stringify(ops));
   }
 
   async read(feature: string): Promise<Map<string, RouteTally>> {
@@ -109,8 +122,8 @@ export class MemoryResultsStore implements ResultsStore {
     this.opts = opts;
   }
 
-  async add(batch: Map<string, Map<string, RouteTally>>): Promise<void> {
-    for (const [feature, routes] of batch) {
+  async add(batch: Batch): Promise<void> {
+    for (const [feature, routes] of batch.tallies) {
       let mine = this.data.get(feature);
       if (!mine) this.data.set(feature, (mine = new Map()));
       for (const [route, t] of routes) {

@@ -76,10 +76,9 @@ export class ShadowRunner {
    * Called with Express's proxied answer for a sampled request: returns the stream to send to the client
    * (a pass-through capture, or the original stream when the sample is skipped).
    */
-  tap(sample: Sample, status: number, headers: Record<string, string | string[] | undefined>, body: Readable): Readable {
+  tap(sample: Sample, status: number, contentType: string | undefined, contentLength: number | undefined, body: Readable): Readable {
     const { recorder, budget, settings } = this.p;
-    const length = Number(headers['content-length']);
-    if (length > settings.maxBodyBytes) {
+    if (contentLength !== undefined && contentLength > settings.maxBodyBytes) {
       recorder.skipped(sample.feature, sample.route, 'too_large');
       return body;
     }
@@ -88,7 +87,6 @@ export class ShadowRunner {
       recorder.skipped(sample.feature, sample.route, admission === 'busy' ? 'busy' : 'lag');
       return body;
     }
-    const contentType = headers['content-type'];
     return captureStream(body, settings.maxBodyBytes, (outcome) => {
       if (outcome.kind !== 'complete') {
         budget.release();
@@ -96,7 +94,7 @@ export class ShadowRunner {
         else recorder.skipped(sample.feature, sample.route, 'aborted');
         return;
       }
-      const express: Captured = { status, contentType: Array.isArray(contentType) ? contentType[0] : contentType, body: outcome.body };
+      const express: Captured = { status, contentType, body: outcome.body };
       const run = this.run(sample, express).finally(() => {
         budget.release();
         this.inFlight.delete(run);
