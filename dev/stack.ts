@@ -90,6 +90,9 @@ async function infrastructure(): Promise<void> {
   notes.push(`redis      ${env.REDIS_URL ? mask(env.REDIS_URL) : 'off: cache disabled (set REDIS_URL to enable it)'}`);
   env.LEGACY_PORT ??= '3002';
   env.PORT ??= '3001';
+  // Dev tools (fault injection for `make chaos`) are on in `make dev` unless said otherwise; the config
+  // refuses them with NODE_ENV=production.
+  env.DEV_TOOLS ??= env.NODE_ENV === 'production' ? 'false' : 'true';
   env.LEGACY_URL ??= `http://${urlHost(env.HOST || '127.0.0.1')}:${env.LEGACY_PORT}`;
   if (shuttingDown) return;
 

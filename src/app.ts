@@ -21,6 +21,10 @@ import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
 import { devToolsPlugin } from './dev-tools/plugin.ts';
+import { progressiveWindowPlugin } from './progressive/window-plugin.ts';
+import { flagPushPlugin } from './progressive/flag-push-plugin.ts';
+import { progressiveLeaderPlugin } from './progressive/leader-plugin.ts';
+import { progressiveRoutes } from './admin/progressive-routes.ts';
 import { shadowPlugin } from './shadow/plugin.ts';
 
 export interface BuildOptions {
@@ -49,8 +53,12 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(requestContextPlugin);
   await app.register(securityPlugin);
   await app.register(accessLogPlugin);
+  await app.register(flagPushPlugin);
+  await app.register(progressiveWindowPlugin);
+  await app.register(progressiveLeaderPlugin);
   await app.register(healthRoutes);
   await app.register(flagsRoutes);
+  await app.register(progressiveRoutes);
   await app.register(legacyProxyPlugin);
   await app.register(shadowPlugin); // before the capsules: it records their route templates
   await app.register(capsulesPlugin, { capsules });

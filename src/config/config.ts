@@ -45,6 +45,15 @@ export const ConfigSchema = Type.Object({
   PROXY_BODY_TIMEOUT_MS: Millis(30_000),
   FLAG_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
   SHUTDOWN_GRACE_MS: Millis(10_000),
+  // Progressive delivery (docs/progressive-delivery.md): the guard's sliding window and thresholds'
+  // minimum sample, the leader's tick, how often each instance pushes to the shared window, ramp defaults.
+  GUARD_WINDOW_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 60_000 }),
+  GUARD_MIN_REQUESTS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 200 }),
+  GUARD_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
+  WINDOW_PUSH_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 10_000, default: 1000 }),
+  LEADER_RETRY_MS: Type.Integer({ minimum: 100, maximum: 5000, default: 1000 }),
+  RAMP_DWELL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
+  RAMP_MIN_REQUESTS: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 200 }),
 
   // Shadow traffic (docs/shadow.md)
   SHADOW_MAX_CONCURRENT: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),

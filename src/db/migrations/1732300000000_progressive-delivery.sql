@@ -36,9 +36,10 @@ CREATE TABLE feature_ramps (
 -- The guard's latest verdict per feature, written by the leader, read by every instance for the views.
 CREATE TABLE feature_guard (
   feature     text PRIMARY KEY,
-  state       text NOT NULL,
-  figures     jsonb,
-  decided_at  timestamptz NOT NULL DEFAULT now()
+  state          text NOT NULL,
+  figures        jsonb,
+  decided_at     timestamptz NOT NULL DEFAULT now(),
+  last_decision  jsonb
 );
 
 -- Development fault injection (make chaos): only read by instances running with DEV_TOOLS.
