@@ -25,6 +25,7 @@ import { progressiveWindowPlugin } from './progressive/window-plugin.ts';
 import { flagPushPlugin } from './progressive/flag-push-plugin.ts';
 import { progressiveLeaderPlugin } from './progressive/leader-plugin.ts';
 import { progressiveRoutes } from './admin/progressive-routes.ts';
+import { shadowPlugin } from './shadow/plugin.ts';
 import { consolePlugin } from './plugins/console.ts';
 
 export interface BuildOptions {
@@ -61,6 +62,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(progressiveRoutes);
   await app.register(consolePlugin);
   await app.register(legacyProxyPlugin);
+  await app.register(shadowPlugin); // before the capsules: it records their route templates
   await app.register(capsulesPlugin, { capsules });
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);
 
