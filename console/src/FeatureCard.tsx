@@ -31,7 +31,7 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
   const id = `f-${f}`;
   const current = stageOf(view);
   const [stage, setStageValue] = useState<Stage>(current);
-  const [percent, setPercent] = useState(String(view.percent ?? 25));
+  const [percent, setPercent] = useState(String(view.stage === 'canary' && view.percent !== undefined ? view.percent : 25));
   const [shadowRate, setShadowRate] = useState(String(view.shadowRate ?? 100));
   const [reason, setReason] = useState('');
   const [steps, setSteps] = useState('5, 25, 50, 100');
@@ -43,7 +43,7 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
 
   // The form follows the server's state when someone else (or the guard) changes it.
   useEffect(() => { setStageValue(current); }, [current]);
-  useEffect(() => { if (view.percent !== undefined) setPercent(String(view.percent)); }, [view.percent]);
+  useEffect(() => { if (view.stage === 'canary' && view.percent !== undefined) setPercent(String(view.percent)); }, [view.stage, view.percent]);
 
   // Buttons stay focusable while a call runs (aria-disabled, not disabled): keyboard focus is not lost.
   const act = async (label: string, call: () => Promise<unknown>) => {
@@ -103,7 +103,7 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
       <RampPanel view={view} />
 
       <h3>Controls</h3>
-      <form className="controls" onSubmit={apply}>
+      <form className="controls" onSubmit={apply} noValidate>
         <div className="field">
           <label htmlFor={`${id}-fld-stage`}>Stage <span className="sr-only">of {f}</span></label>
           <select id={`${id}-fld-stage`} value={stage} onChange={(e) => setStageValue(e.target.value as Stage)}>

@@ -110,12 +110,17 @@ export function GuardPanel({ view }: { view: FeatureView }) {
   const d = g.lastDecision;
   return (
     <div>
-      <p>State: <strong data-testid={`${view.feature}-guard-state`}>{g.state ?? NA}</strong></p>
+      <p>State: <strong data-testid={`${view.feature}-guard-state`}>{g.state ?? NA}</strong>{g.decidedAt ? ` · checked ${when(g.decidedAt)}` : ''}</p>
+      {g.figures && (
+        <dl className="facts" aria-label={`Current guard figures for ${view.feature}`}>
+          {Object.entries(g.figures).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{figure(v)}</dd></div>)}
+        </dl>
+      )}
       {d ? (
         <>
           <p>Last decision: <strong>{d.verdict ?? NA}</strong> at {when(d.at)}</p>
           {d.figures && (
-            <dl className="facts">
+            <dl className="facts" aria-label={`Figures of the last guard decision for ${view.feature}`}>
               {Object.entries(d.figures).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{figure(v)}</dd></div>)}
             </dl>
           )}
@@ -137,7 +142,13 @@ export function RampPanel({ view }: { view: FeatureView }) {
         {' '}({r.steps.map((s, i) => (i === idx ? `[${s}%]` : `${s}%`)).join(' → ')})
       </p>
       <progress max={r.steps.length} value={idx + 1} aria-label={`Ramp progress for ${view.feature}`} />
-      <p className="muted">Step started {when(r.stepStartedAt)} · native requests this step {count(r.nativeRequests)}</p>
+      <p className="muted">
+        Step started {when(r.stepStartedAt)}
+        {r.dwellSeconds !== undefined ? ` · dwell ${r.dwellSeconds} s` : ''}
+        {r.minRequests !== undefined ? ` · min ${r.minRequests} requests` : ''}
+        {r.nativeRequests !== undefined ? ` · native requests this step ${count(r.nativeRequests)}` : ''}
+        {r.startedBy ? ` · started by ${r.startedBy}` : ''}
+      </p>
     </div>
   );
 }

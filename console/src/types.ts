@@ -11,6 +11,9 @@ export interface GuardDecision {
 
 export interface GuardView {
   state?: string;
+  /** The guard's latest figures (whether or not it acted on them) and when it computed them. */
+  figures?: Record<string, unknown> | null;
+  decidedAt?: string | null;
   lastDecision?: GuardDecision | null;
 }
 
@@ -22,6 +25,7 @@ export interface RampView {
   nativeRequests?: number;
   dwellSeconds?: number;
   minRequests?: number;
+  startedBy?: string;
 }
 
 export interface FeatureView {

@@ -14,6 +14,7 @@ import { DESKTOP, MOBILE, launch, newSession, screenshot, type Problems } from '
 import { NA, count, ms, percentOf, fixed } from '../../console/src/format.ts';
 import { shadowByFeature } from '../../console/src/shadow.ts';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
+import { inCanary } from '../../flags/bucket.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const TOKEN_KEY = 'mvp-console-token';
@@ -194,7 +195,8 @@ describe('migration console', () => {
     const { page } = await open({ token: adminToken });
     const card = region(page, 'vehicles');
     await card.waitFor();
-    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => env.sign({ sub: `console-canary-${i}` })));
+    const subs = Array.from({ length: 40 }, (_, i) => `console-canary-${i}`);
+    const users = await Promise.all(subs.map((sub) => env.sign({ sub })));
     const staged = typeof (await flagsView()).features.vehicles.stage === 'string';
 
     if (staged) {
@@ -208,12 +210,10 @@ describe('migration console', () => {
         assert.equal(v.changedBy, ADMIN_SUB);
       });
       await eventually(async () => assert.equal(await text(page, 'vehicles-summary'), 'canary 25%'));
-      const served = await eventually(async () => {
-        const s = await Promise.all(users.map(servedBy));
-        assert.ok(s.includes('fastify') && s.includes('express'), `25 % canary splits 40 users: ${s.join(',')}`);
-        return s;
-      }, { timeoutMs: 3000 });
-      assert.deepEqual(await Promise.all(users.map(servedBy)), served, 'sticky per user');
+      // Exactly the users whose sticky bucket (murmur3 of feature:sub) is under 25 get the native capsule.
+      const expected = subs.map((sub) => (inCanary('vehicles', sub, 25) ? 'fastify' : 'express'));
+      assert.ok(expected.includes('fastify') && expected.includes('express'), 'the 40 users fall on both sides');
+      await eventually(async () => assert.deepEqual(await Promise.all(users.map(servedBy)), expected), { timeoutMs: 3000 });
     } else {
       // This gateway only flips express ⇄ fastify: canary is refused in words, fastify works.
       await card.getByLabel('Stage of vehicles').selectOption('canary');
@@ -283,11 +283,54 @@ describe('migration console', () => {
       await card.getByLabel('Stage of stations').selectOption('shadow'); // this gateway has no stages
     }
     await card.getByRole('button', { name: 'Apply stage to stations' }).click();
-    const alert = card.getByRole('alert');
+    const alert = card.getByRole('alert').filter({ hasText: /Apply|stage/ });
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', staged ? /HTTP 400/ : /not available/);
     const v = (await flagsView()).features.stations;
     assert.equal(v.stage ?? v.backend, 'express', 'nothing changed');
+  });
+
+  test('a ramp started, paused, resumed and aborted through the UI (skipped without stages)', async (t) => {
+    if (typeof (await flagsView()).features.maintenance.stage !== 'string') return t.skip('this gateway has no ramps');
+    const { page } = await open({ token: adminToken });
+    const card = region(page, 'maintenance');
+    await card.waitFor();
+    await card.getByLabel('Steps % of the maintenance ramp').fill('5, 50');
+    await card.getByLabel('Dwell s per maintenance ramp step').fill('3600');
+    await card.getByRole('button', { name: 'Start ramp for maintenance' }).click();
+    await eventually(async () => {
+      const v = (await flagsView()).features.maintenance;
+      assert.deepEqual([v.stage, v.percent, v.ramp?.state, v.ramp?.steps], ['canary', 5, 'running', [5, 50]]);
+    });
+    await eventually(async () => assert.equal(await text(page, 'maintenance-ramp-state'), 'running'));
+    await card.getByRole('button', { name: 'Pause ramp for maintenance' }).click();
+    await eventually(async () => assert.equal((await flagsView()).features.maintenance.ramp?.state, 'paused'));
+    await eventually(async () => assert.equal(await text(page, 'maintenance-ramp-state'), 'paused'));
+    await card.getByRole('button', { name: 'Resume ramp for maintenance' }).click();
+    await eventually(async () => assert.equal((await flagsView()).features.maintenance.ramp?.state, 'running'));
+    await card.getByRole('button', { name: 'Abort ramp for maintenance' }).click();
+    await eventually(async () => {
+      const v = (await flagsView()).features.maintenance;
+      assert.deepEqual([v.stage, v.ramp?.state], ['express', 'aborted']);
+    });
+    await screenshot(page, 'console-ramp-aborted');
+    // Pausing a ramp that is not running is refused by the API, and the page says so.
+    await card.getByRole('button', { name: 'Pause ramp for maintenance' }).click();
+    await card.getByRole('alert').filter({ hasText: /HTTP 409/ }).waitFor();
+  });
+
+  test('shadow started and stopped through the UI (skipped without stages)', async (t) => {
+    if (typeof (await flagsView()).features['fuel-logs'].stage !== 'string') return t.skip('this gateway has no shadow stage');
+    const { page } = await open({ token: adminToken });
+    const card = region(page, 'fuel-logs');
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Start shadow for fuel-logs' }).click();
+    await eventually(async () => assert.equal((await flagsView()).features['fuel-logs'].stage, 'shadow'));
+    await eventually(async () => assert.equal(await text(page, 'fuel-logs-summary'), 'shadow'));
+    const user = await env.sign({ sub: 'shadow-user' });
+    assert.equal(await new Client(gw, user).get('/api/fuel-logs').then((r) => r.headers['x-backend']), 'express', 'shadow: express still answers');
+    await card.getByRole('button', { name: 'Stop shadow for fuel-logs' }).click();
+    await eventually(async () => assert.equal((await flagsView()).features['fuel-logs'].stage, 'express'));
   });
 
   test('a token without admin:flags sees the 403 message and no data', async () => {
