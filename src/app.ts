@@ -27,6 +27,8 @@ import { flagPushPlugin } from './progressive/flag-push-plugin.ts';
 import { progressiveLeaderPlugin } from './progressive/leader-plugin.ts';
 import { progressiveRoutes } from './admin/progressive-routes.ts';
 import { webAppPlugin } from './plugins/web-app.ts';
+import { shadowPlugin } from './shadow/plugin.ts';
+import { consolePlugin } from './plugins/console.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -61,7 +63,9 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(healthRoutes);
   await app.register(flagsRoutes);
   await app.register(progressiveRoutes);
+  await app.register(consolePlugin);
   await app.register(legacyProxyPlugin);
+  await app.register(shadowPlugin); // before the capsules: it records their route templates
   await app.register(capsulesPlugin, { capsules });
   await app.register(webAppPlugin);
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);

@@ -63,6 +63,19 @@ export const ConfigSchema = Type.Object({
   /** After SIGTERM, /health answers 503 "draining" while requests are still served for this long, so a
    * load balancer takes the instance out before it stops accepting; must be below SHUTDOWN_GRACE_MS. */
   SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+
+  // Shadow traffic (docs/shadow.md)
+  SHADOW_MAX_CONCURRENT: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  SHADOW_TIMEOUT_MS: Millis(2000),
+  SHADOW_MAX_LAG_MS: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  SHADOW_NOISE_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 10 }),
+  SHADOW_CANARY_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 0 }),
+  SHADOW_MATCH_BY_ID: Type.Boolean({ default: false }),
+  SHADOW_RETENTION_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30, default: 24 }),
+  SHADOW_MAX_EXAMPLES: Type.Integer({ minimum: 0, maximum: 1000, default: 20 }),
+  SHADOW_FLUSH_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+  SHADOW_GATE_MIN_COMPARISONS: Type.Integer({ minimum: 0, default: 1000 }),
+  SHADOW_GATE_MAX_MISMATCH_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0.001 }),
   /** Development-only routes (dev token, fault injection). Refused with NODE_ENV=production. */
   DEV_TOOLS: Type.Boolean({ default: false }),
 });

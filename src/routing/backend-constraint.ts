@@ -7,6 +7,7 @@ import type { ConstraintStrategy, HTTPVersion } from 'find-my-way';
 import type { FlagStore } from '../../flags/store.ts';
 import { featureForPath, type Backend, type FeatureName } from '../../flags/registry.ts';
 import { unverifiedSub } from './token-sub.ts';
+import { isShadowRun } from '../shadow/marker.ts';
 
 export function backendConstraint(flags: FlagStore): ConstraintStrategy<HTTPVersion.V1, Backend> {
   return {
@@ -20,6 +21,7 @@ export function backendConstraint(flags: FlagStore): ConstraintStrategy<HTTPVers
       };
     },
     deriveConstraint(req) {
+      if (isShadowRun(req.headers)) return 'fastify'; // the gateway's own in-process shadow run
       const feature = featureForPath(req.url ?? '/');
       return (feature ? derive(flags, feature.name, req.headers.authorization) : undefined) as Backend;
     },
