@@ -44,31 +44,36 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
 
-  await app.register(configPlugin, { config });
-  await app.register(postgresPlugin);
-  await app.register(redisPlugin);
-  await app.register(storagePlugin);
-  await app.register(depsPlugin);
-  await app.register(authPlugin);
-  await app.register(errorsPlugin);
-  await app.register(metricsPlugin);
-  await app.register(flagsPlugin, { env, nativeFeatures: new Set(capsules.map((c) => c.feature)) });
-  await app.register(requestContextPlugin);
-  await app.register(securityPlugin);
-  await app.register(accessLogPlugin);
-  await app.register(flagPushPlugin);
-  await app.register(progressiveWindowPlugin);
-  await app.register(progressiveLeaderPlugin);
-  await app.register(drainPlugin);
-  await app.register(healthRoutes);
-  await app.register(flagsRoutes);
-  await app.register(progressiveRoutes);
-  await app.register(consolePlugin);
-  await app.register(legacyProxyPlugin);
-  await app.register(shadowPlugin); // before the capsules: it records their route templates
-  await app.register(capsulesPlugin, { capsules });
-  await app.register(webAppPlugin);
-  if (config.DEV_TOOLS) await app.register(devToolsPlugin);
-
+  try {
+    await app.register(configPlugin, { config });
+    await app.register(postgresPlugin);
+    await app.register(redisPlugin);
+    await app.register(storagePlugin);
+    await app.register(depsPlugin);
+    await app.register(authPlugin);
+    await app.register(errorsPlugin);
+    await app.register(metricsPlugin);
+    await app.register(flagsPlugin, { env, nativeFeatures: new Set(capsules.map((c) => c.feature)) });
+    await app.register(requestContextPlugin);
+    await app.register(securityPlugin);
+    await app.register(accessLogPlugin);
+    await app.register(flagPushPlugin);
+    await app.register(progressiveWindowPlugin);
+    await app.register(progressiveLeaderPlugin);
+    await app.register(drainPlugin);
+    await app.register(healthRoutes);
+    await app.register(flagsRoutes);
+    await app.register(progressiveRoutes);
+    await app.register(consolePlugin);
+    await app.register(legacyProxyPlugin);
+    await app.register(shadowPlugin); // before the capsules: it records their route templates
+    await app.register(capsulesPlugin, { capsules });
+    await app.register(webAppPlugin);
+    if (config.DEV_TOOLS) await app.register(devToolsPlugin);
+  } catch (err) {
+    // A plugin refused to start (e.g. a flag asks for a capsule that is not there): release what did start.
+    await app.close().catch(() => {});
+    throw err;
+  }
   return app;
 }
