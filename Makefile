@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
 GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
+.PHONY: install dev token migrate test test-faults test-progressive typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -41,13 +41,40 @@ flip: install
 unflip: install
 	@$(NODE) dev/flags-cli.ts clear "$(FEATURE)"
 
-## make status — every feature's backend, its source and the latest changes
+## make status — every feature's stage and percent, guard state, ramp, and the latest changes (with why)
 status: install
 	@$(NODE) dev/flags-cli.ts status
 
 ## make rollback-all — everything back to express, now
 rollback-all: install
 	@$(NODE) dev/flags-cli.ts set all express
+
+## make canary FEATURE=vehicles PERCENT=25 — that percentage of users (sticky by user) on the native capsule
+canary: install
+	@$(NODE) dev/flags-cli.ts canary "$(FEATURE)" "$(PERCENT)"
+
+## make rollback FEATURE=vehicles — that feature back to express now (stops its ramp)
+rollback: install
+	@$(NODE) dev/flags-cli.ts rollback "$(FEATURE)"
+
+## make ramp FEATURE=vehicles [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200] — automatic, guarded ramp ending on fastify
+ramp: install
+	@$(NODE) dev/flags-cli.ts ramp "$(FEATURE)" "$(STEPS)" "$(DWELL)" "$(MIN_REQUESTS)"
+
+ramp-pause ramp-resume ramp-abort: install
+	@$(NODE) dev/flags-cli.ts ramp-action "$(FEATURE)" "$(subst ramp-,,$@)"
+
+## make chaos FEATURE=vehicles ERRORS=30 LATENCY_MS=200 — dev only: the native path of that feature fails/slows
+chaos: install
+	@$(NODE) dev/flags-cli.ts chaos "$(FEATURE)" "$(ERRORS)" "$(LATENCY_MS)"
+
+## make chaos-off [FEATURE=vehicles] — stop injecting faults (every feature by default)
+chaos-off: install
+	@$(NODE) dev/flags-cli.ts chaos-off "$(FEATURE)"
+
+## make test-progressive — canary, guard, ramp and leader suites (real processes, needs REDIS_URL)
+test-progressive: install
+	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/progressive/*.test.ts'
 
 check-express-free: install
 	bash scripts/check-express-free.sh
