@@ -78,7 +78,7 @@ const receiptUpload: FastifyPluginAsync<CapsuleOptions> = async (fastify: Fastif
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  app.put('/records/:id/receipt', { schema: { params: IdParams, response: { 200: MaintenanceRecord } } }, async (req, reply) => {
+  app.put('/records/:id/receipt', { schema: { params: IdParams, response: { 200: MaintenanceRecord } } }, async (req) => {
     return service.putReceipt(deps, userOf(req).sub, req.params.id, {
       body: (req.body as Readable | undefined) ?? req.raw,
       contentType: req.headers['content-type'],

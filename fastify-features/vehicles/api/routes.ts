@@ -52,7 +52,7 @@ export const vehiclesPlugin: FastifyPluginAsync<CapsuleOptions> = async (fastify
     child.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     child.withTypeProvider<TypeBoxTypeProvider>().put('/:id/photo',
       { schema: { params: IdParamsSchema, response: { 200: VehicleSchema } } },
-      async (request, reply) => {
+      async (request) => {
         return service.putVehiclePhoto(deps, userOf(request).sub, request.params.id, {
           body: (request.body as Readable | undefined) ?? request.raw,
           contentType: request.headers['content-type'],
