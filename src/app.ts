@@ -60,8 +60,8 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(flagsRoutes);
   await app.register(progressiveRoutes);
   await app.register(legacyProxyPlugin);
-  await app.register(shadowPlugin); // before the capsules: it records their route templates
   await app.register(capsulesPlugin, { capsules });
+  await app.register(shadowPlugin);
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);
 
   return app;

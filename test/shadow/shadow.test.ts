@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
-import type { AppProcess } from '../faults/support/processes.ts';
+import type { AppProcess } from '../../stack/apps.ts';
 import { Client } from '../support/client.ts';
 import { randomVin } from '../features/support/vehicles.ts';
 import { startVolatileProxy } from './support/volatile-proxy.ts';
