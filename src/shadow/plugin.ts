@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { Counter } from 'prom-client';
 import { isFeatureName } from '../../flags/registry.ts';
 import { shadowAdminRoutes } from './admin-routes.ts';
+import { namespaceOf } from '../progressive/window-plugin.ts'; // same database → same report
 import { expressBackend, nativeBackend } from './backends.ts';
 import { MemoryResultsStore, RedisResultsStore } from './results-store.ts';
 import { RouteTemplates } from './route-templates.ts';
@@ -30,7 +31,7 @@ export const shadowPlugin = fp(async (app) => {
   const shadow = new ShadowService({
     config: c,
     flags: app.flags,
-    store: app.redis ? new RedisResultsStore(app.redis, retention) : new MemoryResultsStore(retention),
+    store: app.redis ? new RedisResultsStore(app.redis, retention, `mvp:shadow:${namespaceOf(c.DATABASE_URL)}:`) : new MemoryResultsStore(retention),
     templates,
     native: nativeBackend(app, MAX_BODY_BYTES),
     express: expressBackend(c.LEGACY_URL, MAX_BODY_BYTES),

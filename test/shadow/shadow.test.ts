@@ -122,6 +122,14 @@ describe('shadow traffic (real processes)', () => {
     assert.match(metrics, /gateway_shadow_comparisons_total\{feature="vehicles",route="GET \/api\/vehicles\/:id",result="matched"\} \d+/);
     // Shadow runs are not user traffic: no native request is counted.
     assert.doesNotMatch(metrics, /gateway_requests_total\{feature="vehicles",backend="fastify"/);
+    let live = await admin.get('/admin/live');
+    for (let i = 0; i < 30 && live.body.features.vehicles.express['5m'].requests < 1000; i++) { // pushed every second
+      await new Promise((res) => setTimeout(res, 200));
+      live = await admin.get('/admin/live');
+    }
+    assert.equal(live.status, 200, live.text);
+    assert.equal(live.body.features.vehicles.fastify['5m'].requests, 0, 'the canary guard never sees shadow runs');
+    assert.ok(live.body.features.vehicles.express['5m'].requests >= 1000, JSON.stringify(live.body.features.vehicles));
 
     // The gate passes with these figures (≥ 500 comparisons in this suite's config, 0% mismatches).
     const moved = await admin.put('/admin/flags/vehicles', { stage: 'canary', percent: 5 });
