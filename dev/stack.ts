@@ -155,6 +155,7 @@ async function applications(): Promise<void> {
     ...wanted.map((a) => `  ${a.kind.padEnd(9)}  ${started.includes(a) ? `http://${urlHost(host)}:${a.port}` : 'not started (legacy-express/ is gone)'}`),
     ...infra!.notes.map((n) => `  ${n}`),
     '',
+    `  open the web app: http://${urlHost(host)}:${env.PORT}/   (dev sign-in: pick any user name)`,
     '  get a token: make token   (admin API: PERMISSIONS=admin:flags make token)',
     `  flags: make flip/status${env.PORT === '3001' ? '' : ` (GATEWAY_URL=http://${urlHost(host)}:${env.PORT} unless PORT=${env.PORT} is set for make too)`}`,
     '  Ctrl-C stops everything',

@@ -17,6 +17,7 @@ import { flagsPlugin } from './plugins/flags.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
+import { drainPlugin } from './plugins/drain.ts';
 import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
@@ -25,7 +26,9 @@ import { progressiveWindowPlugin } from './progressive/window-plugin.ts';
 import { flagPushPlugin } from './progressive/flag-push-plugin.ts';
 import { progressiveLeaderPlugin } from './progressive/leader-plugin.ts';
 import { progressiveRoutes } from './admin/progressive-routes.ts';
+import { webAppPlugin } from './plugins/web-app.ts';
 import { shadowPlugin } from './shadow/plugin.ts';
+import { consolePlugin } from './plugins/console.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -56,11 +59,14 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(flagPushPlugin);
   await app.register(progressiveWindowPlugin);
   await app.register(progressiveLeaderPlugin);
+  await app.register(drainPlugin);
   await app.register(healthRoutes);
   await app.register(flagsRoutes);
   await app.register(progressiveRoutes);
+  await app.register(consolePlugin);
   await app.register(legacyProxyPlugin);
   await app.register(capsulesPlugin, { capsules });
+  await app.register(webAppPlugin);
   await app.register(shadowPlugin);
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);
 

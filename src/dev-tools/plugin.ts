@@ -4,9 +4,11 @@
 import fp from 'fastify-plugin';
 import { chaosPlugin } from './chaos-routes.ts';
 import { mutatePlugin } from './mutate.ts';
+import { devTokenRoute } from './token-route.ts';
 
 export const devToolsPlugin = fp(async (app) => {
   app.log.warn('DEV_TOOLS is on: development-only routes are enabled');
   await app.register(chaosPlugin);
   await app.register(mutatePlugin);
+  await app.register(devTokenRoute);
 }, { name: 'dev-tools', dependencies: ['config', 'auth'] });
