@@ -5,7 +5,7 @@ NODE := $(CURDIR)/node_modules/.bin/node
 # `make flip/status` talk to the gateway here (dev/flags-cli.ts derives the same from PORT when run alone).
 export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev web console token migrate test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off check-express-free bench ci
+.PHONY: install dev web console token migrate test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -90,13 +90,29 @@ ramp: install
 ramp-pause ramp-resume ramp-abort: install
 	@$(NODE) dev/flags-cli.ts ramp-action "$(FEATURE)" "$(subst ramp-,,$@)"
 
-## make chaos FEATURE=vehicles ERRORS=30 LATENCY_MS=200 — dev only: the native path of that feature fails/slows
+## make chaos FEATURE=vehicles ERRORS=30 LATENCY_MS=200 [MUTATE=nickname] — dev only: the native path of that feature fails/slows (MUTATE corrupts that field of its answers)
 chaos: install
-	@$(NODE) dev/flags-cli.ts chaos "$(FEATURE)" "$(ERRORS)" "$(LATENCY_MS)"
+	@$(NODE) dev/flags-cli.ts chaos "$(FEATURE)" "$(ERRORS)" "$(LATENCY_MS)" "$(MUTATE)"
 
 ## make chaos-off [FEATURE=vehicles] — stop injecting faults (every feature by default)
 chaos-off: install
 	@$(NODE) dev/flags-cli.ts chaos-off "$(FEATURE)"
+
+## make shadow FEATURE=vehicles [RATE=100] — Express answers every request; RATE % of GET/HEAD also run natively and are compared
+shadow: install
+	@$(NODE) dev/flags-cli.ts shadow "$(FEATURE)" "$(RATE)"
+
+## make shadow-report [FEATURE=vehicles] — compared/matched/mismatched per route, differing fields, examples (all instances)
+shadow-report: install
+	@$(NODE) dev/flags-cli.ts shadow-report "$(FEATURE)"
+
+## make shadow-reset [FEATURE=vehicles] — forget the shadow results (every feature by default)
+shadow-reset: install
+	@$(NODE) dev/flags-cli.ts shadow-reset "$(FEATURE)"
+
+## make test-shadow — shadow traffic suites (real processes, needs REDIS_URL for the multi-instance report)
+test-shadow: install
+	npm run -s test:shadow
 
 ## make test-progressive — canary, guard, ramp and leader suites (real processes, needs REDIS_URL)
 test-progressive: install

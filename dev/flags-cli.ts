@@ -1,12 +1,13 @@
 // `make flip` / `make unflip` / `make status` / `make rollback-all`: talks to the running gateway's admin
 // API with a dev token carrying admin:flags (or ADMIN_TOKEN when you use a real issuer).
 import { ensureDevKeys, signToken, DEV_AUDIENCE, DEV_ISSUER } from './keys.ts';
+import { printShadow, printShadowFeature } from './shadow-print.ts';
 
 const [command, feature, backend] = process.argv.slice(2);
 const gateway = process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3001}`;
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: make flip FEATURE=<vehicles|fuel-logs|stations|maintenance|all> BACKEND=<express|fastify> | make unflip FEATURE=… | make status\n       make canary FEATURE=… PERCENT=25 | make rollback FEATURE=… | make ramp FEATURE=… [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200]\n       make ramp-pause|ramp-resume|ramp-abort FEATURE=… | make chaos FEATURE=… ERRORS=30 LATENCY_MS=200 | make chaos-off`);
+  console.error(`${msg}\nusage: make flip FEATURE=<vehicles|fuel-logs|stations|maintenance|all> BACKEND=<express|fastify> | make unflip FEATURE=… | make status\n       make canary FEATURE=… PERCENT=25 | make rollback FEATURE=… | make ramp FEATURE=… [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200]\n       make ramp-pause|ramp-resume|ramp-abort FEATURE=… | make chaos FEATURE=… ERRORS=30 LATENCY_MS=200 [MUTATE=nickname] | make chaos-off\n       make shadow FEATURE=… [RATE=100] | make shadow-report [FEATURE=…] | make shadow-reset [FEATURE=…]`);
   process.exit(2);
 }
 
@@ -41,7 +42,8 @@ interface View {
   audit: Array<{ feature: string; action: string; from: string | null; to: string | null; fromPercent: number | null; toPercent: number | null; reason: string; details: { breaches?: string[]; note?: string } | null; changedBy: string; changedAt: string }>;
 }
 
-const stageText = (stage: string | null, percent: number | null) => (stage === 'canary' ? `canary ${percent ?? 0}%` : stage ?? '?');
+const stageText = (stage: string | null, percent: number | null, rate?: number) =>
+  (stage === 'canary' ? `canary ${percent ?? 0}%` : stage === 'shadow' && rate !== undefined ? `shadow ${rate}%` : stage ?? '?');
 
 function print(view: View) {
   console.log('feature       stage         source    guard        ramp                 last change');
@@ -49,7 +51,7 @@ function print(view: View) {
     const ramp = s.ramp && (s.ramp.state === 'running' || s.ramp.state === 'paused')
       ? `${s.ramp.state} ${s.ramp.steps.map((p, i) => (i === s.ramp!.stepIndex ? `[${p}]` : p)).join(',')}` : '-';
     const change = s.changedAt ? `${s.changedAt} by ${s.changedBy} (${s.reason})` : '-';
-    console.log(`${name.padEnd(13)} ${stageText(s.stage, s.percent).padEnd(13)} ${s.source.padEnd(9)} ${s.guard.state.padEnd(12)} ${ramp.padEnd(20)} ${change}`);
+    console.log(`${name.padEnd(13)} ${stageText(s.stage, s.percent, s.shadowRate).padEnd(13)} ${s.source.padEnd(9)} ${s.guard.state.padEnd(12)} ${ramp.padEnd(20)} ${change}`);
     const f = s.guard.figures;
     if (s.stage === 'canary' && f) {
       console.log(`${''.padEnd(14)}native ${f.native.requests} req, ${(f.native.successRate * 100).toFixed(2)}% ok, p99 ${f.native.p99} ms | legacy ${f.legacy.requests} req, ${(f.legacy.successRate * 100).toFixed(2)}% ok, p99 ${f.legacy.p99} ms`);
@@ -73,8 +75,19 @@ function percentArg(name: string, raw: string | undefined): number {
 
 const [, , , arg3, arg4] = process.argv.slice(2);
 const path = (f: string) => `/admin/flags/${encodeURIComponent(f)}`;
-if (command === 'status') print(await call('GET', '/admin/flags'));
-else if (command === 'set') {
+if (command === 'status') {
+  print(await call('GET', '/admin/flags'));
+  printShadow(await call('GET', '/admin/shadow'));
+} else if (command === 'shadow') {
+  if (!feature) usage('FEATURE is required');
+  print(await call('PUT', path(feature), { stage: 'shadow', ...(backend ? { shadowRate: percentArg('RATE', backend) } : {}) }));
+} else if (command === 'shadow-report') {
+  if (feature) printShadowFeature(feature, await call('GET', `/admin/shadow/${encodeURIComponent(feature)}`), 5);
+  else printShadow(await call('GET', '/admin/shadow'), 3);
+} else if (command === 'shadow-reset') {
+  await call('DELETE', feature ? `/admin/shadow/${encodeURIComponent(feature)}` : '/admin/shadow');
+  console.log(`shadow results reset${feature ? ` for ${feature}` : ''}`);
+} else if (command === 'set') {
   if (!feature) usage('FEATURE is required');
   if (backend !== 'express' && backend !== 'fastify') usage('BACKEND must be express or fastify');
   print(await call('PUT', path(feature), { backend }));
@@ -102,7 +115,8 @@ else if (command === 'set') {
   const errors = percentArg('ERRORS', backend || '0');
   const latencyMs = Number(arg3 || '0');
   if (!Number.isInteger(latencyMs) || latencyMs < 0) usage('LATENCY_MS must be a whole number of ms');
-  console.log(JSON.stringify(await call('PUT', `/dev/chaos/${encodeURIComponent(feature)}`, { errors, latencyMs })));
+  const mutate = arg4 || undefined; // MUTATE=nickname: corrupt that field of the native answers (shadow mismatch demo)
+  console.log(JSON.stringify(await call('PUT', `/dev/chaos/${encodeURIComponent(feature)}`, { errors, latencyMs, ...(mutate ? { mutate } : {}) })));
 } else if (command === 'chaos-off') {
   console.log(JSON.stringify(await call('DELETE', `/dev/chaos/${encodeURIComponent(feature || 'all')}`)));
 } else usage(`unknown command ${command ?? ''}`);

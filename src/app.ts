@@ -66,9 +66,9 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(progressiveRoutes);
     await app.register(consolePlugin);
     await app.register(legacyProxyPlugin);
-    await app.register(shadowPlugin); // before the capsules: it records their route templates
     await app.register(capsulesPlugin, { capsules });
     await app.register(webAppPlugin);
+    await app.register(shadowPlugin); // after the capsules: it reads their route templates
     if (config.DEV_TOOLS) await app.register(devToolsPlugin);
   } catch (err) {
     // A plugin refused to start (e.g. a flag asks for a capsule that is not there): release what did start.

@@ -10,6 +10,7 @@ import { AppError, validationError } from '../core/errors.ts';
 import { userOf } from '../plugins/auth.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { flagsView } from './flag-view.ts';
+import type { GateFigures } from '../shadow/gate.ts';
 
 const FeatureParams = Type.Object({ feature: Type.String({ maxLength: 64 }) });
 const Percent = Type.Integer({ minimum: 0, maximum: 100 });
@@ -41,7 +42,7 @@ function changeOf(feature: string, body: SetBody): StageChange {
   const stage = body.stage ?? body.backend;
   if (stage === undefined) throw validationError('stage', 'is required');
   if (feature === 'all' && stage !== 'express') throw validationError('stage', 'only express is allowed for all (the global rollback)');
-  if (body.force !== undefined && stage !== 'fastify') throw validationError('force', 'is only allowed with stage fastify');
+  if (body.force !== undefined && stage !== 'fastify' && stage !== 'canary') throw validationError('force', 'is only allowed with stage canary or fastify');
   return { stage, percent: body.percent, shadowRate: body.shadowRate };
 }
 
@@ -56,9 +57,18 @@ export async function flagsRoutes(app: FastifyInstance) {
       const features = targets(request.params.feature);
       const change = changeOf(request.params.feature, request.body);
       const who = userOf(request).sub;
-      const details = request.body.reason ? { note: request.body.reason } : undefined;
+      const force = request.body.force === true;
+      let shadowGate: GateFigures | undefined;
       try {
-        await flags.setStage(features, change, { who, reason: request.body.force ? 'forced' : 'manual', details });
+        for (const f of features) flags.resolve(f, change); // bad input is a 400 before any gate
+      } catch (err) {
+        throw asHttpError(err);
+      }
+      // Leaving shadow for canary/fastify: 409 with the figures unless forced (docs/shadow.md).
+      for (const f of features) shadowGate = (await app.shadow.gate(f, flags.stageOf(f), change.stage, force)).figures ?? shadowGate;
+      const details = request.body.reason || shadowGate ? { ...(request.body.reason ? { note: request.body.reason } : {}), ...(shadowGate ? { shadowGate } : {}) } : undefined;
+      try {
+        await flags.setStage(features, change, { who, reason: force ? 'forced' : 'manual', details });
       } catch (err) {
         throw asHttpError(err);
       }

@@ -46,6 +46,7 @@ export async function progressiveRoutes(app: FastifyInstance) {
       }
       if (!flags.canServe(feature, 'canary')) throw new AppError('CONFLICT', `Feature "${feature}" has no native capsule; it can only run on express`);
       if (flags.stageOf(feature) === 'fastify') throw new AppError('CONFLICT', `Feature "${feature}" is already on fastify`);
+      await app.shadow.gate(feature, flags.stageOf(feature), 'canary', false); // leaving shadow needs the gate (409)
       const who = userOf(request).sub;
       try {
         await flags.setStage([feature], { stage: 'canary', percent: plan.steps[0] }, { who, reason: 'ramp', details: { ramp: plan.steps, stepIndex: 0 } });

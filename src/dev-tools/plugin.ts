@@ -3,10 +3,12 @@
 // routes can exist in production. Each dev-only route file registers here.
 import fp from 'fastify-plugin';
 import { chaosPlugin } from './chaos-routes.ts';
+import { mutatePlugin } from './mutate.ts';
 import { devTokenRoute } from './token-route.ts';
 
 export const devToolsPlugin = fp(async (app) => {
   app.log.warn('DEV_TOOLS is on: development-only routes are enabled');
   await app.register(chaosPlugin);
+  await app.register(mutatePlugin);
   await app.register(devTokenRoute);
 }, { name: 'dev-tools', dependencies: ['config', 'auth'] });

@@ -2,6 +2,7 @@
 // headers (`x-request-id`, `x-backend`) before anything else can answer (a 401 or 429 carries them too).
 import fp from 'fastify-plugin';
 import { featureForPath, type FeatureDef } from '../../flags/registry.ts';
+import { isShadowRun } from '../shadow/marker.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +24,8 @@ export const requestContextPlugin = fp(async (app) => {
     if (!feature) return;
     request.feature = feature;
     // The matched route says who serves it; an unmatched path falls back to the flag.
-    request.backend = request.routeOptions.config.backend ?? app.flags.backendOf(feature.name);
+    // A shadow run (the gateway's own in-process replay) is neither backend's user traffic: guard windows skip it.
+    request.backend = isShadowRun(request.headers) ? 'shadow' : request.routeOptions.config.backend ?? app.flags.backendOf(feature.name);
     reply.header('x-backend', request.backend);
   });
 }, { name: 'request-context', dependencies: ['flags'] });

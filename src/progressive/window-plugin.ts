@@ -12,7 +12,7 @@ declare module 'fastify' {
 }
 
 /** Instances on the same database share one window; other deployments on the same Redis do not. */
-function namespaceOf(databaseUrl: string): string {
+export function namespaceOf(databaseUrl: string): string {
   const u = new URL(databaseUrl);
   return `${u.hostname}:${u.port || 5432}${u.pathname}`;
 }

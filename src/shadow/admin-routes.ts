@@ -1,10 +1,10 @@
 // GET /admin/shadow[/:feature] (the shadow report across every instance) and DELETE /admin/shadow[/:feature]
 // (reset). Permission admin:flags: the examples hold user data (docs/shadow.md: retention).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { FEATURE_NAMES, isFeatureName, type FeatureName } from '../../flags/registry.ts';
 import { AppError } from '../core/errors.ts';
-import { requirePermission } from '../core/auth.ts';
+import { requireAdmin } from '../admin/admin-auth.ts';
 import { userOf } from '../plugins/auth.ts';
 import type { ShadowService } from './service.ts';
 
@@ -16,10 +16,7 @@ function featureOf(name: string): FeatureName {
 }
 
 export async function shadowAdminRoutes(app: FastifyInstance, { shadow }: { shadow: ShadowService }) {
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    await app.authenticate(request);
-    requirePermission(userOf(request), 'admin:flags');
-  });
+  requireAdmin(app);
 
   const all = async () => {
     const features: Record<string, unknown> = {};

@@ -27,12 +27,16 @@ export class ShadowBudget {
   start(): void {
     this.histogram = monitorEventLoopDelay({ resolution: 10 });
     this.histogram.enable();
-    this.timer = setInterval(() => {
-      const h = this.histogram!;
-      this.lagging = h.count > 0 && h.percentile(99) / 1e6 > this.opts.maxLagMs;
-      h.reset();
-    }, this.opts.sampleMs ?? 500);
+    this.timer = setInterval(() => this.judge(), this.opts.sampleMs ?? 500);
     this.timer.unref();
+  }
+
+  /** Judges the lag over the delays seen since the last judgement (the timer calls it every `sampleMs`). */
+  judge(): void {
+    const h = this.histogram;
+    if (!h) return;
+    this.lagging = h.count > 0 && h.percentile(99) / 1e6 > this.opts.maxLagMs;
+    h.reset();
   }
 
   stop(): void {

@@ -1,10 +1,10 @@
 // Shadow traffic in the gateway (docs/shadow.md): `app.shadow` (report, reset, gate), the tap the legacy
 // proxy calls, the native route templates, the admin routes and gateway_shadow_comparisons_total.
-// Registered before the capsules, so it sees their routes being added.
 import fp from 'fastify-plugin';
 import { Counter } from 'prom-client';
-import { FEATURE_NAMES, isFeatureName, prefixOf } from '../../flags/registry.ts';
+import { isFeatureName } from '../../flags/registry.ts';
 import { shadowAdminRoutes } from './admin-routes.ts';
+import { namespaceOf } from '../progressive/window-plugin.ts'; // same database → same report
 import { expressBackend, nativeBackend } from './backends.ts';
 import { MemoryResultsStore, RedisResultsStore } from './results-store.ts';
 import { RouteTemplates } from './route-templates.ts';
@@ -19,11 +19,8 @@ declare module 'fastify' {
 export const shadowPlugin = fp(async (app) => {
   const c = app.config;
   const templates = new RouteTemplates();
-  const prefixes = FEATURE_NAMES.map((f) => prefixOf(f));
-  app.addHook('onRoute', (route) => {
-    // Every route under a feature prefix is a capsule's (the legacy proxy's routes are /api and /api/*).
-    if (!prefixes.some((p) => route.url === p || route.url.startsWith(`${p}/`))) return;
-    for (const method of [route.method].flat()) templates.add(method, route.url);
+  app.addHook('onReady', async () => {
+    for (const r of app.nativeRoutes) templates.add(r.method, r.url);
   });
 
   const comparisons = new Counter({
@@ -34,7 +31,7 @@ export const shadowPlugin = fp(async (app) => {
   const shadow = new ShadowService({
     config: c,
     flags: app.flags,
-    store: app.redis ? new RedisResultsStore(app.redis, retention) : new MemoryResultsStore(retention),
+    store: app.redis ? new RedisResultsStore(app.redis, retention, `mvp:shadow:${namespaceOf(c.DATABASE_URL)}:`) : new MemoryResultsStore(retention),
     templates,
     native: nativeBackend(app, MAX_BODY_BYTES),
     express: expressBackend(c.LEGACY_URL, MAX_BODY_BYTES),
@@ -46,4 +43,4 @@ export const shadowPlugin = fp(async (app) => {
   app.addHook('onReady', async () => shadow.start());
   app.addHook('preClose', async () => shadow.stop());
   await app.register(shadowAdminRoutes, { shadow });
-}, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context'] });
+}, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context', 'capsules'] });

@@ -37,7 +37,7 @@ export class RedisResultsStore implements ResultsStore {
   private readonly opts: RetentionOptions;
   private readonly ns: string;
 
-  constructor(redis: Redis, opts: RetentionOptions, namespace = 'mvp:shadow:') {
+  constructor(redis: Redis, opts: RetentionOptions, namespace: string) {
     this.redis = redis;
     this.opts = opts;
     this.ns = namespace;

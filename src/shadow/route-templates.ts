@@ -1,4 +1,4 @@
-// The native route templates (`GET /api/vehicles/:id`), collected as the capsules register their routes,
+// The native route templates (`GET /api/vehicles/:id`, from the capsules' registered routes), matched per request
 // so a shadowed request is reported under its template — never its raw URL — even when it is skipped
 // before the native run. Static segments win over `:params`, which win over `*`, as in Fastify's router.
 interface Template { label: string; segments: string[]; rank: number[] }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
-import type { AppProcess } from '../faults/support/processes.ts';
+import type { AppProcess } from '../../stack/apps.ts';
 import { Client } from '../support/client.ts';
 import { randomVin } from '../features/support/vehicles.ts';
 import { startVolatileProxy } from './support/volatile-proxy.ts';
@@ -15,6 +15,7 @@ const SHADOW_ENV = {
   SHADOW_NOISE_RATE: '0',
   SHADOW_FLUSH_MS: '200',
   SHADOW_MAX_LAG_MS: '1000', // a shared 2-core CI box lags; the budget rule itself is unit-tested
+  SHADOW_GATE_MIN_COMPARISONS: '500',
   DEV_TOOLS: 'true',
 };
 
@@ -121,6 +122,21 @@ describe('shadow traffic (real processes)', () => {
     assert.match(metrics, /gateway_shadow_comparisons_total\{feature="vehicles",route="GET \/api\/vehicles\/:id",result="matched"\} \d+/);
     // Shadow runs are not user traffic: no native request is counted.
     assert.doesNotMatch(metrics, /gateway_requests_total\{feature="vehicles",backend="fastify"/);
+    let live = await admin.get('/admin/live');
+    for (let i = 0; i < 30 && live.body.features.vehicles.express['5m'].requests < 1000; i++) { // pushed every second
+      await new Promise((res) => setTimeout(res, 200));
+      live = await admin.get('/admin/live');
+    }
+    assert.equal(live.status, 200, live.text);
+    assert.equal(live.body.features.vehicles.fastify['5m'].requests, 0, 'the canary guard never sees shadow runs');
+    assert.ok(live.body.features.vehicles.express['5m'].requests >= 1000, JSON.stringify(live.body.features.vehicles));
+
+    // The gate passes with these figures (≥ 500 comparisons in this suite's config, 0% mismatches).
+    const moved = await admin.put('/admin/flags/vehicles', { stage: 'canary', percent: 5 });
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.body.audit[0].reason, 'manual');
+    assert.equal(moved.body.audit[0].details.shadowGate.compared, r.compared);
+    assert.equal((await admin.del('/admin/flags/vehicles')).status, 200); // back to the env stage: shadow
   });
 
   test('a write during shadow runs on Express only: the database holds exactly one row', async () => {
@@ -178,5 +194,75 @@ describe('shadow traffic (real processes)', () => {
       await gwC.stop(3000);
       await volatile.close();
     }
+  });
+
+  const chaos = async (fault: { errors: number; latencyMs: number; mutate?: string }) => {
+    const res = await admin.put('/dev/chaos/vehicles', fault);
+    assert.equal(res.status, 200, res.text);
+  };
+  const chaosOff = async () => assert.equal((await admin.del('/dev/chaos/vehicles')).status, 200);
+
+  test('a corrupted native field is counted on exactly that field path, with examples; the client never sees it', async () => {
+    await reset();
+    await chaos({ errors: 0, latencyMs: 0, mutate: 'nickname' });
+    try {
+      const u = users[2]!;
+      const c = new Client(gwA.url, u.token);
+      for (let i = 0; i < 20; i++) {
+        const one = await c.get(`/api/vehicles/${u.vehicles[0]}`);
+        assert.equal(one.body.nickname, 'car 2.0');
+        if (i < 10) assert.doesNotMatch((await c.get('/api/vehicles')).text, /mutated/);
+      }
+      const r = await settled(30);
+      assert.equal(r.mismatched, 30);
+      const byId = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+      assert.deepEqual(byId.topFields.map((f) => [f.path, f.nativeDiffs, f.verdict]), [['nickname', 20, 'mismatch']]);
+      assert.deepEqual(byId.examples[0]!.fields, [{ path: 'nickname', express: 'car 2.0', native: 'car 2.0~mutated', verdict: 'mismatch' }]);
+      assert.equal(byId.examples.length, 20);
+      assert.deepEqual(byId.examples[0]!.status, { express: 200, native: 200 });
+      const list = r.routes.find((x) => x.route === 'GET /api/vehicles')!;
+      assert.deepEqual(list.topFields.map((f) => f.path).sort(), ['items[0].nickname', 'items[1].nickname']);
+      assert.ok(!JSON.stringify(r).includes('authorization') && !JSON.stringify(r).includes(u.token));
+
+      // The gate refuses to leave shadow with these figures, unless forced (audited as forced).
+      const refused = await admin.put('/admin/flags/vehicles', { stage: 'fastify' });
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error.code, 'CONFLICT');
+      assert.equal(refused.body.error.figures.mismatched, 30);
+      assert.equal((await admin.get('/admin/flags')).body.features.vehicles.stage, 'shadow', 'nothing changed');
+      const forced = await admin.put('/admin/flags/vehicles', { stage: 'canary', percent: 5, force: true });
+      assert.equal(forced.status, 200, forced.text);
+      assert.equal(forced.body.audit[0].reason, 'forced');
+      assert.equal(forced.body.audit[0].details.shadowGate.mismatched, 30);
+      assert.equal((await admin.del('/admin/flags/vehicles')).status, 200);
+    } finally {
+      await chaosOff();
+    }
+  });
+
+  test('a native capsule that hangs or throws leaves the client untouched; samples count as errored', async () => {
+    await reset();
+    const u = users[3]!;
+    const c = new Client(gwA.url, u.token);
+    await chaos({ errors: 0, latencyMs: 3000 }); // beyond the 2 s shadow timeout
+    try {
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const res = await c.get(`/api/vehicles/${u.vehicles[0]}`);
+        assert.equal(res.status, 200);
+        assert.equal(res.headers['x-backend'], 'express');
+        assert.ok(performance.now() - t0 < 1000, 'the hanging native run does not delay the client');
+      }
+      await chaos({ errors: 100, latencyMs: 0 });
+      for (let i = 0; i < 5; i++) assert.equal((await c.get(`/api/vehicles/${u.vehicles[1]}`)).status, 200);
+    } finally {
+      await chaosOff();
+    }
+    await new Promise((res) => setTimeout(res, 2500)); // the hung runs time out
+    const r = await settled(10);
+    const route = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+    assert.deepEqual(route.erroredBy, { timeout: 5, native_5xx: 5 });
+    assert.equal(route.mismatched, 0);
+    assert.equal(route.examples.filter((e) => e.error === 'timeout').length, 5);
   });
 });

@@ -1,0 +1,38 @@
+// Prints the shadow report (GET /admin/shadow[/:feature]) for `make status` and `make shadow-report`.
+interface FieldView { path: string; nativeDiffs: number; expressDiffs: number; verdict: string }
+interface RouteView {
+  route: string; compared: number; matched: number; mismatched: number; noisy: number; skipped: number; errored: number; mismatchRate: number;
+  skippedBy: Record<string, number>; erroredBy: Record<string, number>; topFields: FieldView[];
+  examples: Array<{ at: number; method: string; route: string; query: string; status: { express: number; native: number | null }; error?: string; fields: Array<{ path: string; express: string; native: string; verdict: string }> }>;
+}
+export interface ShadowFeatureView {
+  stage?: string; shadowRate?: number; compared: number; matched: number; mismatched: number; noisy: number; skipped: number; errored: number; calibrated: number;
+  mismatchRate: number; routes: RouteView[];
+}
+
+const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
+const reasons = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ');
+
+export function printShadowFeature(name: string, f: ShadowFeatureView, examples = 0): void {
+  console.log(`${name}: ${f.stage === 'shadow' ? `shadow ${f.shadowRate}%` : `stage ${f.stage}`} — compared ${f.compared}, matched ${f.matched} (noise-only ${f.noisy}), `
+    + `mismatched ${f.mismatched} (${pct(f.mismatchRate)}), skipped ${f.skipped}, errored ${f.errored}, noise calibrations ${f.calibrated}`);
+  for (const r of f.routes) {
+    const extra = [r.skipped ? `skipped: ${reasons(r.skippedBy)}` : '', r.errored ? `errored: ${reasons(r.erroredBy)}` : ''].filter(Boolean).join('; ');
+    console.log(`  ${r.route.padEnd(36)} compared ${String(r.compared).padStart(6)}  mismatched ${String(r.mismatched).padStart(5)} (${pct(r.mismatchRate)})${extra ? `  ${extra}` : ''}`);
+    for (const fld of r.topFields.slice(0, 5)) {
+      console.log(`      ${fld.path.padEnd(32)} native≠express ${fld.nativeDiffs}, express≠express ${fld.expressDiffs} → ${fld.verdict}`);
+    }
+    for (const e of r.examples.slice(0, examples)) {
+      const what = e.error ? `native ${e.error}` : e.fields.map((x) => `${x.path}: ${x.express} ≠ ${x.native}`).join('; ');
+      console.log(`      e.g. ${new Date(e.at).toISOString()} ${e.method} ${e.route}${e.query ? `?${e.query}` : ''} [${e.status.express}/${e.status.native ?? '-'}] ${what}`);
+    }
+  }
+}
+
+/** The features worth showing: in shadow now, or with results. */
+export function printShadow(view: { features: Record<string, ShadowFeatureView> }, examples = 0): void {
+  const shown = Object.entries(view.features).filter(([, f]) => f.stage === 'shadow' || f.compared + f.skipped + f.errored > 0);
+  if (!shown.length) return;
+  console.log('\nshadow traffic (all instances):');
+  for (const [name, f] of shown) printShadowFeature(name, f, examples);
+}

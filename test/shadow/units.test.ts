@@ -1,0 +1,109 @@
+// Unit tests of the shadow pieces around the comparison: the run mark, the budget, route templates, the
+// noise verdicts of the report, the gate and the field corruption used by the dev fault injection.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isShadowRun, shadowMark, SHADOW_HEADER } from '../../src/shadow/marker.ts';
+import { ShadowBudget } from '../../src/shadow/budget.ts';
+import { RouteTemplates } from '../../src/shadow/route-templates.ts';
+import { ShadowRecorder } from '../../src/shadow/recorder.ts';
+import { MemoryResultsStore } from '../../src/shadow/results-store.ts';
+import { featureReport } from '../../src/shadow/report.ts';
+import { compareAnswers, type Captured } from '../../src/shadow/compare.ts';
+import { checkShadowGate, ShadowGateError } from '../../src/shadow/gate.ts';
+import { mutateField } from '../../src/dev-tools/mutate.ts';
+
+test('only the process secret marks a shadow run', () => {
+  assert.equal(isShadowRun(shadowMark()), true);
+  assert.equal(isShadowRun({}), false);
+  assert.equal(isShadowRun({ [SHADOW_HEADER]: '1' }), false);
+  assert.equal(isShadowRun({ [SHADOW_HEADER]: 'x'.repeat(shadowMark()[SHADOW_HEADER]!.length) }), false);
+  assert.equal(isShadowRun({ [SHADOW_HEADER]: [shadowMark()[SHADOW_HEADER]!] }), false);
+});
+
+test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
+  const b = new ShadowBudget({ maxConcurrent: 2, maxLagMs: 100, sampleMs: 60_000 }); // judged by hand below
+  b.start();
+  try {
+    assert.equal(b.acquire(), 'ok');
+    assert.equal(b.acquire(), 'ok');
+    assert.equal(b.acquire(), 'busy');
+    b.release();
+    assert.equal(b.acquire(), 'ok');
+    b.release();
+    b.release();
+    await new Promise((r) => setTimeout(r, 50));
+    const until = Date.now() + 300;
+    while (Date.now() < until) { /* block the event loop */ }
+    await new Promise((r) => setTimeout(r, 30)); // the monitor records the delay
+    b.judge();
+    assert.equal(b.acquire(), 'lag');
+    await new Promise((r) => setTimeout(r, 100)); // a calm interval clears it
+    b.judge();
+    assert.equal(b.acquire(), 'ok');
+  } finally {
+    b.stop();
+  }
+});
+
+test('route templates: static segments win over params, HEAD falls back to GET, query ignored', () => {
+  const t = new RouteTemplates();
+  t.add('GET', '/api/vehicles/');
+  t.add('GET', '/api/vehicles/:id');
+  t.add('GET', '/api/vehicles/:id/photo');
+  t.add('GET', '/api/vehicles/decode-vin/:vin');
+  assert.equal(t.match('GET', '/api/vehicles?limit=1'), 'GET /api/vehicles');
+  assert.equal(t.match('GET', '/api/vehicles/abc'), 'GET /api/vehicles/:id');
+  assert.equal(t.match('GET', '/api/vehicles/decode-vin/1HGCM82633A004352'), 'GET /api/vehicles/decode-vin/:vin');
+  assert.equal(t.match('GET', '/api/vehicles/decode-vin'), 'GET /api/vehicles/:id');
+  assert.equal(t.match('HEAD', '/api/vehicles/abc/photo'), 'HEAD /api/vehicles/:id/photo');
+  assert.equal(t.match('GET', '/api/vehicles/a/b/c'), undefined);
+  assert.equal(t.match('POST', '/api/vehicles'), undefined);
+});
+
+const json = (value: unknown): Captured => ({ status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(value)) });
+
+test('report: a field that also differs between Express answers is noise; a real difference stays a mismatch', async () => {
+  const store = new MemoryResultsStore({ retentionMs: 3_600_000, maxExamples: 5 });
+  const rec = new ShadowRecorder(store, { flushMs: 1000, maxExamples: 5, retentionMs: 3_600_000 });
+  const base = { method: 'GET', route: 'GET /api/x/:id', query: '', status: { express: 200, native: 200 } };
+  for (let i = 0; i < 10; i++) {
+    const express = json({ id: 1, at: `t${i}`, name: 'a' });
+    const native = json({ id: 1, at: `n${i}`, name: i < 2 ? 'b' : 'a' });
+    const calibration = compareAnswers(express, json({ id: 1, at: `u${i}`, name: 'a' }));
+    rec.compared('x', 'GET /api/x/:id', compareAnswers(express, native), i % 2 ? calibration : null, base);
+  }
+  await rec.flush();
+  const r = featureReport('x', await store.read('x'));
+  assert.equal(r.compared, 10);
+  assert.equal(r.mismatched, 2, 'the two with a differing name');
+  assert.equal(r.noisy, 8);
+  assert.equal(r.calibrated, 5);
+  const route = r.routes[0]!;
+  assert.deepEqual(route.topFields.map((f) => [f.path, f.nativeDiffs, f.expressDiffs, f.verdict]), [['at', 10, 5, 'noise'], ['name', 2, 0, 'mismatch']]);
+  assert.equal(route.examples.length, 5);
+});
+
+test('the gate: only leaving shadow for canary/fastify is judged; 409 with figures unless forced', async () => {
+  const settings = { minComparisons: 100, maxMismatchRate: 0.001 };
+  const figures = (compared: number, mismatched: number, errored = 0) => async () => ({
+    compared, matched: compared - mismatched, mismatched, noisy: 0, skipped: 0, errored, calibrated: 0,
+    mismatchRate: compared ? mismatched / compared : 0, errorRate: errored / (compared + errored || 1),
+  });
+  assert.deepEqual(await checkShadowGate(figures(0, 0), 'vehicles', 'express', 'fastify', false, settings), { forced: false });
+  assert.deepEqual(await checkShadowGate(figures(0, 0), 'vehicles', 'shadow', 'express', false, settings), { forced: false });
+  await assert.rejects(checkShadowGate(figures(99, 0), 'vehicles', 'shadow', 'canary', false, settings), ShadowGateError);
+  await assert.rejects(checkShadowGate(figures(1000, 2), 'vehicles', 'shadow', 'fastify', false, settings), (err: ShadowGateError) =>
+    err.status === 409 && err.toBody().error.figures.mismatched === 2 && err.toBody().error.code === 'CONFLICT');
+  await assert.rejects(checkShadowGate(figures(1000, 0, 5), 'vehicles', 'shadow', 'fastify', false, settings), ShadowGateError);
+  assert.equal((await checkShadowGate(figures(1000, 1), 'vehicles', 'shadow', 'fastify', false, settings)).forced, false);
+  const forced = await checkShadowGate(figures(10, 5), 'vehicles', 'shadow', 'canary', true, settings);
+  assert.equal(forced.forced, true);
+  assert.equal(forced.figures?.compared, 10);
+});
+
+test('dev field corruption changes that field everywhere and nothing else', () => {
+  const body = { nickname: 'a', n: 1, items: [{ nickname: 'b', year: 2 }, { color: 'red' }] };
+  assert.equal(mutateField(body, 'nickname'), true);
+  assert.deepEqual(body, { nickname: 'a~mutated', n: 1, items: [{ nickname: 'b~mutated', year: 2 }, { color: 'red' }] });
+  assert.equal(mutateField({ x: 1 }, 'nickname'), false);
+});
