@@ -3,12 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { FlagStore } from '../../flags/store.ts';
 import { pingDb } from '../db/pool.ts';
+import { HEALTH_PING_MS } from '../core/deadline.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
 
 async function legacyUp(url: string): Promise<boolean> {
   try {
-    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(HEALTH_PING_MS) });
     await res.body?.cancel();
     return res.status < 500 || res.status === 503; // a 503 from legacy still proves the process answers
   } catch {
