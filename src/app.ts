@@ -16,6 +16,7 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { flagsPlugin } from './plugins/flags.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { requestTargetPlugin } from './plugins/request-target.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
 import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
@@ -47,6 +48,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(flagsPlugin, { env, nativeFeatures: new Set(capsules.map((c) => c.feature)) });
   await app.register(requestContextPlugin);
   await app.register(securityPlugin);
+  await app.register(requestTargetPlugin);
   await app.register(accessLogPlugin);
   await app.register(healthRoutes);
   await app.register(flagsRoutes);

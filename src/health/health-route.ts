@@ -24,7 +24,7 @@ export async function healthRoutes(app: FastifyInstance) {
       pingDb(app.db),
       app.redis ? app.cache.ping() : null,
       app.store ? app.store.ping() : null,
-      legacyInUse ? legacyUp(app.config.LEGACY_URL) : null,
+      legacyInUse ? (app.config.LEGACY_URL ? legacyUp(app.config.LEGACY_URL) : false) : null,
     ]);
     const dependencies: Record<string, DepState> = {
       postgres: pg ? 'up' : 'down',

@@ -1,11 +1,12 @@
 // Per-request routing without touching the router after start: native capsule routes carry the
 // constraint backend=fastify, the legacy proxy route backend=express, and each request derives its
-// value from the flag store's in-memory state (no I/O). Paths outside the feature prefixes derive nothing.
+// value from the flag store's in-memory state (no I/O); see servingBackend for paths no feature claims.
 import type { ConstraintStrategy, HTTPVersion } from 'find-my-way';
 import type { FlagStore } from '../../flags/store.ts';
-import { featureForPath, type Backend } from '../../flags/registry.ts';
+import type { Backend } from '../../flags/registry.ts';
+import { servingBackend } from './serving-backend.ts';
 
-export function backendConstraint(flags: FlagStore): ConstraintStrategy<HTTPVersion.V1, Backend> {
+export function backendConstraint(flags: FlagStore, hasLegacy: boolean): ConstraintStrategy<HTTPVersion.V1, Backend> {
   return {
     name: 'backend',
     mustMatchWhenDerived: true,
@@ -17,8 +18,7 @@ export function backendConstraint(flags: FlagStore): ConstraintStrategy<HTTPVers
       };
     },
     deriveConstraint(req) {
-      const feature = featureForPath(req.url ?? '/');
-      return (feature ? flags.backendOf(feature.name) : undefined) as Backend;
+      return servingBackend(req.url ?? '/', flags, hasLegacy) as Backend;
     },
     validate(value: unknown) {
       if (value !== 'express' && value !== 'fastify') throw new Error('backend constraint must be express or fastify');

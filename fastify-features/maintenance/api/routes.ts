@@ -60,7 +60,7 @@ export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fast
   });
 
   app.get('/schedules/:id', { schema: { params: IdParams, response: { 200: MaintenanceSchedule } } },
-    async (req) => service.getSchedule(deps, req.user.sub, req.params.id));
+    async (req) => service.getSchedule(deps, userOf(req).sub, req.params.id));
 
   app.put('/schedules/:id', { schema: { params: IdParams, body: ScheduleUpdateBody, response: { 200: MaintenanceSchedule } } },
     async (req) => service.updateSchedule(deps, userOf(req).sub, req.params.id, req.body));
