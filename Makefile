@@ -2,9 +2,10 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
-GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
+# `make flip/status` talk to the gateway here (dev/flags-cli.ts derives the same from PORT when run alone).
+export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
+.PHONY: install dev web console token migrate test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -12,9 +13,24 @@ node_modules/.installed: package.json package-lock.json
 
 install: node_modules/.installed
 
-## make dev — the whole stack in the foreground (embedded defaults when nothing is configured); Ctrl-C stops it
-dev: install
-	$(NODE) dev/stack.ts
+## make web — build the web app (web/) into web/dist, which the gateway serves at /; rebuilt only when web/ changed
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f -not -name '*.test.ts' 2>/dev/null)
+web/dist/index.html: node_modules/.installed $(WEB_SOURCES)
+	npm run -s build:web
+
+web: install web/dist/index.html
+
+## make console — build the migration console to console/dist (served by the gateway at /admin/console)
+CONSOLE_SOURCES := $(shell find console/src console/index.html console/vite.config.ts console/tsconfig.json -type f -not -name '*.test.ts' 2>/dev/null)
+console/dist/index.html: node_modules/.installed $(CONSOLE_SOURCES)
+	npm run -s build:console
+
+console: install console/dist/index.html
+
+## make dev — the whole stack in the foreground (embedded defaults when nothing is configured), the web app
+## built and served by the gateway, dev tools on (dev sign-in); Ctrl-C stops it
+dev: install web console
+	DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
 
 ## make token [SUB=...] [PERMISSIONS=a,b] — a token the dev stack accepts
 token: install
@@ -25,13 +41,23 @@ migrate: install
 
 typecheck: install
 	tsc --noEmit -p tsconfig.json
+	tsc --noEmit -p web/tsconfig.json
+	tsc --noEmit -p console/tsconfig.json
 
-## make test — type-check, then every suite over real HTTP (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
+## make test — type-check, then every suite over real HTTP (the suite list: package.json scripts.test) (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
 test: install typecheck
 	npm test
 
+## make test-browser — the browser suites in real Chromium (/usr/bin/chromium via playwright-core); builds the web app first
+test-browser: install web console
+	npm run -s test:browser
+
 test-faults: install
-	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/faults/*.test.ts'
+	npm run -s test:faults
+
+## make test-lb — three gateways behind a real HAProxy (/usr/sbin/haproxy): rolling restart and SIGKILL under load
+test-lb: install
+	npm run -s test:lb
 
 ## make flip FEATURE=vehicles BACKEND=fastify — runtime override on the running stack (FEATURE=all for every feature)
 flip: install
@@ -41,13 +67,40 @@ flip: install
 unflip: install
 	@$(NODE) dev/flags-cli.ts clear "$(FEATURE)"
 
-## make status — every feature's backend, its source and the latest changes
+## make status — every feature's stage and percent, guard state, ramp, and the latest changes (with why)
 status: install
 	@$(NODE) dev/flags-cli.ts status
 
 ## make rollback-all — everything back to express, now
 rollback-all: install
 	@$(NODE) dev/flags-cli.ts set all express
+
+## make canary FEATURE=vehicles PERCENT=25 — that percentage of users (sticky by user) on the native capsule
+canary: install
+	@$(NODE) dev/flags-cli.ts canary "$(FEATURE)" "$(PERCENT)"
+
+## make rollback FEATURE=vehicles — that feature back to express now (stops its ramp)
+rollback: install
+	@$(NODE) dev/flags-cli.ts rollback "$(FEATURE)"
+
+## make ramp FEATURE=vehicles [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200] — automatic, guarded ramp ending on fastify
+ramp: install
+	@$(NODE) dev/flags-cli.ts ramp "$(FEATURE)" "$(STEPS)" "$(DWELL)" "$(MIN_REQUESTS)"
+
+ramp-pause ramp-resume ramp-abort: install
+	@$(NODE) dev/flags-cli.ts ramp-action "$(FEATURE)" "$(subst ramp-,,$@)"
+
+## make chaos FEATURE=vehicles ERRORS=30 LATENCY_MS=200 — dev only: the native path of that feature fails/slows
+chaos: install
+	@$(NODE) dev/flags-cli.ts chaos "$(FEATURE)" "$(ERRORS)" "$(LATENCY_MS)"
+
+## make chaos-off [FEATURE=vehicles] — stop injecting faults (every feature by default)
+chaos-off: install
+	@$(NODE) dev/flags-cli.ts chaos-off "$(FEATURE)"
+
+## make test-progressive — canary, guard, ramp and leader suites (real processes, needs REDIS_URL)
+test-progressive: install
+	npm run -s test:progressive
 
 check-express-free: install
 	bash scripts/check-express-free.sh

@@ -2,24 +2,40 @@
 export const BACKENDS = ['express', 'fastify'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
+/** A feature's rollout stage: who serves its requests (docs/admin-api.md "Stages"). */
+export const STAGES = ['express', 'shadow', 'canary', 'fastify'] as const;
+export type Stage = (typeof STAGES)[number];
+
 export interface FeatureDef {
   name: FeatureName;
   prefix: string;
   envVar: string;
+  /** Optional default canary percentage (0..100); puts the env default in the canary stage. */
+  canaryVar: string;
+  /** Optional default shadow sampling rate (0..100); puts the env default in the shadow stage. */
+  shadowVar: string;
 }
 
 export const FEATURE_NAMES = ['vehicles', 'fuel-logs', 'stations', 'maintenance'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 export const FEATURES: readonly FeatureDef[] = [
-  { name: 'vehicles', prefix: '/api/vehicles', envVar: 'VEHICLES_BACKEND' },
-  { name: 'fuel-logs', prefix: '/api/fuel-logs', envVar: 'FUEL_LOGS_BACKEND' },
-  { name: 'stations', prefix: '/api/stations', envVar: 'STATIONS_BACKEND' },
-  { name: 'maintenance', prefix: '/api/maintenance', envVar: 'MAINTENANCE_BACKEND' },
+  def('vehicles', '/api/vehicles', 'VEHICLES'),
+  def('fuel-logs', '/api/fuel-logs', 'FUEL_LOGS'),
+  def('stations', '/api/stations', 'STATIONS'),
+  def('maintenance', '/api/maintenance', 'MAINTENANCE'),
 ];
+
+function def(name: FeatureName, prefix: string, env: string): FeatureDef {
+  return { name, prefix, envVar: `${env}_BACKEND`, canaryVar: `${env}_CANARY_PERCENT`, shadowVar: `${env}_SHADOW_RATE` };
+}
 
 export function isFeatureName(value: string): value is FeatureName {
   return (FEATURE_NAMES as readonly string[]).includes(value);
+}
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
 }
 
 export function isBackend(value: unknown): value is Backend {

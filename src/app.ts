@@ -18,10 +18,18 @@ import { requestContextPlugin } from './plugins/request-context.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { requestTargetPlugin } from './plugins/request-target.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
+import { drainPlugin } from './plugins/drain.ts';
 import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
 import { healthRoutes } from './health/health-route.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
 import { devToolsPlugin } from './dev-tools/plugin.ts';
+import { progressiveWindowPlugin } from './progressive/window-plugin.ts';
+import { flagPushPlugin } from './progressive/flag-push-plugin.ts';
+import { progressiveLeaderPlugin } from './progressive/leader-plugin.ts';
+import { progressiveRoutes } from './admin/progressive-routes.ts';
+import { webAppPlugin } from './plugins/web-app.ts';
+import { shadowPlugin } from './shadow/plugin.ts';
+import { consolePlugin } from './plugins/console.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -50,10 +58,18 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   await app.register(securityPlugin);
   await app.register(requestTargetPlugin);
   await app.register(accessLogPlugin);
+  await app.register(flagPushPlugin);
+  await app.register(progressiveWindowPlugin);
+  await app.register(progressiveLeaderPlugin);
+  await app.register(drainPlugin);
   await app.register(healthRoutes);
   await app.register(flagsRoutes);
+  await app.register(progressiveRoutes);
+  await app.register(consolePlugin);
   await app.register(legacyProxyPlugin);
+  await app.register(shadowPlugin); // before the capsules: it records their route templates
   await app.register(capsulesPlugin, { capsules });
+  await app.register(webAppPlugin);
   if (config.DEV_TOOLS) await app.register(devToolsPlugin);
 
   return app;

@@ -21,6 +21,9 @@ app.server.requestTimeout = 120_000;
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after error');
   else app.log.info({ signal }, 'shutting down');
+  // SIGTERM comes from an orchestrator: keep serving while /health says "draining" (load balancers take
+  // this instance out), then close. Ctrl-C (SIGINT) closes at once.
+  if (signal === 'SIGTERM') await app.drain(config.SHUTDOWN_DRAIN_DELAY_MS);
   await app.close(); // stops accepting, finishes in-flight requests, closes clients
 });
 

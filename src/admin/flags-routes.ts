@@ -1,49 +1,75 @@
-// GET/PUT/DELETE /admin/flags[/:feature]: read and change the runtime overrides (permission admin:flags).
+// GET/PUT/DELETE /admin/flags[/:feature]: read and change each feature's stage (docs/admin-api.md).
 // `:feature` may be `all` — the global "everything back to express" switch is PUT /admin/flags/all.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
-import { BACKENDS, FEATURE_NAMES, isFeatureName, type Backend, type FeatureName } from '../../flags/registry.ts';
-import { AppError } from '../core/errors.ts';
-import { requirePermission } from '../core/auth.ts';
+// Bad input → 400 naming the field, unknown feature → 404, a stage without a native capsule → 409;
+// in every case nothing changes (the store validates every feature before it writes any).
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { BACKENDS, FEATURE_NAMES, STAGES, isFeatureName, type FeatureName } from '../../flags/registry.ts';
+import { FlagConflictError, FlagInputError, type StageChange } from '../../flags/store.ts';
+import { AppError, validationError } from '../core/errors.ts';
 import { userOf } from '../plugins/auth.ts';
+import { requireAdmin } from './admin-auth.ts';
+import { flagsView } from './flag-view.ts';
 
 const FeatureParams = Type.Object({ feature: Type.String({ maxLength: 64 }) });
-const SetBody = Type.Object({ backend: Type.Union(BACKENDS.map((b) => Type.Literal(b))) }, { additionalProperties: false });
+const Percent = Type.Integer({ minimum: 0, maximum: 100 });
+const SetBody = Type.Object({
+  stage: Type.Optional(Type.Union(STAGES.map((s) => Type.Literal(s)))),
+  backend: Type.Optional(Type.Union(BACKENDS.map((b) => Type.Literal(b)))),
+  percent: Type.Optional(Percent),
+  shadowRate: Type.Optional(Percent),
+  force: Type.Optional(Type.Boolean()),
+  reason: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+type SetBody = Static<typeof SetBody>;
+
+export function targets(feature: string): FeatureName[] {
+  if (feature === 'all') return [...FEATURE_NAMES];
+  if (!isFeatureName(feature)) throw new AppError('NOT_FOUND', `Unknown feature "${feature}"`);
+  return [feature];
+}
+
+/** The store's typed refusals as the contract's errors. */
+export function asHttpError(err: unknown): unknown {
+  if (err instanceof FlagInputError) return validationError(err.field, err.message);
+  if (err instanceof FlagConflictError) return new AppError('CONFLICT', err.message);
+  return err;
+}
+
+function changeOf(feature: string, body: SetBody): StageChange {
+  if (body.stage !== undefined && body.backend !== undefined) throw validationError('backend', 'send either stage or backend, not both');
+  const stage = body.stage ?? body.backend;
+  if (stage === undefined) throw validationError('stage', 'is required');
+  if (feature === 'all' && stage !== 'express') throw validationError('stage', 'only express is allowed for all (the global rollback)');
+  if (body.force !== undefined && stage !== 'fastify') throw validationError('force', 'is only allowed with stage fastify');
+  return { stage, percent: body.percent, shadowRate: body.shadowRate };
+}
 
 export async function flagsRoutes(app: FastifyInstance) {
   const { flags } = app;
+  requireAdmin(app);
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    await app.authenticate(request);
-    requirePermission(userOf(request), 'admin:flags');
-  });
+  app.get('/admin/flags', async () => flagsView(app));
 
-  const view = async () => ({ features: Object.fromEntries(flags.all().map((s) => [s.feature, s])), audit: await flags.audit(20) });
-
-  function targets(feature: string): FeatureName[] {
-    if (feature === 'all') return [...FEATURE_NAMES];
-    if (!isFeatureName(feature)) throw new AppError('NOT_FOUND', `Unknown feature "${feature}"`);
-    return [feature];
-  }
-
-  app.get('/admin/flags', async () => view());
-
-  app.put<{ Params: { feature: string }; Body: { backend: Backend } }>('/admin/flags/:feature',
+  app.put<{ Params: { feature: string }; Body: SetBody }>('/admin/flags/:feature',
     { schema: { params: FeatureParams, body: SetBody } }, async (request) => {
       const features = targets(request.params.feature);
-      const { backend } = request.body;
-      for (const f of features) {
-        if (!flags.canServe(f, backend)) throw new AppError('CONFLICT', `Feature "${f}" has no native capsule; it can only run on express`);
+      const change = changeOf(request.params.feature, request.body);
+      const who = userOf(request).sub;
+      const details = request.body.reason ? { note: request.body.reason } : undefined;
+      try {
+        await flags.setStage(features, change, { who, reason: request.body.force ? 'forced' : 'manual', details });
+      } catch (err) {
+        throw asHttpError(err);
       }
-      await flags.set(features, backend, userOf(request).sub);
-      request.log.warn({ features, backend, by: userOf(request).sub }, 'flag override set');
-      return view();
+      request.log.warn({ features, ...change, by: who }, 'flag override set');
+      return flagsView(app);
     });
 
   app.delete<{ Params: { feature: string } }>('/admin/flags/:feature', { schema: { params: FeatureParams } }, async (request) => {
     const features = targets(request.params.feature);
     await flags.clear(features, userOf(request).sub);
     request.log.warn({ features, by: userOf(request).sub }, 'flag override cleared');
-    return view();
+    return flagsView(app);
   });
 }

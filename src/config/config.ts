@@ -31,6 +31,11 @@ export const ConfigSchema = Type.Object({
   AUTH_AUDIENCE: Type.String({ minLength: 1 }),
   AUTH_JWKS_URL: Type.String({ default: '' }),
   AUTH_JWKS_FILE: Type.String({ default: '' }),
+  // The web app's Auth0 sign-in (GET /auth/config): on when AUTH0_CLIENT_ID is set; the domain defaults to
+  // AUTH_ISSUER's host. WEB_DIST_DIR: the built web app (default <repo>/web/dist).
+  AUTH0_DOMAIN: Type.String({ default: '' }),
+  AUTH0_CLIENT_ID: Type.String({ default: '' }),
+  WEB_DIST_DIR: Type.String({ default: '' }),
 
   VPIC_BASE_URL: Type.String({ pattern: '^https?://', default: 'https://vpic.nhtsa.dot.gov/api' }),
   VPIC_TIMEOUT_MS: Millis(5000),
@@ -45,7 +50,33 @@ export const ConfigSchema = Type.Object({
   PROXY_HEADERS_TIMEOUT_MS: Millis(15_000),
   PROXY_BODY_TIMEOUT_MS: Millis(30_000),
   FLAG_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
+  /** Total time from SIGTERM/SIGINT to a forced exit (close-with-grace's delay). */
   SHUTDOWN_GRACE_MS: Millis(10_000),
+  // Progressive delivery (docs/progressive-delivery.md): the guard's sliding window and thresholds'
+  // minimum sample, the leader's tick, how often each instance pushes to the shared window, ramp defaults.
+  GUARD_WINDOW_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 60_000 }),
+  GUARD_MIN_REQUESTS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 200 }),
+  GUARD_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
+  WINDOW_PUSH_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 10_000, default: 1000 }),
+  LEADER_RETRY_MS: Type.Integer({ minimum: 100, maximum: 5000, default: 1000 }),
+  RAMP_DWELL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
+  RAMP_MIN_REQUESTS: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 200 }),
+  /** After SIGTERM, /health answers 503 "draining" while requests are still served for this long, so a
+   * load balancer takes the instance out before it stops accepting; must be below SHUTDOWN_GRACE_MS. */
+  SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+
+  // Shadow traffic (docs/shadow.md)
+  SHADOW_MAX_CONCURRENT: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  SHADOW_TIMEOUT_MS: Millis(2000),
+  SHADOW_MAX_LAG_MS: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  SHADOW_NOISE_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 10 }),
+  SHADOW_CANARY_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 0 }),
+  SHADOW_MATCH_BY_ID: Type.Boolean({ default: false }),
+  SHADOW_RETENTION_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30, default: 24 }),
+  SHADOW_MAX_EXAMPLES: Type.Integer({ minimum: 0, maximum: 1000, default: 20 }),
+  SHADOW_FLUSH_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+  SHADOW_GATE_MIN_COMPARISONS: Type.Integer({ minimum: 0, default: 1000 }),
+  SHADOW_GATE_MAX_MISMATCH_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0.001 }),
   /** Development-only routes (dev token, fault injection). Refused with NODE_ENV=production. */
   DEV_TOOLS: Type.Boolean({ default: false }),
 });
@@ -67,6 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (cfg.MINIO_ENDPOINT && (!cfg.MINIO_ACCESS_KEY || !cfg.MINIO_SECRET_KEY)) {
     throw new ConfigError('Invalid configuration: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required with MINIO_ENDPOINT');
+  }
+  if (cfg.SHUTDOWN_DRAIN_DELAY_MS >= cfg.SHUTDOWN_GRACE_MS) {
+    throw new ConfigError('Invalid configuration: SHUTDOWN_DRAIN_DELAY_MS must be below SHUTDOWN_GRACE_MS (the drain is part of the grace period)');
   }
   if (cfg.DEV_TOOLS && cfg.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: DEV_TOOLS cannot be enabled with NODE_ENV=production');

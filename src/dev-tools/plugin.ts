@@ -2,7 +2,11 @@
 // config.DEV_TOOLS is true, and the config refuses DEV_TOOLS with NODE_ENV=production, so none of these
 // routes can exist in production. Each dev-only route file registers here.
 import fp from 'fastify-plugin';
+import { chaosPlugin } from './chaos-routes.ts';
+import { devTokenRoute } from './token-route.ts';
 
 export const devToolsPlugin = fp(async (app) => {
   app.log.warn('DEV_TOOLS is on: development-only routes are enabled');
+  await app.register(chaosPlugin);
+  await app.register(devTokenRoute);
 }, { name: 'dev-tools', dependencies: ['config', 'auth'] });

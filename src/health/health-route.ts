@@ -1,5 +1,6 @@
-// GET /health: features with their backend, and every dependency up/down/unused. 503 only when
-// PostgreSQL is down; "degraded" when anything else in use is down.
+// GET /health: features with their backend, and every dependency up/down/unused. 503 when PostgreSQL is
+// down, or with status "draining" once shutdown began (readiness). GET /health/live: the process answers
+// (liveness; no dependency checks, 200 while draining, so an outage or a drain never restarts it).
 import type { FastifyInstance } from 'fastify';
 import { pingDb } from '../db/pool.ts';
 import { HEALTH_PING_MS } from '../core/deadline.ts';
@@ -32,12 +33,14 @@ export async function healthRoutes(app: FastifyInstance) {
       storage: storage === null ? 'disabled' : storage ? 'up' : 'down',
       legacy: legacy === null ? 'unused' : legacy ? 'up' : 'down',
     };
-    const status = !pg ? 'down' : Object.values(dependencies).includes('down') ? 'degraded' : 'ok';
-    reply.code(pg ? 200 : 503);
+    const draining = app.draining === true;
+    const status = draining ? 'draining' : !pg ? 'down' : Object.values(dependencies).includes('down') ? 'degraded' : 'ok';
+    reply.code(pg && !draining ? 200 : 503);
     return {
       status,
       features: Object.fromEntries(states.map((s) => [s.feature, { backend: s.backend, source: s.source }])),
       dependencies,
     };
   });
+  app.get('/health/live', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));
 }

@@ -1,10 +1,12 @@
 // One access-log line and one metrics observation per request, with its feature and backend.
 import fp from 'fastify-plugin';
+import { isShadowRun } from '../shadow/marker.ts';
 
 const VERBOSE = new Set(['info', 'debug', 'trace']);
 
 export const accessLogPlugin = fp(async (app) => {
   app.addHook('onResponse', async (request, reply) => {
+    if (isShadowRun(request.headers)) return; // in-process shadow runs are not user traffic (docs/shadow.md)
     const feature = request.feature?.name ?? 'gateway';
     app.metrics.observe(feature, request.backend, request.method, reply.statusCode, reply.elapsedTime / 1000);
     if (VERBOSE.has(request.log.level)) {

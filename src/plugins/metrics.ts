@@ -10,6 +10,8 @@ declare module 'fastify' {
       observe(feature: string, backend: string, method: string, status: number, seconds: number): void;
       proxyError(kind: ProxyErrorKind): void;
       flagChange(feature: string, to: string): void;
+      /** For plugins that add their own series (progressive delivery). */
+      registry: Registry;
     };
   }
 }
@@ -52,6 +54,7 @@ export const metricsPlugin = fp(async (app) => {
     },
     proxyError: (kind) => proxyErrors.inc({ kind }),
     flagChange: (feature, to) => flips.inc({ feature, to }),
+    registry,
   });
 
   app.get('/metrics', { config: { rateLimit: false } }, async (_request, reply) => {

@@ -6,6 +6,7 @@ import { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '../core/errors.ts';
+import { isShadowRun } from '../shadow/marker.ts';
 
 /**
  * helmet's headers, computed once. @fastify/helmet rebuilds helmet's middleware chain on every request
@@ -32,7 +33,7 @@ export const securityPlugin = fp(async (app) => {
     redis: app.redis ?? undefined, // shared counters across instances; per-instance memory without Redis
     nameSpace: 'mvp:ratelimit:',
     skipOnError: true, // Redis down must not block traffic
-    allowList: (request) => request.url === '/health' || request.url === '/metrics',
+    allowList: (request) => request.url === '/health' || request.url === '/metrics' || isShadowRun(request.headers), // shadow runs are the gateway's own
     errorResponseBuilder: (_request, context) => {
       const e = new AppError('RATE_LIMITED', `Rate limit exceeded, retry in ${Math.ceil(context.ttl / 1000)} s`);
       return Object.assign(e, { statusCode: 429 });

@@ -5,6 +5,7 @@ import proxy from '@fastify/http-proxy';
 import fp from 'fastify-plugin';
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import { AppError } from '../core/errors.ts';
+import { proxiedBody } from '../shadow/tap.ts';
 
 export type ProxyErrorKind = 'unavailable' | 'timeout' | 'reset' | 'bad_response';
 
@@ -81,6 +82,7 @@ function proxyHooks(onProxyError: (kind: ProxyErrorKind) => void): FastifyReplyF
         'x-forwarded-proto': request.protocol,
       };
     },
+    onResponse: (request, reply, res) => { reply.send(proxiedBody(request, reply, res.stream)); }, // shadow traffic's capture
     onError: (reply, { error }) => {
       const kind = kindOf(error);
       onProxyError(kind);

@@ -1,0 +1,81 @@
+// `app.progressive`: the leader election, the guard and the ramps. Every instance refreshes its stage
+// gauges each tick; only the instance holding the advisory lock runs the controller (one decision).
+import fp from 'fastify-plugin';
+import { FEATURE_NAMES } from '../../flags/registry.ts';
+import { Controller } from './controller.ts';
+import { DEFAULT_THRESHOLDS, type GuardThresholds } from './guard.ts';
+import { GuardStateStore } from './guard-state.ts';
+import { Leader } from './leader.ts';
+import { progressiveMetrics } from './metrics.ts';
+import { RampStore } from './ramp.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    progressive: { leader: Leader; ramps: RampStore; guardState: GuardStateStore; thresholds: GuardThresholds };
+  }
+}
+
+export const progressiveLeaderPlugin = fp(async (app) => {
+  const { config, flags } = app;
+  const ramps = new RampStore(app.db);
+  const guardState = new GuardStateStore(app.db);
+  const thresholds: GuardThresholds = { ...DEFAULT_THRESHOLDS, minRequests: config.GUARD_MIN_REQUESTS };
+  const metrics = progressiveMetrics(app.metrics.registry);
+  let lastWarning = 0;
+  const warn = (msg: string) => (err: unknown) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    app.log.warn({ err: err instanceof Error ? err.message : String(err) }, msg);
+  };
+  const controller = new Controller({
+    flags, window: app.sharedWindow, ramps, guardState, windowMs: config.GUARD_WINDOW_MS, thresholds,
+    events: {
+      verdict: (feature, j) => metrics.verdict(feature, j.verdict),
+      rollback: (feature, j) => {
+        metrics.rollback(feature);
+        app.log.warn({ feature, figures: j.figures }, `guard rolled ${feature} back to express: ${j.figures.breaches.join('; ')}`);
+      },
+      rampStep: (feature, step) => {
+        metrics.rampStep(feature, step === 'fastify' ? 100 : step);
+        app.log.warn({ feature, step }, 'ramp advanced');
+      },
+    },
+  });
+  const leader = new Leader({
+    databaseUrl: config.DATABASE_URL,
+    retryMs: config.LEADER_RETRY_MS,
+    onChange: (on) => {
+      metrics.leader(on);
+      app.log.warn({ leader: on }, on ? 'this instance now leads progressive delivery' : 'this instance no longer leads');
+    },
+    onError: warn('leader connection failed'),
+  });
+  app.decorate('progressive', { leader, ramps, guardState, thresholds });
+
+  let busy = false;
+  const tick = async () => {
+    for (const f of FEATURE_NAMES) {
+      const s = flags.state(f);
+      metrics.stage(f, s.stage, s.percent);
+    }
+    if (!leader.isLeader || busy) return;
+    busy = true;
+    try {
+      await controller.tick();
+    } catch (err) {
+      warn('guard tick failed')(err);
+    } finally {
+      busy = false;
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    leader.start();
+    timer = setInterval(() => void tick(), config.GUARD_INTERVAL_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await leader.stop();
+  });
+}, { name: 'progressive-leader', dependencies: ['config', 'postgres', 'flags', 'metrics', 'progressive-window'] });

@@ -1,0 +1,48 @@
+// This instance's share of the shared window: requests, 5xx and a latency histogram per feature and
+// backend, bucketed by the second they finished in. `drain()` hands the accumulated deltas to the
+// window push (every second) and starts afresh, so memory stays bounded by one push interval.
+import { bucketIndex, type Histogram } from './histogram.ts';
+
+export interface Cell {
+  requests: number;
+  errors: number;
+  latency: Histogram;
+}
+
+/** second (epoch s) → "feature|backend" → cell. */
+export type Deltas = Map<number, Map<string, Cell>>;
+
+export const cellKey = (feature: string, backend: string) => `${feature}|${backend}`;
+export const emptyCell = (): Cell => ({ requests: 0, errors: 0, latency: new Map() });
+
+export class Recorder {
+  private pending: Deltas = new Map();
+  private lastSecond = -1;
+  private lastSlot: Map<string, Cell> | undefined;
+
+  record(feature: string, backend: string, status: number, ms: number, now = Date.now()): void {
+    const second = Math.floor(now / 1000);
+    let slot = second === this.lastSecond ? this.lastSlot : undefined;
+    if (!slot) {
+      slot = this.pending.get(second);
+      if (!slot) this.pending.set(second, (slot = new Map()));
+      this.lastSecond = second;
+      this.lastSlot = slot;
+    }
+    const key = cellKey(feature, backend);
+    let cell = slot.get(key);
+    if (!cell) slot.set(key, (cell = emptyCell()));
+    cell.requests++;
+    if (status >= 500) cell.errors++;
+    const i = bucketIndex(ms);
+    cell.latency.set(i, (cell.latency.get(i) ?? 0) + 1);
+  }
+
+  drain(): Deltas {
+    const out = this.pending;
+    this.pending = new Map();
+    this.lastSecond = -1;
+    this.lastSlot = undefined;
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+// GET /admin/shadow[/:feature] (the shadow report across every instance) and DELETE /admin/shadow[/:feature]
+// (reset). Permission admin:flags: the examples hold user data (docs/shadow.md: retention).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { FEATURE_NAMES, isFeatureName, type FeatureName } from '../../flags/registry.ts';
+import { AppError } from '../core/errors.ts';
+import { requirePermission } from '../core/auth.ts';
+import { userOf } from '../plugins/auth.ts';
+import type { ShadowService } from './service.ts';
+
+const FeatureParams = Type.Object({ feature: Type.String({ maxLength: 64 }) });
+
+function featureOf(name: string): FeatureName {
+  if (!isFeatureName(name)) throw new AppError('NOT_FOUND', `Unknown feature "${name}"`);
+  return name;
+}
+
+export async function shadowAdminRoutes(app: FastifyInstance, { shadow }: { shadow: ShadowService }) {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    await app.authenticate(request);
+    requirePermission(userOf(request), 'admin:flags');
+  });
+
+  const all = async () => {
+    const features: Record<string, unknown> = {};
+    for (const f of FEATURE_NAMES) features[f] = { stage: app.flags.stageOf(f), shadowRate: app.flags.state(f).shadowRate, ...(await shadow.report(f)) };
+    return { features, settings: shadow.settings };
+  };
+
+  app.get('/admin/shadow', async () => all());
+
+  app.get<{ Params: { feature: string } }>('/admin/shadow/:feature', { schema: { params: FeatureParams } }, async (request) => {
+    const f = featureOf(request.params.feature);
+    return { stage: app.flags.stageOf(f), shadowRate: app.flags.state(f).shadowRate, ...(await shadow.report(f)) };
+  });
+
+  app.delete('/admin/shadow', async (request) => {
+    await shadow.reset(FEATURE_NAMES);
+    request.log.warn({ by: userOf(request).sub }, 'shadow results reset (all features)');
+    return all();
+  });
+
+  app.delete<{ Params: { feature: string } }>('/admin/shadow/:feature', { schema: { params: FeatureParams } }, async (request) => {
+    const f = featureOf(request.params.feature);
+    await shadow.reset([f]);
+    request.log.warn({ feature: f, by: userOf(request).sub }, 'shadow results reset');
+    return shadow.report(f);
+  });
+}

@@ -1,0 +1,54 @@
+// The two replays a shadow run makes: the native capsule in-process (`app.inject`, marked so the backend
+// constraint picks the native route) and, for noise calibration, Express a second time over HTTP. Both
+// read at most `maxBytes` of the answer and stop at the run's timeout signal.
+import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Captured } from './compare.ts';
+import { shadowMark } from './marker.ts';
+import { BodyTooLargeError, type Backend } from './runner.ts';
+
+async function readCapped(body: AsyncIterable<Uint8Array> | null, maxBytes: number, onOver: () => void): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!body) return Buffer.alloc(0);
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      onOver();
+      throw new BodyTooLargeError();
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const first = (v: string | string[] | number | undefined) => (Array.isArray(v) ? v[0] : v === undefined ? undefined : String(v));
+
+export function nativeBackend(app: FastifyInstance, maxBytes: number): Backend {
+  return async (sample, signal) => {
+    const res = await app.inject({
+      method: sample.method as HTTPMethods,
+      url: sample.url,
+      headers: { ...sample.headers, 'x-request-id': sample.requestId, ...shadowMark() },
+      signal,
+      payloadAsStream: true,
+    });
+    const stream: Readable = res.stream();
+    const body = await readCapped(stream, maxBytes, () => stream.destroy());
+    return { status: res.statusCode, contentType: first(res.headers['content-type']), body } satisfies Captured;
+  };
+}
+
+export function expressBackend(legacyUrl: string, maxBytes: number): Backend {
+  const base = legacyUrl.replace(/\/$/, '');
+  return async (sample, signal) => {
+    const res = await fetch(base + sample.url, {
+      method: sample.method,
+      headers: { ...sample.headers, 'x-request-id': sample.requestId },
+      signal,
+      redirect: 'manual',
+    });
+    const body = await readCapped(res.body, maxBytes, () => { void res.body?.cancel(); });
+    return { status: res.status, contentType: res.headers.get('content-type') ?? undefined, body };
+  };
+}

@@ -1,0 +1,112 @@
+// Shadow traffic for one gateway instance: decides which proxied answers are sampled (stage `shadow` at the
+// feature's shadowRate; Express-side canary requests at SHADOW_CANARY_RATE; GET and HEAD only), runs them,
+// and serves the shared report and the gate. Framework wiring is in plugin.ts.
+import type { Readable } from 'node:stream';
+import type { Config } from '../config/config.ts';
+import type { FlagStore } from '../../flags/store.ts';
+import { featureForPath, type FeatureName, type Stage } from '../../flags/registry.ts';
+import { ShadowBudget } from './budget.ts';
+import { ShadowRecorder, type ShadowResult } from './recorder.ts';
+import { featureReport, type FeatureReport } from './report.ts';
+import type { ResultsStore } from './results-store.ts';
+import { RouteTemplates } from './route-templates.ts';
+import { ShadowRunner, SAFE_METHODS, replayHeaders, type Backend } from './runner.ts';
+import { SHADOW_HEADER } from './marker.ts';
+import { checkShadowGate, type GateOutcome } from './gate.ts';
+import type { ProxiedReply, ProxiedRequest, ShadowTap } from './tap.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ShadowServiceParts {
+  config: Config;
+  flags: FlagStore;
+  store: ResultsStore;
+  templates: RouteTemplates;
+  native: Backend;
+  express: Backend;
+  onResult: (feature: string, route: string, result: ShadowResult) => void;
+  onFlushError: (err: unknown) => void;
+}
+
+export class ShadowService implements ShadowTap {
+  readonly settings;
+  private readonly flags: FlagStore;
+  private readonly store: ResultsStore;
+  private readonly budget: ShadowBudget;
+  private readonly recorder: ShadowRecorder;
+  private readonly runner: ShadowRunner;
+
+  constructor(p: ShadowServiceParts) {
+    const c = p.config;
+    this.settings = {
+      maxConcurrent: c.SHADOW_MAX_CONCURRENT, timeoutMs: c.SHADOW_TIMEOUT_MS, maxLagMs: c.SHADOW_MAX_LAG_MS,
+      noiseRate: c.SHADOW_NOISE_RATE, canaryRate: c.SHADOW_CANARY_RATE, matchById: c.SHADOW_MATCH_BY_ID,
+      maxBodyBytes: MAX_BODY_BYTES, retentionHours: c.SHADOW_RETENTION_HOURS, maxExamples: c.SHADOW_MAX_EXAMPLES,
+      gate: { minComparisons: c.SHADOW_GATE_MIN_COMPARISONS, maxMismatchRate: c.SHADOW_GATE_MAX_MISMATCH_RATE },
+    };
+    this.flags = p.flags;
+    this.store = p.store;
+    this.budget = new ShadowBudget({ maxConcurrent: c.SHADOW_MAX_CONCURRENT, maxLagMs: c.SHADOW_MAX_LAG_MS });
+    this.recorder = new ShadowRecorder(p.store, {
+      flushMs: c.SHADOW_FLUSH_MS, maxExamples: c.SHADOW_MAX_EXAMPLES, retentionMs: c.SHADOW_RETENTION_HOURS * 3_600_000,
+      onResult: p.onResult, onFlushError: p.onFlushError,
+    });
+    this.runner = new ShadowRunner({
+      budget: this.budget, recorder: this.recorder, templates: p.templates, native: p.native, express: p.express,
+      settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, noiseRate: c.SHADOW_NOISE_RATE, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
+    });
+  }
+
+  start(): void {
+    this.budget.start();
+    this.recorder.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.runner.drain();
+    this.budget.stop();
+    await this.recorder.stop();
+  }
+
+  /** The share (0..100) of this feature's proxied safe requests to shadow right now. */
+  private rateFor(feature: FeatureName): number {
+    const stage = this.flags.stageOf(feature);
+    if (stage === 'shadow') return this.flags.state(feature).shadowRate;
+    if (stage === 'canary') return this.settings.canaryRate;
+    return 0;
+  }
+
+  tap(request: ProxiedRequest, reply: ProxiedReply, body: Readable): Readable {
+    if (!SAFE_METHODS.has(request.method)) return body; // a write through both backends would apply twice
+    const feature = (request.feature ?? featureForPath(request.url))?.name;
+    if (!feature) return body;
+    const rate = this.rateFor(feature);
+    if (rate <= 0 || (rate < 100 && Math.random() * 100 >= rate)) return body;
+    const contentType = reply.getHeader('content-type');
+    const length = reply.getHeader('content-length');
+    return this.runner.tap(
+      { feature, route: this.runner.routeOf(request.method, request.url), method: request.method, url: request.url,
+        headers: replayHeaders(request.headers, SHADOW_HEADER), requestId: request.id },
+      reply.statusCode,
+      Array.isArray(contentType) ? contentType[0] : contentType === undefined ? undefined : String(contentType),
+      length === undefined ? undefined : Number(length),
+      body,
+    );
+  }
+
+  /** The report across every instance (this instance's pending results are flushed first). */
+  async report(feature: string): Promise<FeatureReport> {
+    await this.recorder.flush();
+    return featureReport(feature, await this.store.read(feature));
+  }
+
+  async reset(features: readonly string[]): Promise<void> {
+    this.recorder.discard(features);
+    await this.store.reset(features);
+  }
+
+  /** The gate PUT /admin/flags calls before a stage change (throws ShadowGateError → 409). */
+  gate(feature: FeatureName, from: Stage, to: Stage, force: boolean): Promise<GateOutcome> {
+    return checkShadowGate((f) => this.report(f), feature, from, to, force, this.settings.gate);
+  }
+}

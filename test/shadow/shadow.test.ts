@@ -1,0 +1,182 @@
+// Shadow traffic over real processes: the legacy app and gateways spawned as servers, one PostgreSQL, one
+// Redis. Vehicles is in the shadow stage (env VEHICLES_SHADOW_RATE=100): clients get Express's bytes,
+// the native capsule answers the same reads in-process, and the comparisons add up in one report.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
+import type { AppProcess } from '../faults/support/processes.ts';
+import { Client } from '../support/client.ts';
+import { randomVin } from '../features/support/vehicles.ts';
+import { startVolatileProxy } from './support/volatile-proxy.ts';
+
+const SHADOW_ENV = {
+  ...ALL_EXPRESS,
+  VEHICLES_SHADOW_RATE: '100',
+  SHADOW_NOISE_RATE: '0',
+  SHADOW_FLUSH_MS: '200',
+  SHADOW_MAX_LAG_MS: '1000', // a shared 2-core CI box lags; the budget rule itself is unit-tested
+  DEV_TOOLS: 'true',
+};
+
+interface Report {
+  compared: number; matched: number; mismatched: number; noisy: number; skipped: number; errored: number; calibrated: number;
+  mismatchRate: number;
+  routes: Array<{
+    route: string; compared: number; mismatched: number; noisy: number; skipped: number; errored: number;
+    skippedBy: Record<string, number>; erroredBy: Record<string, number>;
+    topFields: Array<{ path: string; nativeDiffs: number; expressDiffs: number; verdict: string }>;
+    noiseFields: Array<{ path: string; nativeDiffs: number; expressDiffs: number; verdict: string }>;
+    examples: Array<{ method: string; route: string; query: string; status: { express: number; native: number | null }; fields: Array<{ path: string; express: string; native: string; verdict: string }>; error?: string }>;
+  }>;
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
+  }));
+}
+
+describe('shadow traffic (real processes)', () => {
+  let stack: Stack;
+  let legacy: AppProcess;
+  let gwA: AppProcess;
+  let gwB: AppProcess;
+  let admin: Client;
+  const users: Array<{ sub: string; token: string; vehicles: string[] }> = [];
+
+  const report = async (gw: AppProcess = gwA): Promise<Report> => {
+    const r = await new Client(gw.url, admin.token).get('/admin/shadow/vehicles');
+    assert.equal(r.status, 200, r.text);
+    return r.body as Report;
+  };
+  const reset = async () => {
+    const r = await new Client(gwA.url, admin.token).del('/admin/shadow');
+    assert.equal(r.status, 200, r.text);
+  };
+  /** Polls until `expected` samples are accounted for (compared + skipped + errored) — other instances flush every 200 ms. */
+  const settled = async (expected: number, gw: AppProcess = gwA): Promise<Report> => {
+    const deadline = Date.now() + 20_000;
+    let r = await report(gw);
+    while (r.compared + r.skipped + r.errored < expected && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 200));
+      r = await report(gw);
+    }
+    return r;
+  };
+
+  before(async () => {
+    stack = await startStack({ label: 'shadow', env: SHADOW_ENV });
+    legacy = await stack.spawnLegacy();
+    [gwA, gwB] = await Promise.all([stack.spawnGateway(legacy.url, {}, 'gateway A'), stack.spawnGateway(legacy.url, {}, 'gateway B')]);
+    admin = new Client(gwA.url, await stack.sign({ sub: 'shadow-admin', permissions: ['admin:flags'] }));
+    for (let i = 0; i < 25; i++) {
+      const u = await stack.newUser();
+      const c = new Client(gwA.url, u.token);
+      const vehicles: string[] = [];
+      for (let j = 0; j < 2; j++) {
+        const res = await c.post('/api/vehicles', { vin: randomVin(), nickname: `car ${i}.${j}`, odometer: 1000 * j });
+        assert.equal(res.status, 201, res.text);
+        vehicles.push(res.body.id);
+      }
+      users.push({ sub: u.sub, token: u.token, vehicles });
+    }
+  });
+
+  after(async () => {
+    await stack?.close();
+  });
+
+  test('1,000 reads across 25 users: clients get Express bytes, ≥ 99% compared, zero mismatches', async () => {
+    await reset();
+    const reads = Array.from({ length: 1000 }, (_, i) => {
+      const u = users[i % users.length]!;
+      const kind = i % 10;
+      const path = kind < 3 ? '/api/vehicles' : kind === 3 ? '/api/vehicles?limit=1&offset=1' : kind === 4 ? `/api/vehicles/${crypto.randomUUID()}`
+        : `/api/vehicles/${u.vehicles[i % 2]}`;
+      return { u, path, method: kind === 9 ? 'HEAD' : 'GET' };
+    });
+    let nonExpress = 0;
+    const differing: string[] = [];
+    await pool(reads, 8, async ({ u, path, method }) => {
+      const viaGateway = await new Client(gwA.url, u.token).request(method, path);
+      const direct = await new Client(legacy.url, u.token).request(method, path);
+      if (viaGateway.headers['x-backend'] !== 'express') nonExpress++;
+      if (viaGateway.status !== direct.status || !viaGateway.bytes.equals(direct.bytes)) differing.push(`${method} ${path}`);
+    });
+    assert.equal(nonExpress, 0, 'every client answer comes from Express');
+    assert.deepEqual(differing, [], 'every client answer has the bytes Express gives directly');
+
+    const r = await settled(1000);
+    assert.equal(r.compared + r.skipped + r.errored, 1000, JSON.stringify(r.routes.map((x) => [x.route, x.skippedBy, x.erroredBy])));
+    assert.ok(r.compared >= 990, `compared ${r.compared} of 1000`);
+    assert.equal(r.mismatched, 0, JSON.stringify(r.routes.flatMap((x) => x.examples).slice(0, 3)));
+    assert.equal(r.errored, 0);
+    assert.deepEqual(r.routes.map((x) => x.route).sort(), ['GET /api/vehicles', 'GET /api/vehicles/:id', 'HEAD /api/vehicles/:id']);
+
+    const metrics = await (await fetch(`${gwA.url}/metrics`)).text();
+    assert.match(metrics, /gateway_shadow_comparisons_total\{feature="vehicles",route="GET \/api\/vehicles\/:id",result="matched"\} \d+/);
+    // Shadow runs are not user traffic: no native request is counted.
+    assert.doesNotMatch(metrics, /gateway_requests_total\{feature="vehicles",backend="fastify"/);
+  });
+
+  test('a write during shadow runs on Express only: the database holds exactly one row', async () => {
+    await reset();
+    const u = await stack.newUser();
+    const vin = randomVin();
+    const res = await new Client(gwA.url, u.token).post('/api/vehicles', { vin, nickname: 'once' });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers['x-backend'], 'express');
+    const read = await new Client(gwA.url, u.token).request('GET', `/api/vehicles/${res.body.id}`);
+    assert.equal(read.status, 200);
+    await new Promise((r) => setTimeout(r, 500)); // any native replay would have happened by now
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM vehicles WHERE user_id = $1', [u.sub]);
+    assert.equal(rows[0].n, 1);
+    const r = await settled(1);
+    assert.deepEqual(r.routes.map((x) => x.route), ['GET /api/vehicles/:id'], 'only the read was shadowed');
+  });
+
+  test('two gateway instances add up to one report', async () => {
+    await reset();
+    const u = users[0]!;
+    await pool(Array.from({ length: 60 }, (_, i) => i), 4, async (i) => {
+      const res = await new Client(i % 2 ? gwA.url : gwB.url, u.token).get(`/api/vehicles/${u.vehicles[0]}`);
+      assert.equal(res.status, 200);
+    });
+    const fromA = await settled(60, gwA);
+    const fromB = await settled(60, gwB);
+    assert.equal(fromA.compared, 60);
+    assert.equal(fromB.compared, 60);
+    assert.equal(fromA.mismatched, 0);
+  });
+
+  test('a field that differs between two Express answers is noise, not a native mismatch', async () => {
+    const volatile = await startVolatileProxy(legacy.url, 'servedAt');
+    const gwC = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100' }, 'gateway C (volatile legacy)');
+    try {
+      await reset();
+      const u = users[1]!;
+      for (let i = 0; i < 30; i++) {
+        const res = await new Client(gwC.url, u.token).get(`/api/vehicles/${u.vehicles[1]}`);
+        assert.equal(res.status, 200);
+        assert.equal(typeof res.body.servedAt, 'string'); // the client sees Express's (volatile) answer
+      }
+      const r = await settled(30, gwC);
+      const route = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+      assert.equal(route.compared, 30);
+      assert.equal(route.mismatched, 0);
+      assert.equal(route.noisy, 30);
+      assert.equal(r.calibrated, 30);
+      const field = route.noiseFields.find((f) => f.path === 'servedAt');
+      assert.deepEqual(field && { nativeDiffs: field.nativeDiffs, expressDiffs: field.expressDiffs, verdict: field.verdict },
+        { nativeDiffs: 30, expressDiffs: 30, verdict: 'noise' });
+      assert.equal(route.examples[0]?.fields[0]?.verdict, 'noise');
+    } finally {
+      await gwC.stop(3000);
+      await volatile.close();
+    }
+  });
+});
