@@ -1,6 +1,6 @@
 // Local S3 endpoint for `make dev` (s3rver, data on disk), used when MINIO_ENDPOINT is not set.
 import S3rver from 's3rver';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DATA_DIR } from './paths.ts';
 
@@ -20,6 +20,7 @@ export async function startS3({ dir = `${DATA_DIR}/s3`, port = 9100, host = '127
   await mkdir(directory, { recursive: true });
   // vhostBuckets off: we address buckets path-style, and a hostname must never be taken for a bucket.
   const server = new S3rver({ address: host, port, directory, silent, vhostBuckets: false });
+  keepDirectories(server);
   const address = await server.run();
   let closed = false;
   return {
@@ -32,5 +33,20 @@ export async function startS3({ dir = `${DATA_DIR}/s3`, port = 9100, host = '127
       closed = true;
       await server.close();
     },
+  };
+}
+
+/**
+ * s3rver deletes an object's parent directories once they look empty, racing a concurrent PUT into the
+ * same prefix (its write then fails with an unhandled ENOENT, and the DELETE with ENOTEMPTY → 500). Real
+ * S3 has no directories: delete only the object's files and leave the directories.
+ */
+function keepDirectories(server: S3rver): void {
+  const store = server.store;
+  store.deleteObject = async (bucket, key) => {
+    await Promise.all(['object', 'object.md5', 'metadata.json'].map((r) =>
+      unlink(store.getResourcePath(bucket, key, r)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      })));
   };
 }

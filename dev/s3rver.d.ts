@@ -18,5 +18,7 @@ declare module 's3rver' {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     reset(): void;
+    /** Its filesystem store (dev/s3.ts replaces deleteObject). */
+    store: { getResourcePath(bucket: string, key: string, resource: string): string; deleteObject(bucket: string, key: string): Promise<void> };
   }
 }

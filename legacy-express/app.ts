@@ -9,6 +9,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { errorHandler, notFoundHandler } from './middleware/errors.ts';
 import { routeNotFound } from '../src/core/errors.ts';
 import { jsonBody } from './middleware/json-body.ts';
+import { originForm, refuseTraversal } from './middleware/request-target.ts';
 import { healthRouter } from './routes/health.ts';
 import { vehiclesRouter } from './routes/vehicles.ts';
 import { fuelLogsRouter } from './routes/fuel-logs.ts';
@@ -21,10 +22,12 @@ export function buildLegacyApp(deps: Deps, log: Logger): express.Express {
   app.set('case sensitive routing', true); // Fastify routes are case-sensitive
   app.set('etag', false); // the Fastify side sends no ETag; keep responses identical
   app.set('query parser', 'simple');
+  app.use(originForm);
   app.use(requestContext(log));
   app.use(helmet());
   const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.use(cors({ origin: origins.length ? origins : false }));
+  app.use(refuseTraversal);
 
   // Express would answer OPTIONS itself with an Allow header; Fastify has no such routes (CORS preflights
   // are answered by the cors middleware above when the origin is allowed).

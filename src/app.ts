@@ -16,6 +16,7 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { flagsPlugin } from './plugins/flags.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { requestTargetPlugin } from './plugins/request-target.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
 import { drainPlugin } from './plugins/drain.ts';
 import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
@@ -56,6 +57,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(flagsPlugin, { env, nativeFeatures: new Set(capsules.map((c) => c.feature)) });
     await app.register(requestContextPlugin);
     await app.register(securityPlugin);
+    await app.register(requestTargetPlugin);
     await app.register(accessLogPlugin);
     await app.register(flagPushPlugin);
     await app.register(progressiveWindowPlugin);

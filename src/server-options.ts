@@ -4,6 +4,12 @@ import { LogController, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config/config.ts';
 import { requestIdFrom } from './core/request-id.ts';
 import { AppError, badUrl } from './core/errors.ts';
+import { randomUUID } from 'node:crypto';
+import { toOriginForm } from './core/request-target.ts';
+import { servingBackend } from './routing/serving-backend.ts';
+import { helmetHeaders } from './plugins/security.ts';
+
+const SECURITY_HEADERS = helmetHeaders();
 
 export function serverOptions(config: Config): FastifyServerOptions {
   return {
@@ -13,21 +19,32 @@ export function serverOptions(config: Config): FastifyServerOptions {
     requestIdHeader: false,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true }, // as Express does by default
+    // As Express does by default; params as long as a URL can be, so an over-long id is the schema's 400
+    // (with details, through every hook) rather than find-my-way's bare refusal.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
+    rewriteUrl: (req) => toOriginForm(req.url ?? '/'), // absolute-form targets served like origin-form
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Malformed HTTP never reaches a route: answer the contract's body and close.
     clientErrorHandler: (err, socket) => {
       if (('code' in err && err.code === 'ECONNRESET') || !socket.writable) return;
       const body = JSON.stringify(new AppError('VALIDATION_ERROR', 'Malformed HTTP request', []).toBody());
-      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      // No request was parsed, so no id was either: a fresh one, and the headers every answer carries.
+      const headers = { ...SECURITY_HEADERS, 'x-request-id': randomUUID(), 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+      socket.end(`HTTP/1.1 400 Bad Request\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
     },
     frameworkErrors: (err, request, reply) => {
       const e = err.code === 'FST_ERR_BAD_URL' ? badUrl() : new AppError('VALIDATION_ERROR', undefined, []);
       // Fastify types this reply generically (no route yet), so answer on the raw response, taken over.
       const body = JSON.stringify(e.toBody());
       reply.hijack();
-      reply.raw.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': request.id });
+      // No hook ran: the headers every answer carries are set here (the route's server holds the flags).
+      const app = request.server;
+      const backend = servingBackend(request.url, app.flags, Boolean(app.config.LEGACY_URL));
+      reply.raw.writeHead(e.status, {
+        ...SECURITY_HEADERS, ...(backend ? { 'x-backend': backend } : {}),
+        'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': request.id,
+      });
       reply.raw.end(body);
     },
   };

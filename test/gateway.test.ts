@@ -281,8 +281,140 @@ describe('health, metrics, unknown routes', () => {
     const outside = await c.get('/nope');
     assert.equal(outside.status, 404);
     assert.equal(outside.body.error.code, 'NOT_FOUND');
-    assert.equal((await c.get('/api/unknown-feature')).status, 404);
+    assert.equal((await c.get('/api/unknown-feature')).status, 404); // the legacy app's 404 (proxied, x-backend: express)
     assert.equal((await c.get('/api/vehicles/x/y/z')).status, 401);
   });
 });
 
+
+// The proxy path with real clients' behaviour and RFC 9110's connection rules (issue 10).
+describe('proxy: real clients, hop-by-hop headers, unclaimed /api paths', () => {
+  const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2 * 1024 * 1024 - 8, 5)]);
+
+  test('curl --data-binary @file (> 1 MiB, so curl sends Expect: 100-continue) uploads a photo through gateway → express', async () => {
+    const { execFile } = await import('node:child_process');
+    const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'mvp-curl-'));
+    try {
+      const file = join(dir, 'photo.png');
+      await writeFile(file, PNG);
+      for (const url of [env.targets.gatewayExpress, env.targets.gatewayFastify]) {
+        const u = await env.newUser();
+        const c = new Client(url, u.token);
+        const v = (await c.post('/api/vehicles', { make: 'Kia', model: 'Rio', year: 2016 })).body.id;
+        const out = await new Promise<string>((resolve, reject) => execFile('curl', ['-sS', '-v', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT',
+          '-H', `authorization: Bearer ${u.token}`, '-H', 'content-type: image/png', '--data-binary', `@${file}`, `${url}/api/vehicles/${v}/photo`],
+          (err, stdout, stderr) => (err ? reject(err) : resolve(`${stdout}\n${stderr}`))));
+        assert.match(out, /Expect: 100-continue/i, 'curl sent Expect');
+        assert.match(out, /^200/, `${url}: ${out.slice(0, 2000)}`);
+        assert.ok((await c.get(`/api/vehicles/${v}/photo`)).bytes.equals(PNG));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('node http with Expect: 100-continue waits for 100 Continue, then gets 200 through gateway → express', async () => {
+    const u = await env.newUser();
+    const c = new Client(env.targets.gatewayExpress, u.token);
+    const v = (await c.post('/api/vehicles', { make: 'Kia', model: 'Rio', year: 2016 })).body.id;
+    const { status, continued } = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = http.request(`${env.targets.gatewayExpress}/api/vehicles/${v}/photo`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${u.token}`, 'content-type': 'image/png', 'content-length': PNG.length, expect: '100-continue' },
+      }, (res) => { res.resume(); res.on('end', () => resolve({ status: res.statusCode ?? 0, continued })); });
+      req.on('continue', () => { continued = true; req.end(PNG); });
+      req.on('error', reject);
+    });
+    assert.equal(continued, true);
+    assert.equal(status, 200);
+  });
+
+  test('hop-by-hop headers are stripped both ways and the client\'s Connection: close is honoured', async () => {
+    const up = await stubUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive, x-hop', 'keep-alive': 'timeout=5', 'x-hop': 'secret', 'proxy-connection': 'keep-alive' });
+      res.end('{"ok":true}');
+    });
+    const gw = await gateway(up.url);
+    const { rawRequest, wire } = await import('./security/support/raw-http.ts');
+    const r = await rawRequest(gw, wire('GET', '/api/vehicles', {
+      host: 'x', connection: 'close, x-client-hop', 'x-client-hop': '1', 'keep-alive': 'timeout=1', te: 'trailers', 'proxy-connection': 'keep-alive',
+    }), { idleMs: 2000 });
+    const seen = up.seen.at(-1)!.headers;
+    for (const h of ['x-client-hop', 'keep-alive', 'te', 'proxy-connection']) assert.equal(seen[h], undefined, `${h} reached the upstream`);
+    assert.notEqual(seen.connection, 'close, x-client-hop');
+    const res = r.responses[0];
+    assert.equal(res.status, 200);
+    for (const h of ['x-hop', 'keep-alive', 'proxy-connection']) assert.equal(res.headers[h], undefined, `${h} reached the client`);
+    assert.equal(res.headers.connection, 'close');
+    assert.equal(r.closedByServer, true, 'the gateway kept the connection open');
+  });
+
+  test('Connection: close is honoured on every target, and answers keep the connection alike (INVALID_JSON too)', async () => {
+    const { rawRequest, wire } = await import('./security/support/raw-http.ts');
+    const u = await env.newUser();
+    const conn: string[] = [];
+    for (const url of [env.targets.legacy, env.targets.gatewayExpress, env.targets.gatewayFastify]) {
+      const closed = await rawRequest(url, wire('GET', '/api/vehicles', { host: 'x', authorization: `Bearer ${u.token}`, connection: 'close' }), { idleMs: 2000 });
+      assert.equal(closed.responses[0].headers.connection, 'close', url);
+      assert.equal(closed.closedByServer, true, url);
+      const bad = await rawRequest(url, wire('POST', '/api/vehicles', { host: 'x', authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'content-length': '4' }, '{bad'), { idleMs: 500 });
+      assert.equal(bad.responses[0].status, 400);
+      conn.push(`${bad.responses[0].headers.connection} closed=${bad.closedByServer}`);
+    }
+    assert.deepEqual(conn, Array(3).fill('keep-alive closed=false'));
+  });
+
+  test('an /api path no feature claims goes to the legacy app (x-backend: express); without one it is the gateway\'s 404 (x-backend: fastify)', async () => {
+    const up = await stubUpstream((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"from":"legacy"}'); });
+    for (const flags of ['express', 'fastify'] as const) {
+      const gw = await gateway(up.url, flagEnv(flags, new Set(env.capsules.map((c) => c.feature))));
+      const res = await new Client(gw).get('/api/unknown?x=1');
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { from: 'legacy' });
+      assert.equal(res.headers['x-backend'], 'express');
+      assert.equal(up.seen.at(-1)!.url, '/api/unknown?x=1');
+    }
+    const noLegacy = await gateway('', flagEnv('fastify', new Set(env.capsules.map((c) => c.feature))));
+    const res = await new Client(noLegacy).get('/api/unknown');
+    assert.equal(res.status, 404);
+    assert.equal(res.body.error.message, 'Route GET /api/unknown not found');
+    assert.equal(res.headers['x-backend'], 'fastify');
+  });
+
+  test('every gateway answer carries x-request-id, helmet, x-backend and rate-limit headers: over-long ids, bad URLs, traversal', async () => {
+    const u = await env.newUser();
+    for (const url of [env.targets.gatewayExpress, env.targets.gatewayFastify]) {
+      for (const path of [`/api/vehicles/${'a'.repeat(5000)}`, '/api/vehicles/decode-vin/..%2f..%2fadmin', '/api/unknown']) {
+        const res = await new Client(url, u.token).get(path);
+        for (const h of ['x-request-id', 'x-backend', 'x-ratelimit-limit', 'content-security-policy', 'x-content-type-options']) {
+          assert.ok(res.headers[h], `${url} ${path.slice(0, 40)}: no ${h}`);
+        }
+      }
+      const bad = await new Client(url, u.token).get('/api/vehicles/%zz');
+      for (const h of ['x-request-id', 'x-backend', 'content-security-policy']) assert.ok(bad.headers[h], `${url} bad URL: no ${h}`);
+    }
+  });
+
+  test('malformed HTTP (100 KB header, TE + CL, folded header) → 400 with x-request-id; absolute-form served like origin-form', async () => {
+    const { rawRequest } = await import('./security/support/raw-http.ts');
+    const u = await env.newUser();
+    for (const url of [env.targets.gatewayExpress, env.targets.gatewayFastify]) {
+      for (const payload of [
+        `GET /api/vehicles HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(100 * 1024)}\r\n\r\n`,
+        'POST /api/vehicles HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\ncontent-length: 3\r\n\r\n0\r\n\r\n',
+        'GET /api/vehicles HTTP/1.1\r\nhost: x\r\nx-folded: a\r\n  b\r\n\r\n',
+      ]) {
+        const r = await rawRequest(url, payload, { idleMs: 1000 });
+        assert.equal(r.responses[0]?.status, 400, `${url}: ${r.text.slice(0, 200)}`);
+        assert.match(r.responses[0].headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+      }
+      const abs = await rawRequest(url, `GET http://example.com/api/vehicles?limit=1 HTTP/1.1\r\nhost: example.com\r\nauthorization: Bearer ${u.token}\r\nconnection: close\r\n\r\n`, { idleMs: 1000 });
+      assert.equal(abs.responses[0]?.status, 200, `${url}: ${abs.text.slice(0, 300)}`);
+      assert.match(abs.responses[0].body, /"limit":1/);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import type { Deps } from '../../src/core/deps.ts';
 import { requireStore } from '../../src/core/deps.ts';
 import { notFound, validationError } from '../../src/core/errors.ts';
 import { mediaType, objectKeys, type StoredObject } from '../../src/core/storage.ts';
+import { clearThenRemove, storeThenSwitch } from '../../src/core/object-replace.ts';
 import { utcToday } from './domain/dates.ts';
 import { applyIntervalPatch, hasInterval, NO_INTERVAL, recordInputProblem } from './domain/rules.ts';
 import { computeUpcoming } from './domain/upcoming.ts';
@@ -58,41 +59,48 @@ export async function updateRecord(deps: Deps, userId: string, id: string, patch
 
 export async function deleteRecord(deps: Deps, userId: string, id: string): Promise<void> {
   const deleted = found(await records.deleteRecord(deps.db, userId, id));
-  if (deleted.hadReceipt && deps.store) {
-    // The row is gone either way; a receipt left behind by a storage outage is unreachable, not wrong.
-    await deps.store.remove(objectKeys.maintenanceReceipt(id)).catch(() => {});
+  if (deleted.receiptKey && deps.store) {
+    // The row is gone either way; a receipt left behind by a storage outage is an orphan the sweep removes.
+    await deps.store.remove(deleted.receiptKey).catch(() => {});
   }
 }
 
 // ---- receipt ----
 
+/** Like vehicle photos: a fresh object key, the row switched once it is complete, the old object deleted. */
 export async function putReceipt(deps: Deps, userId: string, id: string, upload: ReceiptUpload): Promise<MaintenanceRecord> {
   found(await records.findRecord(deps.db, userId, id));
-  const store = requireStore(deps);
-  await store.upload(objectKeys.maintenanceReceipt(id), {
-    ...upload, allowedTypes: RECEIPT_TYPES, maxBytes: RECEIPT_MAX_BYTES,
-  });
-  return found(await records.setReceipt(deps.db, userId, id, mediaType(upload.contentType)));
+  const key = objectKeys.maintenanceReceipt(id);
+  return found(await storeThenSwitch(requireStore(deps), key, { ...upload, allowedTypes: RECEIPT_TYPES, maxBytes: RECEIPT_MAX_BYTES },
+    async () => {
+      const s = await records.switchReceipt(deps.db, userId, id, key, mediaType(upload.contentType));
+      return s && { value: s.record, previousKey: s.previousKey };
+    }));
 }
 
 export async function getReceipt(deps: Deps, userId: string, id: string): Promise<StoredObject> {
-  const record = found(await records.findRecord(deps.db, userId, id));
-  if (!record.hasReceipt) throw notFound();
-  return found(await requireStore(deps).get(objectKeys.maintenanceReceipt(id)));
+  const { receipt } = found(await records.findRecordWithReceipt(deps.db, userId, id));
+  if (!receipt) throw notFound();
+  return found(await requireStore(deps).get(receipt.key));
 }
 
-/** 404 when the record has no receipt (like GET), else removes it. */
+/** 404 when the record has no receipt (like GET), else removes it (a storage outage changes nothing). */
 export async function deleteReceipt(deps: Deps, userId: string, id: string): Promise<void> {
-  const record = found(await records.findRecord(deps.db, userId, id));
-  if (!record.hasReceipt) throw notFound();
-  await requireStore(deps).remove(objectKeys.maintenanceReceipt(id)); // storage first: a failure changes nothing
-  await records.setReceipt(deps.db, userId, id, null);
+  const { receipt } = found(await records.findRecordWithReceipt(deps.db, userId, id));
+  if (!receipt) throw notFound();
+  await clearThenRemove(requireStore(deps), receipt.key,
+    () => records.setReceiptKey(deps.db, userId, id, { from: receipt.key, to: null }),
+    () => records.setReceiptKey(deps.db, userId, id, { from: null, to: receipt }));
 }
 
 // ---- schedules ----
 
 export async function listSchedules(deps: Deps, userId: string, query: ScheduleListQuery): Promise<ScheduleList> {
   return { items: await schedules.listSchedules(deps.db, userId, query.vehicleId) };
+}
+
+export async function getSchedule(deps: Deps, userId: string, id: string): Promise<MaintenanceSchedule> {
+  return found(await schedules.findSchedule(deps.db, userId, id));
 }
 
 export async function createSchedule(deps: Deps, userId: string, body: ScheduleCreateBody): Promise<MaintenanceSchedule> {

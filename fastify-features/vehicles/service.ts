@@ -7,6 +7,7 @@ import { requireStore } from '../../src/core/deps.ts';
 import { notFound, validationError } from '../../src/core/errors.ts';
 import { cached, cacheKeys, cacheTtlSeconds } from '../../src/core/cache.ts';
 import { mediaType, objectKeys, type StoredObject } from '../../src/core/storage.ts';
+import { clearThenRemove, storeThenSwitch } from '../../src/core/object-replace.ts';
 import type {
   CreateVehicleBody, ListQuery, UpdateVehicleBody, Vehicle, VehicleList, VinDecode,
 } from './api/schemas.ts';
@@ -29,7 +30,7 @@ export async function listVehicles(deps: Deps, userId: string, query: ListQuery)
 export async function getVehicle(deps: Deps, userId: string, id: string): Promise<Vehicle> {
   const found = await repo.findVehicle(deps.db, userId, id);
   if (!found) throw notFound();
-  const { photoContentType: _, ...vehicle } = found;
+  const { photoContentType: _, photoObjectKey: __, ...vehicle } = found;
   return vehicle;
 }
 
@@ -84,21 +85,27 @@ export interface PhotoUpload {
   contentLength: string | undefined;
 }
 
+/**
+ * The upload goes to a fresh object key and the row is switched to it once it is complete
+ * (src/core/object-replace.ts): an interrupted or refused upload never changes the photo that was there.
+ */
 export async function putVehiclePhoto(deps: Deps, userId: string, id: string, upload: PhotoUpload): Promise<Vehicle> {
   if (!(await repo.findVehicle(deps.db, userId, id))) throw notFound();
-  await requireStore(deps).upload(objectKeys.vehiclePhoto(id), {
-    ...upload, allowedTypes: PHOTO_TYPES, maxBytes: PHOTO_MAX_BYTES,
-  });
-  const updated = await repo.setPhotoContentType(deps.db, userId, id, mediaType(upload.contentType));
+  const key = objectKeys.vehiclePhoto(id);
+  const updated = await storeThenSwitch(requireStore(deps), key, { ...upload, allowedTypes: PHOTO_TYPES, maxBytes: PHOTO_MAX_BYTES },
+    async () => {
+      const s = await repo.switchPhoto(deps.db, userId, id, key, mediaType(upload.contentType));
+      return s && { value: s.vehicle, previousKey: s.previousKey };
+    });
   if (!updated) throw notFound(); // deleted while the upload ran
   return updated;
 }
 
 export async function getVehiclePhoto(deps: Deps, userId: string, id: string): Promise<StoredObject> {
   const vehicle = await repo.findVehicle(deps.db, userId, id);
-  if (!vehicle?.photoContentType) throw notFound();
-  const photo = await requireStore(deps).get(objectKeys.vehiclePhoto(id));
-  if (!photo) throw notFound();
+  if (!vehicle?.photoObjectKey) throw notFound();
+  const photo = await requireStore(deps).get(vehicle.photoObjectKey);
+  if (!photo) throw notFound(); // removed by a concurrent DELETE or replacement a moment ago
   return photo;
 }
 
@@ -106,7 +113,9 @@ export async function getVehiclePhoto(deps: Deps, userId: string, id: string): P
 export async function deleteVehiclePhoto(deps: Deps, userId: string, id: string): Promise<void> {
   const vehicle = await repo.findVehicle(deps.db, userId, id);
   if (!vehicle) throw notFound();
-  if (!vehicle.photoContentType) return;
-  await requireStore(deps).remove(objectKeys.vehiclePhoto(id));
-  await repo.setPhotoContentType(deps.db, userId, id, null);
+  const { photoObjectKey: key, photoContentType: type } = vehicle;
+  if (!key || !type) return;
+  await clearThenRemove(requireStore(deps), key,
+    () => repo.setPhoto(deps.db, userId, id, { from: key, to: null }),
+    () => repo.setPhoto(deps.db, userId, id, { from: null, to: { key, contentType: type } }));
 }

@@ -77,6 +77,10 @@ export function maintenanceRouter(deps: Deps): Router {
     res.json(schedule);
   });
 
+  router.get('/schedules/:id', validate({ params: IdParams }), async (_req, res) => {
+    res.json(await service.getSchedule(deps, user(res), id(res)));
+  });
+
   router.put('/schedules/:id', jsonBody, validate({ params: IdParams, body: ScheduleUpdateBody }), async (req, res) => {
     res.json(await service.updateSchedule(deps, user(res), id(res), req.body));
   });

@@ -1,15 +1,30 @@
-// JSON bodies for native routes: Fastify's own parser (prototype-poisoning checks) but only for UTF
-// charsets, as Express does; and no text/plain parser, so a text body is a 415 on both backends.
-// Scoped to the capsules: the proxy has its own pass-through parsers.
+// JSON bodies for native routes: the parser the legacy app uses too (src/core/json-body.ts), after the
+// same media type, charset and content-coding rules (src/core/http-body.ts); no text/plain parser, so a
+// text body is a 415 on both backends. Scoped to the capsules: the proxy has its own pass-through parsers.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.ts';
+import { classifyJsonBody } from '../core/http-body.ts';
+import { parseJsonBody } from '../core/json-body.ts';
+
+/** A body that was read completely but refused; thrown in preValidation (see below). */
+class RefusedBody {
+  readonly error: AppError;
+  constructor(error: AppError) { this.error = error; }
+}
 
 export function useContractJsonParser(scope: FastifyInstance): void {
-  const defaultJson = scope.getDefaultJsonParser('error', 'error');
   scope.removeContentTypeParser('application/json');
-  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const charset = /charset=([^;]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
-    if (charset && !charset.startsWith('utf-')) return done(new AppError('UNSUPPORTED_MEDIA_TYPE'), undefined);
-    defaultJson(req, typeof body === 'string' ? body : body.toString('utf8'), done);
+  // A parser error makes Fastify answer `connection: close`; the legacy app keeps a connection whose body
+  // it has read. So the parser hands a refusal over as the body and preValidation throws it.
+  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    if (classifyJsonBody(req.method, req.headers) === 'unsupported') return done(null, new RefusedBody(new AppError('UNSUPPORTED_MEDIA_TYPE')));
+    try {
+      done(null, parseJsonBody(body));
+    } catch (err) {
+      done(null, new RefusedBody(err instanceof AppError ? err : new AppError('INVALID_JSON')));
+    }
+  });
+  scope.addHook('preValidation', async (request) => {
+    if (request.body instanceof RefusedBody) throw request.body.error;
   });
 }

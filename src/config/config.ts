@@ -12,7 +12,8 @@ export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Port(3001),
   LEGACY_PORT: Port(3002),
-  LEGACY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3002' }),
+  // Unset: there is no legacy app (Express deleted) — features must be on fastify, other /api paths are 404.
+  LEGACY_URL: Type.String({ pattern: '^(https?://.*)?$', default: '' }),
 
   DATABASE_URL: Type.String({ minLength: 1, pattern: '^postgres(ql)?://' }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),

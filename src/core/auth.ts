@@ -18,6 +18,18 @@ export interface AuthUser {
   expiresAt?: number;
 }
 
+/** Longest `sub` accepted (characters); Auth0's are well below it. Documented in docs/api-notes.md. */
+export const MAX_SUB_LENGTH = 255;
+
+/**
+ * A subject the data layer can store and compare as is: 1..MAX_SUB_LENGTH characters, well-formed UTF-16
+ * (a lone surrogate cannot become UTF-8 text) and no NUL or other C0/C1 control character.
+ */
+export function isStorableSubject(sub: unknown): sub is string {
+  return typeof sub === 'string' && sub.length > 0 && sub.length <= MAX_SUB_LENGTH && sub.isWellFormed()
+    && !/[\u0000-\u001f\u007f-\u009f]/.test(sub);
+}
+
 export type TokenVerifier = (authorization: string | undefined) => Promise<AuthUser>;
 
 export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
@@ -35,7 +47,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
         audience: cfg.audience,
         requiredClaims: ['sub', 'exp'],
       });
-      if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) throw new AppError('UNAUTHORIZED');
+      if (!isStorableSubject(payload.sub)) throw new AppError('UNAUTHORIZED');
       const perms = (payload as { permissions?: unknown }).permissions;
       return { sub: payload.sub, permissions: Array.isArray(perms) ? perms.filter((p): p is string => typeof p === 'string') : [], expiresAt: payload.exp };
     } catch (err) {

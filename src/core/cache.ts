@@ -1,6 +1,7 @@
 // Cache-aside over Redis with the keys, TTLs and invalidation of API.md, identical for both backends.
 // Every operation swallows Redis failures: a down cache means "miss", never an error.
 import type { Redis } from 'ioredis';
+import { answersWithin, HEALTH_PING_MS } from './deadline.ts';
 
 export const cacheKeys = {
   vinDecode: (vin: string) => `mvp:vin:${vin}`,
@@ -81,13 +82,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
         onError(err);
       }
     },
-    async ping() {
-      try {
-        return (await redis.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
+    ping: () => answersWithin(async () => (await redis.ping()) === 'PONG', HEALTH_PING_MS),
   };
 }
 

@@ -1,4 +1,6 @@
 // The contract's error model (API.md "Errors"), shared by both backends and the gateway.
+import pg from 'pg';
+
 export type ErrorCode =
   | 'VALIDATION_ERROR' | 'INVALID_JSON' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'RATE_LIMITED' | 'INTERNAL_ERROR'
@@ -79,9 +81,26 @@ export function isUnavailableError(err: unknown): boolean {
   return e.cause ? isUnavailableError(e.cause) : false;
 }
 
+/**
+ * A constraint or data error PostgreSQL raised for a value that got past validation (a race, or a rule the
+ * schemas missed): the client's request is what is wrong, so 409 (unique, foreign key) or 400 (CHECK,
+ * NOT NULL, out of range, text it cannot hold), never a 500. SQLSTATE classes 23 and 22.
+ */
+export function fromDatabaseError(err: unknown): AppError | undefined {
+  if (!(err instanceof pg.DatabaseError) || !err.code) return undefined;
+  if (err.code === '23505') return new AppError('CONFLICT');
+  if (err.code === '23503') return new AppError('CONFLICT', 'Conflicts with the current state of a related resource');
+  if (err.code.startsWith('23') || err.code.startsWith('22')) {
+    return new AppError('VALIDATION_ERROR', undefined, [{ field: 'body', message: 'holds a value that cannot be stored' }]);
+  }
+  return undefined;
+}
+
 /** Maps anything thrown by shared code to the contract error; unknown errors become a generic 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const fromDb = fromDatabaseError(err);
+  if (fromDb) return fromDb;
   if (isUnavailableError(err)) return new AppError('SERVICE_UNAVAILABLE');
   return new AppError('INTERNAL_ERROR');
 }

@@ -38,6 +38,18 @@ export function classifyJsonBody(method: string, headers: Record<string, string 
   const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
   if (contentType === undefined) return hasBody ? 'unsupported' : 'none';
   const media = String(contentType).split(';')[0].trim().toLowerCase();
-  if (media !== 'application/json') return 'unsupported';
+  if (media !== 'application/json' || !isUtf8Charset(String(contentType)) || !isIdentityEncoding(headers['content-encoding'])) return 'unsupported';
   return hasBody ? 'json' : 'empty-json';
+}
+
+/** JSON is UTF-8 (RFC 8259): no charset parameter, or `utf-8`/`utf8` in any case. Anything else → 415. */
+export function isUtf8Charset(contentType: string): boolean {
+  const charset = /;\s*charset\s*=\s*("?)([^";]*)\1/i.exec(contentType)?.[2];
+  return charset === undefined || /^utf-?8$/i.test(charset.trim());
+}
+
+/** Bodies are taken as sent: no content coding (`identity` or none). gzip, x-bogus, … → 415 (RFC 9110 §8.4.1). */
+export function isIdentityEncoding(header: string | string[] | undefined): boolean {
+  if (header === undefined) return true;
+  return [header].flat().join(',').split(',').every((c) => c.trim() === '' || c.trim().toLowerCase() === 'identity');
 }

@@ -2,6 +2,7 @@
 // Uploads are streamed: the MinIO client buffers whole objects below its part size, so we sign a PUT
 // with it and pipe the request body straight to the endpoint.
 import * as Minio from 'minio';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from './errors.ts';
+import { withTimeout, answersWithin, HEALTH_PING_MS } from './deadline.ts';
 
 export interface StorageConfig {
   endPoint: string;
@@ -22,10 +24,15 @@ export interface StorageConfig {
   region: string;
 }
 
+/**
+ * A fresh key per upload (the row names the live one): a replacement never overwrites what is there.
+ * Everything under these prefixes that no row names is an orphan (src/core/orphan-sweep.ts).
+ */
 export const objectKeys = {
-  vehiclePhoto: (vehicleId: string) => `vehicles/${vehicleId}/photo`,
-  maintenanceReceipt: (recordId: string) => `maintenance/${recordId}/receipt`,
+  vehiclePhoto: (vehicleId: string) => `vehicles/${vehicleId}/photo-${randomUUID()}`,
+  maintenanceReceipt: (recordId: string) => `maintenance/${recordId}/receipt-${randomUUID()}`,
 };
+export const OBJECT_PREFIXES = ['vehicles/', 'maintenance/'] as const;
 
 export interface StoredObject {
   stream: Readable;
@@ -56,15 +63,29 @@ export function checkUpload(req: Pick<UploadRequest, 'contentType' | 'contentLen
   if (req.contentLength !== undefined && Number(req.contentLength) > req.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE');
 }
 
-function byteLimit(maxBytes: number): Transform {
+const incomplete = () => new AppError('VALIDATION_ERROR', 'Request body is incomplete', []);
+
+/**
+ * The body as it arrives, ending only when the request body really ended with the declared length: more
+ * than `maxBytes` → 413, a client that closes early or sends fewer bytes than its content-length → 400.
+ */
+function checkedBody(source: Readable, maxBytes: number, declared: number | undefined): Transform {
   let seen = 0;
-  return new Transform({
+  let ended = false;
+  const out = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       seen += chunk.length;
       if (seen > maxBytes) cb(new AppError('PAYLOAD_TOO_LARGE'));
       else cb(null, chunk);
     },
+    flush(cb) {
+      cb(declared !== undefined && seen !== declared ? incomplete() : null);
+    },
   });
+  source.once('end', () => { ended = true; });
+  // An aborted request closes without 'end' (pipe() would then leave `out` waiting forever).
+  source.once('close', () => { if (!ended && !out.destroyed) out.destroy(incomplete()); });
+  return out;
 }
 
 export class ObjectStore {
@@ -85,37 +106,41 @@ export class ObjectStore {
     if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket, this.cfg.region);
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await withTimeout(this.client.bucketExists(this.bucket), 2000);
-      return true;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return answersWithin(async () => { await this.client.bucketExists(this.bucket); return true; }, HEALTH_PING_MS);
   }
 
   /**
-   * Validates, then streams the body to `key`. A body without content-length is spooled to a temp file.
+   * Validates, then streams the body to `key` (a fresh key: see objectKeys). A body without content-length
+   * is spooled to a temp file. Resolves only when the whole declared body is stored; on any failure what
+   * may have reached `key` is removed (best effort; the orphan sweep catches the rest).
    * A refusal leaves the rest of the body unread; the error handlers drain it (src/core/http-body.ts).
    */
   async upload(key: string, req: UploadRequest): Promise<void> {
     checkUpload(req);
     const contentType = mediaType(req.contentType);
+    const declared = req.contentLength === undefined ? undefined : Number(req.contentLength);
     // pipe(), not pipeline(): a refusal must not destroy the request (that would reset the connection).
-    const limited = req.body.pipe(byteLimit(req.maxBytes));
-    limited.on('error', () => req.body.unpipe(limited));
-    if (req.contentLength !== undefined) {
-      await this.putStream(key, limited, contentType, Number(req.contentLength));
-      return;
-    }
-    const dir = await mkdtemp(join(tmpdir(), 'mvp-upload-'));
+    const checked = checkedBody(req.body, req.maxBytes, declared);
+    req.body.pipe(checked);
+    checked.on('error', () => req.body.unpipe(checked));
     try {
-      const file = join(dir, 'body');
-      await pipeline(limited, createWriteStream(file));
-      const { size } = await stat(file);
-      await this.putStream(key, createReadStream(file), contentType, size);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+      if (declared !== undefined) {
+        await this.putStream(key, checked, contentType, declared);
+        return;
+      }
+      const dir = await mkdtemp(join(tmpdir(), 'mvp-upload-'));
+      try {
+        const file = join(dir, 'body');
+        await pipeline(checked, createWriteStream(file));
+        const { size } = await stat(file);
+        await this.putStream(key, createReadStream(file), contentType, size);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    } catch (err) {
+      await this.remove(key).catch(() => {});
+      throw err;
     }
   }
 
@@ -164,6 +189,15 @@ export class ObjectStore {
     }
   }
 
+  /** Every key under `prefix` with its last-modified time (for the orphan sweep). */
+  async list(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {
+    const out: Array<{ key: string; lastModified: Date }> = [];
+    for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) {
+      if (item.name) out.push({ key: item.name, lastModified: item.lastModified ?? new Date(0) });
+    }
+    return out;
+  }
+
   async remove(key: string): Promise<void> {
     try {
       await withTimeout(this.client.removeObject(this.bucket, key), TIMEOUT_MS);
@@ -171,12 +205,4 @@ export class ObjectStore {
       throw unavailable();
     }
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), ms); }),
-  ]).finally(() => clearTimeout(timer));
 }

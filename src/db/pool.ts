@@ -1,5 +1,6 @@
 // The one PostgreSQL pool factory both backends use, with the type parsers the contract needs.
 import pg from 'pg';
+import { answersWithin, HEALTH_PING_MS } from '../core/deadline.ts';
 
 // DATE stays a 'YYYY-MM-DD' string (no timezone shifts); NUMERIC becomes a JS number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
@@ -23,11 +24,7 @@ export function createPool(databaseUrl: string, max = 10): Db {
   return pool;
 }
 
-export async function pingDb(db: Db): Promise<boolean> {
-  try {
-    await db.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  }
+/** PostgreSQL answers `SELECT 1` within the health deadline (a hung server is "down", not a hung /health). */
+export function pingDb(db: Db): Promise<boolean> {
+  return answersWithin(async () => { await db.query('SELECT 1'); return true; }, HEALTH_PING_MS);
 }

@@ -3,12 +3,13 @@
 // (liveness; no dependency checks, 200 while draining, so an outage or a drain never restarts it).
 import type { FastifyInstance } from 'fastify';
 import { pingDb } from '../db/pool.ts';
+import { HEALTH_PING_MS } from '../core/deadline.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
 
 async function legacyUp(url: string): Promise<boolean> {
   try {
-    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(HEALTH_PING_MS) });
     await res.body?.cancel();
     return res.status < 500 || res.status === 503; // a 503 from legacy still proves the process answers
   } catch {
@@ -24,7 +25,7 @@ export async function healthRoutes(app: FastifyInstance) {
       pingDb(app.db),
       app.redis ? app.cache.ping() : null,
       app.store ? app.store.ping() : null,
-      legacyInUse ? legacyUp(app.config.LEGACY_URL) : null,
+      legacyInUse ? (app.config.LEGACY_URL ? legacyUp(app.config.LEGACY_URL) : false) : null,
     ]);
     const dependencies: Record<string, DepState> = {
       postgres: pg ? 'up' : 'down',

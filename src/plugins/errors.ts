@@ -36,9 +36,10 @@ export const errorsPlugin = fp(async (app) => {
     return reply.status(appError.status).send(appError.toBody());
   });
 
-  // Under a feature prefix the token is checked first, as the legacy app does (401 before 404).
+  // Under a feature prefix the token is checked first, as the legacy app does (401 before 404). OPTIONS is
+  // never authenticated (a CORS preflight carries no token): it is answered by CORS or is a 404.
   app.setNotFoundHandler(async (request, reply) => {
-    if (featureForPath(request.url)) await app.deps.verifyToken(request.headers.authorization);
+    if (request.method !== 'OPTIONS' && featureForPath(request.url)) await app.deps.verifyToken(request.headers.authorization);
     const e = routeNotFound(request.method, request.url);
     reply.status(e.status).send(e.toBody());
   });

@@ -29,7 +29,7 @@ export const flagsPlugin = fp<FlagsPluginOptions>(async (app, { env, nativeFeatu
     },
   });
   app.decorate('flags', flags);
-  app.addConstraintStrategy(backendConstraint(flags));
+  app.addConstraintStrategy(backendConstraint(flags, Boolean(app.config.LEGACY_URL)));
   app.addHook('onReady', async () => flags.start());
   app.addHook('onClose', async () => flags.stop());
 }, { name: 'flags', dependencies: ['config', 'postgres', 'metrics'] });

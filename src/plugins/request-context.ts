@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import { featureForPath, type FeatureDef } from '../../flags/registry.ts';
 import { isShadowRun } from '../shadow/marker.ts';
+import { servingBackend } from '../routing/serving-backend.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,16 +17,17 @@ declare module 'fastify' {
 }
 
 export const requestContextPlugin = fp(async (app) => {
+  const hasLegacy = Boolean(app.config.LEGACY_URL);
   app.decorateRequest('feature', null);
   app.decorateRequest('backend', 'gateway');
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    const feature = featureForPath(request.url);
-    if (!feature) return;
-    request.feature = feature;
-    // The matched route says who serves it; an unmatched path falls back to the flag.
+    request.feature = featureForPath(request.url) ?? null;
+    // The matched route says who serves it; an unmatched path falls back to the flag (servingBackend).
     // A shadow run (the gateway's own in-process replay) is neither backend's user traffic: guard windows skip it.
-    request.backend = isShadowRun(request.headers) ? 'shadow' : request.routeOptions.config.backend ?? app.flags.backendOf(feature.name);
-    reply.header('x-backend', request.backend);
+    const backend = isShadowRun(request.headers) ? 'shadow' : request.routeOptions.config.backend ?? servingBackend(request.url, app.flags, hasLegacy);
+    if (!backend) return;
+    request.backend = backend;
+    reply.header('x-backend', backend);
   });
-}, { name: 'request-context', dependencies: ['flags'] });
+}, { name: 'request-context', dependencies: ['config', 'flags'] });

@@ -25,9 +25,28 @@ function kindOf(err: Error): ProxyErrorKind {
   return 'unavailable';
 }
 
-/** The proxy route: every /api path whose feature the flags give to express. */
+// RFC 9110 §7.6.1: these describe one connection and never cross a proxy (neither do the headers the
+// Connection header names). `expect` too: the gateway already answered 100-continue to its client, and the
+// proxy's HTTP client refuses it. The gateway then speaks for its own connection (a client's
+// `Connection: close` is honoured by Node's server once the legacy app's `connection` is not copied).
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect'];
+
+export function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
+  const out: Record<string, unknown> = { ...headers };
+  const listed = typeof headers.connection === 'string' ? headers.connection.split(',').map((h) => h.trim().toLowerCase()) : [];
+  for (const name of [...HOP_BY_HOP, ...listed]) delete out[name];
+  return out as T;
+}
+
+/** The proxy route: every /api path the flags give to express (and, with a legacy app, every /api path no feature claims). */
 export const legacyProxyPlugin = fp(async (app) => {
   const c = app.config;
+  if (!c.LEGACY_URL) {
+    // No legacy app (Express is gone): a feature still flagged express cannot be served.
+    const unavailable = async () => { throw new AppError('BACKEND_UNAVAILABLE'); };
+    for (const url of ['/api', '/api/*']) app.all(url, { constraints: { backend: 'express' }, config: { backend: 'express' } }, unavailable);
+    return;
+  }
   await app.register(proxy, {
     upstream: c.LEGACY_URL,
     prefix: '/api',
@@ -52,10 +71,11 @@ export const legacyProxyPlugin = fp(async (app) => {
 function proxyHooks(onProxyError: (kind: ProxyErrorKind) => void): FastifyReplyFromHooks {
   return {
     retryDelay: () => null, // never retry: a 503 from legacy is an answer, not a reason to hammer it
+    rewriteHeaders: (headers) => withoutHopByHop(headers),
     rewriteRequestHeaders: (request, headers) => {
       const prior = headers['x-forwarded-for'];
       return {
-        ...headers,
+        ...withoutHopByHop(headers),
         'x-request-id': request.id,
         'x-forwarded-for': prior ? `${prior}, ${request.ip}` : request.ip,
         'x-forwarded-host': request.headers.host ?? '',

@@ -101,6 +101,27 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
   });
 }
 
+// /health must not hang with the database: each ping has a deadline below 1 s (src/core/deadline.ts).
+test('/health answers "down" within 1 s while PostgreSQL hangs (black hole)', async () => {
+  await assertAllUp();
+  await stack.proxies.postgres!.setMode('blackhole');
+  try {
+    // Twice: the second call meets the pool still waiting on the first call's hung query.
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(targets.map(async (t) => {
+        const h = await call(t.proc.url, 'GET', '/health', { timeoutMs: 5000 });
+        assert.equal(h.status, 503, `${t.name} /health: ${describeRes(h)}`);
+        assert.equal(h.body.status, 'down', `${t.name} /health status`);
+        assert.equal(h.body.dependencies.postgres, 'down', `${t.name} /health postgres`);
+        assert.ok(h.ms < 1000, `${t.name} /health took ${Math.round(h.ms)} ms`);
+      }));
+    }
+  } finally {
+    await stack.proxies.postgres!.setMode('up');
+  }
+  await eventually(assertAllUp, { timeoutMs: 15_000, intervalMs: 250 });
+});
+
 test('no process crashed or logged an unhandled error', () => {
   for (const t of targets) {
     assert.ok(t.proc.alive, `${t.name} exited`);

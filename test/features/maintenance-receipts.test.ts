@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { startBackends, type TestEnv } from '../support/harness.ts';
 import { Client } from '../support/client.ts';
-import { objectKeys } from '../../src/core/storage.ts';
 import { MIB, assertError, assertNotFound, assertValidation, insertVehicle, softDeleteVehicle, startPair, type BackendPair } from './support/maintenance.ts';
 
 let env: TestEnv;
@@ -45,8 +44,15 @@ function putChunked(baseUrl: string, path: string, token: string, contentType: s
   });
 }
 
+/** The receipt the record names, as stored; null when it names none. */
 async function stored(id: string): Promise<Buffer | null> {
-  const obj = await env.deps.store!.get(objectKeys.maintenanceReceipt(id));
+  const { rows } = await env.deps.db.query('SELECT receipt_object_key FROM maintenance_records WHERE id = $1', [id]);
+  const key: string | null = rows[0]?.receipt_object_key ?? null;
+  if (!key) {
+    assert.deepEqual(await env.deps.store!.list(`maintenance/${id}/`), [], 'no receipt object without a receipt');
+    return null;
+  }
+  const obj = await env.deps.store!.get(key);
   if (!obj) return null;
   const parts: Buffer[] = [];
   for await (const c of obj.stream) parts.push(c as Buffer);

@@ -78,7 +78,7 @@ for (const target of TARGETS) {
       assert.deepEqual(put.body, UNAVAILABLE);
       assert.equal((await c.get(`/api/vehicles/${v.id}`)).body.hasPhoto, false);
       // A photo recorded while storage was up: reading or removing it now needs the store.
-      await env.deps.db.query(`UPDATE vehicles SET photo_content_type = 'image/png' WHERE id = $1`, [v.id]);
+      await env.deps.db.query(`UPDATE vehicles SET photo_content_type = 'image/png', photo_object_key = 'vehicles/' || id || '/photo-x' WHERE id = $1`, [v.id]);
       assert.deepEqual((await c.get(`/api/vehicles/${v.id}/photo`)).body, UNAVAILABLE);
       assert.deepEqual((await c.del(`/api/vehicles/${v.id}/photo`)).body, UNAVAILABLE);
       assert.equal((await c.get(`/api/vehicles/${v.id}`)).body.hasPhoto, true);

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startBackends } from '../support/harness.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
-import { objectKeys } from '../../src/core/storage.ts';
 import type { Client, ApiResponse } from '../support/client.ts';
 import { randomVin, streamUpload } from './support/vehicles.ts';
 
@@ -405,7 +404,7 @@ for (const target of TARGETS) {
       assert.equal(del.text, '');
       assert.equal((await c.get(`/api/vehicles/${v.id}`)).body.hasPhoto, false);
       assert.deepEqual((await c.get(`/api/vehicles/${v.id}/photo`)).body, NOT_FOUND);
-      assert.equal(await env.deps.store!.get(objectKeys.vehiclePhoto(v.id)), null);
+      assert.deepEqual(await env.deps.store!.list(`vehicles/${v.id}/`), [], 'no object left for the vehicle');
       assert.equal((await c.del(`/api/vehicles/${v.id}/photo`)).status, 204); // no photo: still 204
     });
 
@@ -431,7 +430,7 @@ for (const target of TARGETS) {
       const streamed = await streamUpload(target.url, c.token!, path, 'image/png', 6, MIB);
       assert.equal(streamed.status, 413);
       assert.equal((streamed.body as { error: { code: string } }).error.code, 'PAYLOAD_TOO_LARGE');
-      assert.equal(await env.deps.store!.get(objectKeys.vehiclePhoto(v.id)), null);
+      assert.deepEqual(await env.deps.store!.list(`vehicles/${v.id}/`), [], 'no object left for the vehicle');
       assert.equal((await c.get(`/api/vehicles/${v.id}`)).body.hasPhoto, false);
     });
 

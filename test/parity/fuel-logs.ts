@@ -75,6 +75,24 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'create/update: numbers the columns cannot hold exactly → 400 on the field, never 500 or rounding',
+    async run({ as }) {
+      const v = await vehicle(as);
+      const bad: Record<string, unknown>[] = [
+        { gallons: 1e-10 }, { gallons: 1.0000000001 }, { gallons: 5e-324 }, { gallons: 999.9995 }, { gallons: 0.0004 },
+        { pricePerGallon: 5e-324 }, { pricePerGallon: 1e-7 }, { pricePerGallon: 3.0000001 },
+        { totalCost: 1e-300 }, { totalCost: 0.001 }, { totalCost: 12.0000000001 },
+      ];
+      for (const over of bad) await as.post('/api/fuel-logs', body(v, over));
+      const id = await log(as, v);
+      for (const over of bad) await as.put(`/api/fuel-logs/${id}`, over);
+      await as.post('/api/fuel-logs', body(v, { odometer: 1001, gallons: 0.001, pricePerGallon: 0.001, totalCost: 0 }));
+      await as.get(`/api/fuel-logs?vehicleId=${v}`);
+      await as.post('/api/maintenance/records', { vehicleId: v, type: 'battery', date: '2025-01-01', cost: 1e-10 });
+      await as.post('/api/maintenance/records', { vehicleId: v, type: 'battery', date: '2025-01-01', cost: 5e-324 });
+    },
+  },
+  {
     name: 'create: bodies that are not a fuel log',
     async run({ as }) {
       await as.post('/api/fuel-logs', [1, 2]);

@@ -321,6 +321,20 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'schedules: the Location of a created schedule is followable (GET /schedules/:id)',
+    async run({ as, other }) {
+      const v = await vehicle(as);
+      const created = await as.post(S, { vehicleId: v, type: 'battery', intervalMonths: 24 });
+      await as.get(created.headers.location);
+      await as.get(`${S}/${created.body.id.toUpperCase()}`);
+      await other.get(created.headers.location);
+      await as.get(`${S}/${NIL}`);
+      await as.get(`${S}/not-a-uuid`);
+      await as.del(`/api/vehicles/${v}`);
+      await as.get(created.headers.location);
+    },
+  },
+  {
     name: 'schedules: another user\'s',
     async run({ as, other }) {
       const theirs = await vehicle(other);

@@ -386,4 +386,60 @@ export const scenarios: Scenario[] = [
       await as.get('/api/vehicles/decode-vin/%E0%A4%A');
     },
   },
+  // Request-level classes decided once in docs/api-notes.md ("Bodies", "Paths"): every backend answers alike.
+  {
+    name: 'HTTP classes: content codings (gzip, unknown, identity) and charsets (utf-99, latin1, UTF-16LE)',
+    async run({ as }) {
+      const json = JSON.stringify(BASE);
+      const { gzipSync, deflateSync } = await import('node:zlib');
+      for (const [encoding, body] of [['gzip', gzipSync(json)], ['deflate', deflateSync(json)], ['x-bogus', json], ['GZIP', gzipSync(json)],
+        ['identity', json], ['Identity', json], ['identity, gzip', gzipSync(json)]] as const) {
+        await as.raw('POST', '/api/vehicles', { headers: { ...JSON_TYPE, 'content-encoding': encoding }, body });
+      }
+      for (const charset of ['utf-99', 'latin1', 'iso-8859-1', 'utf-16le', 'UTF-16', 'utf-32', 'ascii', '"utf-8"', 'UTF8', 'utf-8']) {
+        const body = /16/.test(charset) ? Buffer.from(json, 'utf16le') : json;
+        await as.raw('POST', '/api/vehicles', { headers: { 'content-type': `application/json; charset=${charset}` }, body });
+      }
+      await as.raw('POST', '/api/vehicles', { headers: JSON_TYPE, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]) });
+      await as.raw('POST', '/api/vehicles', { headers: JSON_TYPE, body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) }); // invalid UTF-8
+      await as.get('/api/vehicles');
+    },
+  },
+  {
+    name: 'HTTP classes: nesting depth (at the limit, over it, 100,000 deep, deep inside strings)',
+    async run({ as }) {
+      const nest = (depth: number, open: string, close: string) => open.repeat(depth) + close.repeat(depth);
+      for (const body of [nest(64, '[', ']'), nest(65, '[', ']'), nest(100_000, '[', ']'), '{"a":'.repeat(30_000) + '1' + '}'.repeat(30_000),
+        JSON.stringify({ ...BASE, nickname: '['.repeat(90) }), `{"make":${nest(70, '[', ']')}}`]) {
+        await as.raw('POST', '/api/vehicles', { headers: JSON_TYPE, body });
+      }
+      await as.get('/api/vehicles');
+    },
+  },
+  {
+    name: 'HTTP classes: preflights and OPTIONS without a token, with and without an Origin',
+    async run({ anon, as }) {
+      for (const c of [anon, as]) {
+        await c.request('OPTIONS', '/api/vehicles', undefined, { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+        await c.request('OPTIONS', `/api/vehicles/${MISSING_ID}/photo`, undefined, { headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' } });
+        await c.request('OPTIONS', '/api/unknown-thing');
+      }
+    },
+  },
+  {
+    name: 'HTTP classes: over-long ids and params, traversal in params, unknown /api paths',
+    async run({ as, anon }) {
+      for (const n of [37, 101, 1000, 8000]) {
+        await as.get(`/api/vehicles/${'a'.repeat(n)}`);
+        await as.put(`/api/vehicles/${MISSING_ID.repeat(Math.ceil(n / 36)).slice(0, n)}`, { nickname: 'x' });
+        await as.get(`/api/vehicles/decode-vin/${'V'.repeat(n)}`);
+      }
+      for (const c of [as, anon]) {
+        for (const path of ['/api/vehicles/decode-vin/..%2f..%2fadmin', '/api/vehicles/decode-vin/..%2F..%2Fhealth', '/api/vehicles/%2e%2e',
+          `/api/vehicles/${MISSING_ID}%2fphoto`, '/api/vehicles/a%5cb', '/api/vehicles/.%2E/x', '/api/unknown', '/api/unknown/deeper?x=1', '/api']) {
+          await c.get(path);
+        }
+      }
+    },
+  },
 ];

@@ -43,3 +43,8 @@ test('defaultTotalCost is gallons × price rounded to cents', () => {
   // 0.001 × 0.001 = 0.000001 → 0.00
   assert.equal(defaultTotalCost(0.001, 0.001), 0);
 });
+
+test('hasAtMostDecimals is exact: values a NUMERIC(…,3) column would round are refused', () => {
+  for (const v of [5e-324, 1e-10, 1.0000000001, 0.0005, 999.9991]) assert.equal(hasAtMostDecimals(v, 3), false, String(v));
+  for (const v of [0.001, 1e-3, 1e21, 0.29, 100]) assert.equal(hasAtMostDecimals(v, 3), true, String(v));
+});

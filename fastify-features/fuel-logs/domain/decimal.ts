@@ -6,12 +6,8 @@ export function toScaled(value: number, decimals: number): number {
   return Math.round(value * 10 ** decimals);
 }
 
-/** true when `value` has at most `decimals` digits after the point. */
-export function hasAtMostDecimals(value: number, decimals: number): boolean {
-  const scaled = value * 10 ** decimals;
-  // float noise (0.1 × 1000 = 100.00000000000001) is not a real extra digit
-  return Math.abs(scaled - Math.round(scaled)) < 1e-6;
-}
+/** true when `value` has at most `decimals` digits after the point (exactly: 1e-10 has 10). */
+export { hasAtMostDecimals } from '../../../src/core/decimal-places.ts';
 
 /**
  * num / den rounded half-up to `decimals` places, for integers num ≥ 0 and den > 0.

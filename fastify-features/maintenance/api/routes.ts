@@ -59,6 +59,9 @@ export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fast
     return reply.code(201).header('location', `${PREFIX}/schedules/${schedule.id}`).send(schedule);
   });
 
+  app.get('/schedules/:id', { schema: { params: IdParams, response: { 200: MaintenanceSchedule } } },
+    async (req) => service.getSchedule(deps, userOf(req).sub, req.params.id));
+
   app.put('/schedules/:id', { schema: { params: IdParams, body: ScheduleUpdateBody, response: { 200: MaintenanceSchedule } } },
     async (req) => service.updateSchedule(deps, userOf(req).sub, req.params.id, req.body));
 

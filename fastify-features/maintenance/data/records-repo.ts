@@ -15,11 +15,12 @@ interface RecordRow {
   cost: number | null;
   shop: string | null;
   receipt_content_type: string | null;
+  receipt_object_key: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'r.id, r.vehicle_id, r.type, r.description, r.date, r.odometer, r.cost, r.shop, r.receipt_content_type, r.created_at, r.updated_at';
+const COLUMNS = 'r.id, r.vehicle_id, r.type, r.description, r.date, r.odometer, r.cost, r.shop, r.receipt_content_type, r.receipt_object_key, r.created_at, r.updated_at';
 
 // Key order matches the response schema so both backends serialise the same bytes.
 function toRecord(row: RecordRow): MaintenanceRecord {
@@ -58,10 +59,19 @@ export async function listRecords(db: Db, userId: string, q: { vehicleId?: strin
 }
 
 export async function findRecord(db: Db, userId: string, id: string): Promise<MaintenanceRecord | null> {
+  return (await findRecordWithReceipt(db, userId, id))?.record ?? null;
+}
+
+export interface StoredReceipt { key: string; contentType: string }
+
+/** The record and where its receipt is stored (null without one). */
+export async function findRecordWithReceipt(db: Db, userId: string, id: string): Promise<{ record: MaintenanceRecord; receipt: StoredReceipt | null } | null> {
   const { rows } = await db.query<RecordRow>(
     `SELECT ${COLUMNS} FROM maintenance_records r JOIN vehicles v ON v.id = r.vehicle_id
      WHERE r.id = $1 AND r.user_id = $2 AND ${liveVehicle(2)}`, [id, userId]);
-  return one(rows);
+  const r = rows[0];
+  if (!r) return null;
+  return { record: toRecord(r), receipt: r.receipt_object_key && r.receipt_content_type ? { key: r.receipt_object_key, contentType: r.receipt_content_type } : null };
 }
 
 /** Inserts the record, or returns null when the vehicle is not a live vehicle of the user. */
@@ -94,20 +104,32 @@ export async function updateRecord(db: Db, userId: string, id: string, patch: Re
   return one(rows);
 }
 
-/** Deletes the record; null when not found, else whether it had a receipt. */
-export async function deleteRecord(db: Db, userId: string, id: string): Promise<{ hadReceipt: boolean } | null> {
-  const { rows } = await db.query<{ receipt_content_type: string | null }>(
+/** Deletes the record; null when not found, else the object key of its receipt (null without one). */
+export async function deleteRecord(db: Db, userId: string, id: string): Promise<{ receiptKey: string | null } | null> {
+  const { rows } = await db.query<{ receipt_object_key: string | null }>(
     `DELETE FROM maintenance_records r USING vehicles v
      WHERE r.id = $1 AND r.user_id = $2 AND v.id = r.vehicle_id AND ${liveVehicle(2)}
-     RETURNING r.receipt_content_type`, [id, userId]);
-  return rows[0] ? { hadReceipt: rows[0].receipt_content_type !== null } : null;
+     RETURNING r.receipt_object_key`, [id, userId]);
+  return rows[0] ? { receiptKey: rows[0].receipt_object_key } : null;
 }
 
-/** Records (or clears, with null) the stored receipt's content type. */
-export async function setReceipt(db: Db, userId: string, id: string, contentType: string | null): Promise<MaintenanceRecord | null> {
-  const { rows } = await db.query<RecordRow>(
-    `UPDATE maintenance_records r SET receipt_content_type = $3, updated_at = now()
+/** Makes `key` the record's receipt (row locked); the record and the key it displaced, or null when gone. */
+export async function switchReceipt(db: Db, userId: string, id: string, key: string, contentType: string): Promise<{ record: MaintenanceRecord; previousKey: string | null } | null> {
+  const { rows } = await db.query<RecordRow & { previous_key: string | null }>(
+    `WITH old AS (
+       SELECT r.id, r.receipt_object_key FROM maintenance_records r JOIN vehicles v ON v.id = r.vehicle_id
+       WHERE r.id = $1 AND r.user_id = $2 AND ${liveVehicle(2)} FOR UPDATE OF r
+     )
+     UPDATE maintenance_records r SET receipt_object_key = $3, receipt_content_type = $4, updated_at = now()
+     FROM old WHERE r.id = old.id RETURNING ${COLUMNS}, old.receipt_object_key AS previous_key`, [id, userId, key, contentType]);
+  return rows[0] ? { record: toRecord(rows[0]), previousKey: rows[0].previous_key } : null;
+}
+
+/** Sets the receipt to `to` (null: none) if the row's current key is `from`; false when it is not. */
+export async function setReceiptKey(db: Db, userId: string, id: string, { from, to }: { from: string | null; to: StoredReceipt | null }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE maintenance_records r SET receipt_object_key = $4, receipt_content_type = $5, updated_at = now()
      FROM vehicles v WHERE r.id = $1 AND r.user_id = $2 AND v.id = r.vehicle_id AND ${liveVehicle(2)}
-     RETURNING ${COLUMNS}`, [id, userId, contentType]);
-  return one(rows);
+       AND r.receipt_object_key IS NOT DISTINCT FROM $3`, [id, userId, from, to?.key ?? null, to?.contentType ?? null]);
+  return rowCount === 1;
 }

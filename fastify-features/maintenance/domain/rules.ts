@@ -1,5 +1,6 @@
 // Input rules that a JSON schema cannot express (they depend on today's date or on two fields at once).
 import { addDays } from './dates.ts';
+import { hasAtMostDecimals } from '../../../src/core/decimal-places.ts';
 
 /** Earliest accepted service date: PostgreSQL rejects year 0000, and no vehicle predates 1900. */
 export const MIN_SERVICE_DATE = '1900-01-01';
@@ -13,11 +14,8 @@ export function serviceDateProblem(date: string, today: string): string | null {
   return null;
 }
 
-/** true when `value` has at most two digits after the point (money; API.md conventions). */
-export function hasAtMostTwoDecimals(value: number): boolean {
-  const cents = value * 100;
-  return Math.abs(cents - Math.round(cents)) < 1e-6; // 0.29 × 100 = 28.999999999999996 is still 29 cents
-}
+/** true when `value` has at most two digits after the point (money; API.md conventions; exactly). */
+export const hasAtMostTwoDecimals = (value: number): boolean => hasAtMostDecimals(value, 2);
 
 export interface FieldProblem { field: string; message: string }
 

@@ -14,11 +14,12 @@ interface VehicleRow {
   license_plate: string | null;
   odometer: number;
   photo_content_type: string | null;
+  photo_object_key: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, vin, make, model, year, nickname, color, license_plate, odometer, photo_content_type, created_at, updated_at';
+const COLUMNS = 'id, vin, make, model, year, nickname, color, license_plate, odometer, photo_content_type, photo_object_key, created_at, updated_at';
 
 export function toVehicle(r: VehicleRow): Vehicle {
   return {
@@ -69,12 +70,14 @@ export async function listVehicles(db: Db, userId: string, limit: number, offset
   return { items: rows.rows.map(toVehicle), total: count.rows[0].total };
 }
 
-export async function findVehicle(db: Db, userId: string, id: string): Promise<(Vehicle & { photoContentType: string | null }) | null> {
+export type FoundVehicle = Vehicle & { photoContentType: string | null; photoObjectKey: string | null };
+
+export async function findVehicle(db: Db, userId: string, id: string): Promise<FoundVehicle | null> {
   const { rows } = await db.query<VehicleRow>(
     `SELECT ${COLUMNS} FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
     [id, userId],
   );
-  return rows[0] ? { ...toVehicle(rows[0]), photoContentType: rows[0].photo_content_type } : null;
+  return rows[0] ? { ...toVehicle(rows[0]), photoContentType: rows[0].photo_content_type, photoObjectKey: rows[0].photo_object_key } : null;
 }
 
 /** Inserts the vehicle; a live vehicle of the same user with the same VIN → 409. */
@@ -114,12 +117,31 @@ export async function softDeleteVehicle(db: Db, userId: string, id: string): Pro
   return rowCount === 1;
 }
 
-/** Records (or clears, with null) the stored photo's content type; null when the vehicle is gone. */
-export async function setPhotoContentType(db: Db, userId: string, id: string, contentType: string | null): Promise<Vehicle | null> {
-  const { rows } = await db.query<VehicleRow>(
-    `UPDATE vehicles SET photo_content_type = $3, updated_at = now()
-     WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-    [id, userId, contentType],
+/**
+ * Makes `key` the vehicle's photo (one statement, row locked): returns the vehicle and the key it
+ * displaced (to delete), or null when the vehicle is gone.
+ */
+export async function switchPhoto(db: Db, userId: string, id: string, key: string, contentType: string): Promise<{ vehicle: Vehicle; previousKey: string | null } | null> {
+  const { rows } = await db.query<VehicleRow & { previous_key: string | null }>(
+    `WITH old AS (
+       SELECT id, photo_object_key FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL FOR UPDATE
+     )
+     UPDATE vehicles v SET photo_object_key = $3, photo_content_type = $4, updated_at = now()
+     FROM old WHERE v.id = old.id RETURNING ${prefixed('v')}, old.photo_object_key AS previous_key`,
+    [id, userId, key, contentType],
   );
-  return rows[0] ? toVehicle(rows[0]) : null;
+  return rows[0] ? { vehicle: toVehicle(rows[0]), previousKey: rows[0].previous_key } : null;
 }
+
+/** Sets the photo to `to` (null: none) if the row's current key is `from`; false when it is not. */
+export async function setPhoto(db: Db, userId: string, id: string,
+  { from, to }: { from: string | null; to: { key: string; contentType: string } | null }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE vehicles SET photo_object_key = $4, photo_content_type = $5, updated_at = now()
+     WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL AND photo_object_key IS NOT DISTINCT FROM $3`,
+    [id, userId, from, to?.key ?? null, to?.contentType ?? null],
+  );
+  return rowCount === 1;
+}
+
+const prefixed = (alias: string) => COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');

@@ -79,6 +79,7 @@ export const ROUTES: RouteDef[] = [
   { feature: 'maintenance', method: 'GET', path: '/api/maintenance/schedules', query: 'vehicleId=:vehicleId', owned: 'vehicleId', writes: false },
   { feature: 'maintenance', method: 'POST', path: '/api/maintenance/schedules', owned: 'vehicleId', writes: true,
     body: (f) => ({ vehicleId: f.vehicleId, type: 'battery', intervalMonths: 24 }) },
+  { feature: 'maintenance', method: 'GET', path: '/api/maintenance/schedules/:scheduleId', owned: 'scheduleId', writes: false },
   { feature: 'maintenance', method: 'PUT', path: '/api/maintenance/schedules/:scheduleId', body: () => ({ notes: 'stolen' }), owned: 'scheduleId', writes: true },
   { feature: 'maintenance', method: 'GET', path: '/api/maintenance/upcoming', query: 'vehicleId=:vehicleId', owned: 'vehicleId', writes: false },
   // deletes last, so a walk in this order leaves the other routes their resources

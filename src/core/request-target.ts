@@ -1,0 +1,30 @@
+// The request target as both backends see it: absolute-form (`GET http://host/api/x`) served like
+// origin-form, and paths whose segments decode to a dot segment or a separator refused as no route.
+
+/** `http://host/p?q` → `/p?q` (RFC 9112 §3.2.2: servers must accept the absolute form); other forms as is. */
+export function toOriginForm(url: string): string {
+  if (url.startsWith('/')) return url;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(url);
+  if (!m) return url;
+  const rest = m[1];
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+/**
+ * true when a path segment, percent-decoded, is `.` or `..` or contains `/` or `\`: such a path names
+ * no resource of the API (ids, VINs and names never contain them) and must not be handed on to be
+ * normalised by someone else. Undecodable segments are left to the URL check (400).
+ */
+export function hasTraversalSegment(url: string): boolean {
+  const path = url.split('?')[0];
+  if (!path.includes('%') && !path.includes('\\') && !/(^|\/)\.\.?(\/|$)/.test(path)) return false;
+  return path.split('/').some((segment) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    return decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\');
+  });
+}
