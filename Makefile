@@ -4,13 +4,24 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
 GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
+.PHONY: install build start start-legacy dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.installed
+
+## make build — the production build: JavaScript in dist/ (tsc -p tsconfig.build.json, migrations copied)
+build: install
+	npm run build
+
+## make start / make start-legacy — run the built gateway / legacy app (no type stripping); build first
+start: build
+	npm start
+
+start-legacy: build
+	npm run start:legacy
 
 ## make dev — the whole stack in the foreground (embedded defaults when nothing is configured); Ctrl-C stops it
 dev: install
@@ -53,7 +64,7 @@ check-express-free: install
 	bash scripts/check-express-free.sh
 
 ## make bench [QUICK=1] — benchmarks; writes STATUS.md and benchmarks/results/*.json
-bench: install
+bench: install build
 	$(NODE) benchmarks/run.ts $(if $(QUICK),--quick,)
 
 ci: test test-faults check-express-free

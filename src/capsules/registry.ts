@@ -3,10 +3,13 @@
 import type { Capsule } from './capsule.ts';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
 
+// The same extension as this module: `.ts` from the sources, `.js` from the production build (dist/).
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
 export async function loadCapsules(): Promise<Capsule[]> {
   const found: Capsule[] = [];
   for (const feature of FEATURE_NAMES) {
-    const url = new URL(`../../fastify-features/${feature}/index.ts`, import.meta.url);
+    const url = new URL(`../../fastify-features/${feature}/index${EXT}`, import.meta.url);
     try {
       const mod = (await import(url.href)) as { capsule?: Capsule };
       if (mod.capsule) found.push(mod.capsule);
