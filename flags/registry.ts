@@ -26,6 +26,11 @@ export function isBackend(value: unknown): value is Backend {
   return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value);
 }
 
+/** The one place a feature's URL prefix is written. */
+export function prefixOf(feature: FeatureName): string {
+  return FEATURES.find((f) => f.name === feature)!.prefix;
+}
+
 /** The feature serving a URL path, or undefined for paths outside every feature prefix. */
 export function featureForPath(path: string): FeatureDef | undefined {
   for (const f of FEATURES) {

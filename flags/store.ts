@@ -2,7 +2,7 @@
 // Every instance polls the overrides (default every second), so a flip reaches all of them within 2 s;
 // the per-request read (`backendOf`) is a plain in-memory lookup.
 import type { Db } from '../src/db/pool.ts';
-import { parseEnvFlags, type EnvFlag } from './parse.ts';
+import { FlagConfigError, parseEnvFlags, type EnvFlag } from './parse.ts';
 import { FEATURES, FEATURE_NAMES, type Backend, type FeatureName } from './registry.ts';
 
 export type FlagSource = 'env' | 'override' | 'default';
@@ -40,7 +40,7 @@ export class FlagStore {
     this.opts = opts;
     for (const f of FEATURES) {
       if (this.env[f.name].backend === 'fastify' && !opts.nativeFeatures.has(f.name)) {
-        throw new Error(`${f.envVar}=fastify but the "${f.name}" feature has no native capsule yet; use express`);
+        throw new FlagConfigError(`${f.envVar}=fastify but the "${f.name}" feature has no native capsule yet; use express`);
       }
     }
     this.recompute();

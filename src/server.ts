@@ -9,8 +9,8 @@ let app;
 try {
   app = await buildApp({ config });
 } catch (err) {
-  if (err instanceof FlagConfigError || /native capsule/.test((err as Error).message)) {
-    console.error((err as Error).message);
+  if (err instanceof FlagConfigError) {
+    console.error(err.message);
     process.exit(1);
   }
   throw err;

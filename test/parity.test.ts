@@ -1,9 +1,11 @@
 // Identical answers: every feature's scenarios played through legacy direct, gateway→express and
 // gateway→fastify, compared after normalising ids and timestamps. Writes a summary (.data/parity-latest.json, untracked) for STATUS.md.
-import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startBackends, type TestEnv } from './support/harness.ts';
-import { parityTests, type Scenario } from './support/parity.ts';
+import { parityTests, requestsMade, type Scenario } from './support/parity.ts';
+import { coverage, parseRequestLine } from './support/route-coverage.ts';
 import { scenarios as vehicles } from './parity/vehicles.ts';
 import { scenarios as fuelLogs } from './parity/fuel-logs.ts';
 import { scenarios as stations } from './parity/stations.ts';
@@ -24,3 +26,9 @@ for (const [feature, scenarios] of Object.entries(suites)) {
   outcome[feature] = { passed: 0, failed: 0 };
   parityTests(feature, scenarios, () => env, (ok) => { outcome[feature][ok ? 'passed' : 'failed']++; });
 }
+
+// Runs after every scenario above: the suite's claim "every route" is checked against what the capsules register.
+test('parity scenarios reach every native route', () => {
+  const missed = coverage(env.gateways.fastify.nativeRoutes, [...requestsMade].map(parseRequestLine)).uncovered;
+  assert.deepEqual(missed, [], `routes no parity scenario calls: ${missed.join(', ')}`);
+});

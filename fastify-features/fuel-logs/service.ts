@@ -1,5 +1,6 @@
 // The fuel-logs use cases, called by both the Fastify routes and the legacy Express router.
 // Takes validated input, returns API objects or throws AppError; owns cache invalidation.
+import { prefixOf } from '../../flags/registry.ts';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../src/core/deps.ts';
 import { AppError, validationError } from '../../src/core/errors.ts';
@@ -16,7 +17,7 @@ import {
 import { isLiveVehicleOfUser, lockLiveVehicleOfUser, raiseVehicleOdometer } from './data/vehicles.ts';
 import { withTransaction } from './data/transaction.ts';
 
-export const fuelLogPath = (id: string) => `/api/fuel-logs/${id}`;
+export const fuelLogPath = (id: string) => `${prefixOf('fuel-logs')}/${id}`;
 
 function checkInput(input: CheckedFields): void {
   const problem = inputProblem(input, new Date());

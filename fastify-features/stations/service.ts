@@ -1,4 +1,5 @@
 // The stations use cases, called by both the Fastify capsule and the legacy Express router.
+import { prefixOf } from '../../flags/registry.ts';
 import type { Deps } from '../../src/core/deps.ts';
 import { AppError, conflict, notFound } from '../../src/core/errors.ts';
 import { cacheKeys, cacheTtlSeconds, cached } from '../../src/core/cache.ts';
@@ -55,4 +56,4 @@ export async function deleteSavedStation(deps: Deps, userId: string, id: string)
   if (!(await repo.deleteSaved(deps.db, userId, id))) throw notFound();
 }
 
-export const savedStationPath = (id: string) => `/api/stations/saved/${id}`;
+export const savedStationPath = (id: string) => `${prefixOf('stations')}/saved/${id}`;

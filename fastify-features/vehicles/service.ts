@@ -1,4 +1,5 @@
 // The vehicles use cases, called by both the Fastify capsule and the legacy Express router.
+import { prefixOf } from '../../flags/registry.ts';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Deps } from '../../src/core/deps.ts';
@@ -18,7 +19,7 @@ import * as repo from './data/vehicles-repository.ts';
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
-export const vehicleLocation = (id: string) => `/api/vehicles/${id}`;
+export const vehicleLocation = (id: string) => `${prefixOf('vehicles')}/${id}`;
 
 export async function listVehicles(deps: Deps, userId: string, query: ListQuery): Promise<VehicleList> {
   const { items, total } = await repo.listVehicles(deps.db, userId, query.limit, query.offset);

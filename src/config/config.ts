@@ -45,6 +45,8 @@ export const ConfigSchema = Type.Object({
   PROXY_BODY_TIMEOUT_MS: Millis(30_000),
   FLAG_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
   SHUTDOWN_GRACE_MS: Millis(10_000),
+  /** Development-only routes (dev token, fault injection). Refused with NODE_ENV=production. */
+  DEV_TOOLS: Type.Boolean({ default: false }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -64,6 +66,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (cfg.MINIO_ENDPOINT && (!cfg.MINIO_ACCESS_KEY || !cfg.MINIO_SECRET_KEY)) {
     throw new ConfigError('Invalid configuration: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are required with MINIO_ENDPOINT');
+  }
+  if (cfg.DEV_TOOLS && cfg.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: DEV_TOOLS cannot be enabled with NODE_ENV=production');
   }
   return cfg;
 }

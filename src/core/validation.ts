@@ -3,9 +3,15 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { AppError, type ErrorDetail } from './errors.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// ajv-formats is CommonJS: its default import is module.exports, whose `default` is the plugin.
+const addFormats = addFormatsModule.default;
 
-export type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
+export const HTTP_PARTS = ['body', 'querystring', 'params', 'headers'] as const;
+export type HttpPart = (typeof HTTP_PARTS)[number];
+
+export function asHttpPart(value: string | undefined): HttpPart {
+  return HTTP_PARTS.find((p) => p === value) ?? 'body';
+}
 
 // Bodies are never coerced ("5" is not a number); query strings and path params arrive as text and are.
 // removeAdditional is off so unknown fields are rejected (API.md), not silently dropped.
@@ -14,8 +20,9 @@ const textAjv = addFormats(new Ajv({ coerceTypes: true, useDefaults: true, remov
 
 const compiled = { body: new WeakMap<object, ValidateFunction>(), text: new WeakMap<object, ValidateFunction>() };
 
-export function compileValidator(schema: object, httpPart: HttpPart): ValidateFunction {
-  const kind = httpPart === 'body' ? 'body' : 'text';
+/** Fastify names the part being validated; bodies (or an unnamed part) get the non-coercing validator. */
+export function compileValidator(schema: object, httpPart: string | undefined): ValidateFunction {
+  const kind = httpPart === 'body' || httpPart === undefined ? 'body' : 'text';
   let fn = compiled[kind].get(schema);
   if (!fn) {
     fn = refuseNul((kind === 'body' ? bodyAjv : textAjv).compile(schema));
@@ -50,25 +57,28 @@ function refuseNul(validate: ValidateFunction): ValidateFunction {
   return wrapped;
 }
 
-function fieldOf(e: ErrorObject, httpPart: HttpPart): string {
+/** What both AJV and Fastify report per failed rule. */
+export type SchemaError = Pick<ErrorObject, 'keyword' | 'instancePath'> & { params: Record<string, unknown>; message?: string };
+
+function fieldOf(e: SchemaError, httpPart: HttpPart): string {
   let path = e.instancePath.split('/').filter(Boolean).join('.');
-  const extra = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty
-    : e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty
+  const extra = e.keyword === 'required' ? e.params.missingProperty
+    : e.keyword === 'additionalProperties' ? e.params.additionalProperty
     : undefined;
-  if (extra) path = path ? `${path}.${extra}` : extra;
+  if (typeof extra === 'string' && extra) path = path ? `${path}.${extra}` : extra;
   return path || httpPart;
 }
 
-function messageOf(e: ErrorObject): string {
+function messageOf(e: SchemaError): string {
   if (e.keyword === 'required') return 'is required';
   if (e.keyword === 'additionalProperties') return 'is not allowed';
   return e.message ?? 'is invalid';
 }
 
-export function validationDetails(errors: ErrorObject[] | null | undefined, httpPart: HttpPart): ErrorDetail[] {
+export function validationDetails(errors: readonly SchemaError[] | null | undefined, httpPart: HttpPart): ErrorDetail[] {
   return (errors ?? []).map((e) => ({ field: fieldOf(e, httpPart), message: messageOf(e) }));
 }
 
-export function validationErrorFrom(errors: ErrorObject[] | null | undefined, httpPart: HttpPart): AppError {
+export function validationErrorFrom(errors: readonly SchemaError[] | null | undefined, httpPart: HttpPart): AppError {
   return new AppError('VALIDATION_ERROR', undefined, validationDetails(errors, httpPart));
 }

@@ -1,7 +1,6 @@
 // GET /health: features with their backend, and every dependency up/down/unused. 503 only when
 // PostgreSQL is down; "degraded" when anything else in use is down.
 import type { FastifyInstance } from 'fastify';
-import type { FlagStore } from '../../flags/store.ts';
 import { pingDb } from '../db/pool.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
@@ -16,9 +15,9 @@ async function legacyUp(url: string): Promise<boolean> {
   }
 }
 
-export async function healthRoutes(app: FastifyInstance, opts: { flags: FlagStore }) {
+export async function healthRoutes(app: FastifyInstance) {
   app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
-    const states = opts.flags.all();
+    const states = app.flags.all();
     const legacyInUse = states.some((s) => s.backend === 'express');
     const [pg, redis, storage, legacy] = await Promise.all([
       pingDb(app.db),

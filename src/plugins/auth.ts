@@ -2,13 +2,15 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../core/auth.ts';
+import { AppError } from '../core/errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     authenticate: (request: FastifyRequest) => Promise<void>;
   }
   interface FastifyRequest {
-    user: AuthUser;
+    /** Set by `app.authenticate`; null on routes that do not authenticate. */
+    user: AuthUser | null;
   }
 }
 
@@ -19,7 +21,7 @@ const CACHE_MAX = 10_000;
 
 export const authPlugin = fp(async (app) => {
   const verified = new Map<string, { user: AuthUser; until: number }>();
-  app.decorateRequest('user', null as unknown as AuthUser);
+  app.decorateRequest('user', null);
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? '';
     const now = Date.now();
@@ -35,3 +37,9 @@ export const authPlugin = fp(async (app) => {
     if (verified.size > CACHE_MAX) verified.delete(verified.keys().next().value!); // oldest first
   });
 }, { name: 'auth', dependencies: ['deps'] });
+
+/** The authenticated user of a request behind `app.authenticate` (401 if the hook did not run). */
+export function userOf(request: FastifyRequest): AuthUser {
+  if (!request.user) throw new AppError('UNAUTHORIZED');
+  return request.user;
+}

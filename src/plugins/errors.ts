@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 import { AppError, routeNotFound, toAppError } from '../core/errors.ts';
-import { validationErrorFrom, type HttpPart } from '../core/validation.ts';
+import { asHttpPart, validationErrorFrom } from '../core/validation.ts';
 import { featureForPath } from '../../flags/registry.ts';
 import { drainRequest } from '../core/http-body.ts';
 
@@ -17,7 +17,7 @@ const FASTIFY_CODES: Record<string, () => AppError> = {
 
 export function toContractError(err: FastifyError): AppError {
   if (err instanceof AppError) return err;
-  if (err.validation) return validationErrorFrom(err.validation as never, (err.validationContext ?? 'body') as HttpPart);
+  if (err.validation) return validationErrorFrom(err.validation, asHttpPart(err.validationContext));
   const known = err.code && FASTIFY_CODES[err.code];
   if (known) return known();
   if (err instanceof SyntaxError && err.statusCode === 400) return new AppError('INVALID_JSON');

@@ -28,14 +28,14 @@ export const metricsPlugin = fp(async (app) => {
   const flips = new Counter({ name: 'gateway_flag_changes_total', help: 'Flag changes seen by this instance', labelNames: ['feature', 'to'], registers: [registry] });
 
   // Label lookups hash their values on every call; keep the bound children per label set instead.
-  const bound = new Map<string, { requests: Counter; errors: Counter; latency: { observe(v: number): void } }>();
+  const bound = new Map<string, { requests: { inc(): void }; errors: { inc(): void }; latency: { observe(v: number): void } }>();
   const seriesFor = (feature: string, backend: string, method: string, status: number) => {
     const key = `${feature}|${backend}|${method}|${status}`;
     let s = bound.get(key);
     if (!s) {
       s = {
-        requests: requests.labels(feature, backend, method, String(status)) as unknown as Counter,
-        errors: errors.labels(feature, backend) as unknown as Counter,
+        requests: requests.labels(feature, backend, method, String(status)),
+        errors: errors.labels(feature, backend),
         latency: latency.labels(feature, backend),
       };
       bound.set(key, s);

@@ -1,7 +1,8 @@
 // helmet, CORS allow-list and a rate limit shared by every gateway instance through Redis.
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '../core/errors.ts';
@@ -11,14 +12,11 @@ import { AppError } from '../core/errors.ts';
  * (5–9% of the gateway's CPU in the benchmarks); with a static configuration the headers never change.
  */
 export function helmetHeaders(): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const res = {
-    setHeader: (name: string, value: unknown) => { headers[name.toLowerCase()] = String(value); },
-    removeHeader: (name: string) => { delete headers[name.toLowerCase()]; },
-    getHeader: (name: string) => headers[name.toLowerCase()],
-  };
-  helmet()({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, () => {});
-  return headers;
+  // Run helmet once against a real, unconnected request/response pair and keep what it set.
+  const req = new IncomingMessage(new Socket());
+  const res = new ServerResponse(req);
+  helmet()(req, res, () => {});
+  return Object.fromEntries(Object.entries(res.getHeaders()).map(([name, value]) => [name, String(value)]));
 }
 
 export const securityPlugin = fp(async (app) => {
@@ -28,7 +26,7 @@ export const securityPlugin = fp(async (app) => {
   const origins = c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, { origin: origins.length ? origins : false });
   await app.register(rateLimit, {
-    global: false, // applied once, early, for every request by app.ts (per-route hooks would miss 401s and 404s)
+    global: false, // applied once by the hook below (per-route hooks would miss 401s and 404s)
     max: c.RATE_LIMIT_MAX,
     timeWindow: c.RATE_LIMIT_WINDOW_MS,
     redis: app.redis ?? undefined, // shared counters across instances; per-instance memory without Redis
@@ -40,4 +38,7 @@ export const securityPlugin = fp(async (app) => {
       return Object.assign(e, { statusCode: 429 });
     },
   });
-}, { name: 'security', dependencies: ['config', 'redis'] });
+  // Applied once, early, to every request (401s and 404s included), after the request id and backend
+  // headers are set (request-context), so a 429 carries them too.
+  app.addHook('onRequest', app.rateLimit());
+}, { name: 'security', dependencies: ['config', 'redis', 'request-context'] });

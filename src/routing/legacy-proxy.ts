@@ -2,7 +2,8 @@
 // plain @fastify/http-proxy fixed: no retry storm, explicit timeouts, clean 503/504, forwarded headers,
 // bodies streamed untouched.
 import proxy from '@fastify/http-proxy';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import { AppError } from '../core/errors.ts';
 
 export type ProxyErrorKind = 'unavailable' | 'timeout' | 'reset' | 'bad_response';
@@ -10,25 +11,24 @@ export type ProxyErrorKind = 'unavailable' | 'timeout' | 'reset' | 'bad_response
 const TIMEOUT_CODES = new Set(['FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function kindOf(err: { code?: string; cause?: { code?: string } }): ProxyErrorKind {
-  const codes = [err.code, err.cause?.code];
+/** The `code` of an error-like value (Node, undici and reply-from errors carry one), if any. */
+function codeOf(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'string' ? value.code : undefined;
+}
+
+function kindOf(err: Error): ProxyErrorKind {
+  const codes = [codeOf(err), codeOf(err.cause)];
   if (codes.some((c) => c && TIMEOUT_CODES.has(c))) return 'timeout';
   if (codes.some((c) => c === 'FST_REPLY_FROM_BAD_GATEWAY' || c === 'HPE_INVALID_CONSTANT' || c?.startsWith('HPE_'))) return 'bad_response';
   if (codes.some((c) => c === 'ECONNRESET' || c === 'UND_ERR_SOCKET' || c === 'FST_REPLY_FROM_CONNECTION_RESET')) return 'reset';
   return 'unavailable';
 }
 
-export interface LegacyProxyOptions {
-  upstream: string;
-  connectTimeoutMs: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
-  onProxyError: (kind: ProxyErrorKind) => void;
-}
-
-export async function registerLegacyProxy(app: FastifyInstance, opts: LegacyProxyOptions): Promise<void> {
+/** The proxy route: every /api path whose feature the flags give to express. */
+export const legacyProxyPlugin = fp(async (app) => {
+  const c = app.config;
   await app.register(proxy, {
-    upstream: opts.upstream,
+    upstream: c.LEGACY_URL,
     prefix: '/api',
     rewritePrefix: '/api',
     constraints: { backend: 'express' },
@@ -39,33 +39,38 @@ export async function registerLegacyProxy(app: FastifyInstance, opts: LegacyProx
       connections: 128,
       pipelining: 1,
       keepAliveTimeout: 30_000,
-      connect: { timeout: opts.connectTimeoutMs },
-      headersTimeout: opts.headersTimeoutMs,
-      bodyTimeout: opts.bodyTimeoutMs,
+      connect: { timeout: c.PROXY_CONNECT_TIMEOUT_MS },
+      headersTimeout: c.PROXY_HEADERS_TIMEOUT_MS,
+      bodyTimeout: c.PROXY_BODY_TIMEOUT_MS,
     },
-    replyOptions: {
-      retryDelay: () => null, // never retry: a 503 from legacy is an answer, not a reason to hammer it
-      rewriteRequestHeaders: (request: FastifyRequest, headers: Record<string, string | string[] | undefined>) => {
-        const prior = headers['x-forwarded-for'];
-        return {
-          ...headers,
-          'x-request-id': request.id,
-          'x-forwarded-for': prior ? `${prior}, ${request.ip}` : request.ip,
-          'x-forwarded-host': request.headers.host ?? '',
-          'x-forwarded-proto': request.protocol,
-        };
-      },
-      onError: (reply: FastifyReply, { error }: { error: Error & { code?: string; cause?: { code?: string } } }) => {
-        const kind = kindOf(error);
-        opts.onProxyError(kind);
-        reply.log.warn({ kind, code: error.code, cause: error.cause?.code }, 'legacy proxy error');
-        const e = kind === 'timeout' ? new AppError('GATEWAY_TIMEOUT') : new AppError('BACKEND_UNAVAILABLE');
-        if (reply.sent || reply.raw.headersSent) {
-          reply.raw.destroy(); // the answer had already started streaming: cut it, never append to it
-          return;
-        }
-        reply.code(e.status).send(e.toBody());
-      },
-    } as never,
+    replyOptions: proxyHooks((kind) => app.metrics.proxyError(kind)),
   });
+}, { name: 'legacy-proxy', dependencies: ['config', 'metrics', 'flags', 'request-context'] });
+
+/** No retries, errors as the contract's 503/504, forwarded headers; the response streams untouched. */
+function proxyHooks(onProxyError: (kind: ProxyErrorKind) => void): FastifyReplyFromHooks {
+  return {
+    retryDelay: () => null, // never retry: a 503 from legacy is an answer, not a reason to hammer it
+    rewriteRequestHeaders: (request, headers) => {
+      const prior = headers['x-forwarded-for'];
+      return {
+        ...headers,
+        'x-request-id': request.id,
+        'x-forwarded-for': prior ? `${prior}, ${request.ip}` : request.ip,
+        'x-forwarded-host': request.headers.host ?? '',
+        'x-forwarded-proto': request.protocol,
+      };
+    },
+    onError: (reply, { error }) => {
+      const kind = kindOf(error);
+      onProxyError(kind);
+      reply.log.warn({ kind, code: codeOf(error), cause: codeOf(error.cause) }, 'legacy proxy error');
+      const e = kind === 'timeout' ? new AppError('GATEWAY_TIMEOUT') : new AppError('BACKEND_UNAVAILABLE');
+      if (reply.sent || reply.raw.headersSent) {
+        reply.raw.destroy(); // the answer had already started streaming: cut it, never append to it
+        return;
+      }
+      reply.code(e.status).send(e.toBody());
+    },
+  };
 }

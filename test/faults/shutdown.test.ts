@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startStack, type Stack } from './support/stack.ts';
 import { call, describeRes, type TimedResponse } from './support/http.ts';
-import type { AppProcess } from './support/processes.ts';
 
 const SLOW_MS = 1200; // upstream (vPIC / Places) latency for the in-flight requests, below their timeout
 let stack: Stack;

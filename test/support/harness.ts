@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createDeps, closeDeps, type Deps } from '../../src/core/deps.ts';
 import { buildApp } from '../../src/app.ts';
-import { loadCapsules } from '../../src/capsules/registry.ts';
+import { CAPSULES } from '../../src/capsules/registry.ts';
 import type { Capsule } from '../../src/capsules/capsule.ts';
 import { FEATURES, type Backend, type FeatureName } from '../../flags/registry.ts';
 import { startFakeExternals, type FakeExternals } from '../../dev/fake-externals/index.ts';
@@ -40,7 +40,7 @@ export interface TestEnv {
   deps: Deps;
   config: Config;
   keys: KeyPair;
-  capsules: Capsule[];
+  capsules: readonly Capsule[];
   gateways: { express: FastifyInstance; fastify: FastifyInstance };
   newUser(opts?: { permissions?: string[] }): Promise<TestUser>;
   /** Signs a token with arbitrary options (for auth-failure tests). */
@@ -138,7 +138,7 @@ async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>
 
   const legacy = hasLegacyApp() ? await startLegacy(baseConfig, cleanups) : undefined;
 
-  const capsules = await loadCapsules();
+  const capsules = CAPSULES;
   const native = new Set(capsules.map((c) => c.feature));
   const gatewayEnv = { ...env, ...(legacy ? { LEGACY_URL: legacy } : {}) };
   const gatewayConfig = loadConfig(gatewayEnv);

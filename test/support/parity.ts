@@ -2,6 +2,8 @@
 // express, gateway with it on fastify — with fresh users, and compares what the client saw.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
 import { Client, type ApiResponse } from './client.ts';
@@ -61,10 +63,15 @@ export function record(log: Exchange[], norm: ReturnType<typeof normaliser>) {
   };
 }
 
+/** Every request (method and normalised path) any scenario made, for the route-coverage check. */
+export const requestsMade = new Set<string>();
+
 /** Shared caches (VIN decodes, station searches) are cleared between targets so each run starts cold. */
 async function clearSharedCaches(env: TestEnv) {
   const redis = env.deps.redis;
   if (!redis) return;
+  // The client has no offline queue: on a loaded machine it may still be connecting for the first scenario.
+  if (redis.status !== 'ready') await Promise.race([once(redis, 'ready'), setTimeout(5000)]);
   for (const pattern of ['mvp:vin:*', 'mvp:stations:*']) {
     const keys = await redis.keys(pattern);
     if (keys.length) await redis.del(...keys);
@@ -88,6 +95,7 @@ export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scen
   } finally {
     env.fakes.reset();
   }
+  for (const exchange of log) requestsMade.add(exchange.request);
   return log;
 }
 

@@ -1,4 +1,6 @@
 // The native Fastify routes of the maintenance feature (mounted by the gateway under /api/maintenance).
+import { userOf } from '../../../src/plugins/auth.ts';
+import { prefixOf } from '../../../flags/registry.ts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Readable } from 'node:stream';
@@ -9,7 +11,7 @@ import {
   ScheduleCreateBody, ScheduleList, ScheduleListQuery, ScheduleUpdateBody, UpcomingList, UpcomingQuery,
 } from './schemas.ts';
 
-const PREFIX = '/api/maintenance';
+const PREFIX = prefixOf('maintenance');
 
 export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify, { deps }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -17,21 +19,21 @@ export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fast
 
   // ---- records ----
   app.get('/records', { schema: { querystring: RecordListQuery, response: { 200: RecordList } } },
-    async (req) => service.listRecords(deps, req.user.sub, req.query));
+    async (req) => service.listRecords(deps, userOf(req).sub, req.query));
 
   app.post('/records', { schema: { body: RecordCreateBody, response: { 201: MaintenanceRecord } } }, async (req, reply) => {
-    const record = await service.createRecord(deps, req.user.sub, req.body);
+    const record = await service.createRecord(deps, userOf(req).sub, req.body);
     return reply.code(201).header('location', `${PREFIX}/records/${record.id}`).send(record);
   });
 
   app.get('/records/:id', { schema: { params: IdParams, response: { 200: MaintenanceRecord } } },
-    async (req) => service.getRecord(deps, req.user.sub, req.params.id));
+    async (req) => service.getRecord(deps, userOf(req).sub, req.params.id));
 
   app.put('/records/:id', { schema: { params: IdParams, body: RecordUpdateBody, response: { 200: MaintenanceRecord } } },
-    async (req) => service.updateRecord(deps, req.user.sub, req.params.id, req.body));
+    async (req) => service.updateRecord(deps, userOf(req).sub, req.params.id, req.body));
 
   app.delete('/records/:id', { schema: { params: IdParams } }, async (req, reply) => {
-    await service.deleteRecord(deps, req.user.sub, req.params.id);
+    await service.deleteRecord(deps, userOf(req).sub, req.params.id);
     return reply.code(204).send();
   });
 
@@ -39,35 +41,35 @@ export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fast
   await app.register(receiptUpload, { deps });
 
   app.get('/records/:id/receipt', { schema: { params: IdParams } }, async (req, reply) => {
-    const obj = await service.getReceipt(deps, req.user.sub, req.params.id);
+    const obj = await service.getReceipt(deps, userOf(req).sub, req.params.id);
     return reply.type(obj.contentType).header('content-length', obj.contentLength).send(obj.stream);
   });
 
   app.delete('/records/:id/receipt', { schema: { params: IdParams } }, async (req, reply) => {
-    await service.deleteReceipt(deps, req.user.sub, req.params.id);
+    await service.deleteReceipt(deps, userOf(req).sub, req.params.id);
     return reply.code(204).send();
   });
 
   // ---- schedules ----
   app.get('/schedules', { schema: { querystring: ScheduleListQuery, response: { 200: ScheduleList } } },
-    async (req) => service.listSchedules(deps, req.user.sub, req.query));
+    async (req) => service.listSchedules(deps, userOf(req).sub, req.query));
 
   app.post('/schedules', { schema: { body: ScheduleCreateBody, response: { 201: MaintenanceSchedule } } }, async (req, reply) => {
-    const schedule = await service.createSchedule(deps, req.user.sub, req.body);
+    const schedule = await service.createSchedule(deps, userOf(req).sub, req.body);
     return reply.code(201).header('location', `${PREFIX}/schedules/${schedule.id}`).send(schedule);
   });
 
   app.put('/schedules/:id', { schema: { params: IdParams, body: ScheduleUpdateBody, response: { 200: MaintenanceSchedule } } },
-    async (req) => service.updateSchedule(deps, req.user.sub, req.params.id, req.body));
+    async (req) => service.updateSchedule(deps, userOf(req).sub, req.params.id, req.body));
 
   app.delete('/schedules/:id', { schema: { params: IdParams } }, async (req, reply) => {
-    await service.deleteSchedule(deps, req.user.sub, req.params.id);
+    await service.deleteSchedule(deps, userOf(req).sub, req.params.id);
     return reply.code(204).send();
   });
 
   // ---- upcoming ----
   app.get('/upcoming', { schema: { querystring: UpcomingQuery, response: { 200: UpcomingList } } },
-    async (req) => service.getUpcoming(deps, req.user.sub, req.query));
+    async (req) => service.getUpcoming(deps, userOf(req).sub, req.query));
 };
 
 /** The receipt upload, in a child scope whose only body parser hands over the raw request stream. */
@@ -76,8 +78,8 @@ const receiptUpload: FastifyPluginAsync<CapsuleOptions> = async (fastify: Fastif
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  app.put('/records/:id/receipt', { schema: { params: IdParams, response: { 200: MaintenanceRecord } } }, async (req, reply) => {
-    return service.putReceipt(deps, req.user.sub, req.params.id, {
+  app.put('/records/:id/receipt', { schema: { params: IdParams, response: { 200: MaintenanceRecord } } }, async (req) => {
+    return service.putReceipt(deps, userOf(req).sub, req.params.id, {
       body: (req.body as Readable | undefined) ?? req.raw,
       contentType: req.headers['content-type'],
       contentLength: req.headers['content-length'],

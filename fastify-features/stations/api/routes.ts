@@ -1,4 +1,5 @@
 // The native Fastify routes of the stations feature (registered under /api/stations by the gateway).
+import { userOf } from '../../../src/plugins/auth.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CapsuleOptions } from '../../../src/capsules/capsule.ts';
@@ -17,31 +18,31 @@ export const stationsRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify
 
   app.get('/search', {
     schema: { querystring: SearchQuerySchema, response: { 200: SearchResponseSchema } },
-  }, async (request) => service.searchStations(deps, request.user.sub, request.query));
+  }, async (request) => service.searchStations(deps, userOf(request).sub, request.query));
 
   app.get('/saved', {
     schema: { response: { 200: SavedListResponseSchema } },
-  }, async (request) => service.listSavedStations(deps, request.user.sub));
+  }, async (request) => service.listSavedStations(deps, userOf(request).sub));
 
   app.post('/saved', {
     schema: { body: CreateSavedBodySchema, response: { 201: SavedStationSchema } },
   }, async (request, reply) => {
-    const saved = await service.saveStation(deps, request.user.sub, request.body);
+    const saved = await service.saveStation(deps, userOf(request).sub, request.body);
     return reply.code(201).header('location', service.savedStationPath(saved.id)).send(saved);
   });
 
   app.get('/saved/:id', {
     schema: { params: IdParamsSchema, response: { 200: SavedStationSchema } },
-  }, async (request) => service.getSavedStation(deps, request.user.sub, request.params.id));
+  }, async (request) => service.getSavedStation(deps, userOf(request).sub, request.params.id));
 
   app.put('/saved/:id', {
     schema: { params: IdParamsSchema, body: UpdateSavedBodySchema, response: { 200: SavedStationSchema } },
-  }, async (request) => service.updateSavedStation(deps, request.user.sub, request.params.id, request.body));
+  }, async (request) => service.updateSavedStation(deps, userOf(request).sub, request.params.id, request.body));
 
   app.delete('/saved/:id', {
     schema: { params: IdParamsSchema },
   }, async (request, reply) => {
-    await service.deleteSavedStation(deps, request.user.sub, request.params.id);
+    await service.deleteSavedStation(deps, userOf(request).sub, request.params.id);
     return reply.code(204).send();
   });
 };

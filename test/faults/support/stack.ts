@@ -42,9 +42,9 @@ export const ALL_EXPRESS = { VEHICLES_BACKEND: 'express', FUEL_LOGS_BACKEND: 'ex
 
 /** Flag env putting every feature that has a native capsule on fastify. */
 export async function nativeFlags(): Promise<Record<string, string>> {
-  const { loadCapsules } = await import('../../../src/capsules/registry.ts');
+  const { CAPSULES } = await import('../../../src/capsules/registry.ts');
   const { FEATURES } = await import('../../../flags/registry.ts');
-  const native = new Set((await loadCapsules()).map((c) => c.feature));
+  const native = new Set(CAPSULES.map((c) => c.feature));
   return Object.fromEntries(FEATURES.map((f) => [f.envVar, native.has(f.name) ? 'fastify' : 'express']));
 }
 

@@ -63,6 +63,7 @@ export const ROUTES: RouteDef[] = [
   { feature: 'stations', method: 'GET', path: '/api/stations/saved', writes: false },
   { feature: 'stations', method: 'POST', path: '/api/stations/saved', writes: true,
     body: () => ({ placeId: `place-${randomUUID()}`, name: 'Shell', lat: 37.77, lng: -122.41 }) },
+  { feature: 'stations', method: 'GET', path: '/api/stations/saved/:stationId', owned: 'stationId', writes: false },
   { feature: 'stations', method: 'PUT', path: '/api/stations/saved/:stationId', body: () => ({ nickname: 'stolen' }), owned: 'stationId', writes: true },
   // maintenance
   { feature: 'maintenance', method: 'GET', path: '/api/maintenance/records', writes: false },
