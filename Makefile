@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE := $(CURDIR)/node_modules/.bin/node
-GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
+# `make flip/status` talk to the gateway here (dev/flags-cli.ts derives the same from PORT when run alone).
+export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
 .PHONY: install build start start-legacy dev token migrate test test-faults typecheck flip unflip status rollback-all check-express-free bench ci
 
@@ -37,12 +38,12 @@ migrate: install
 typecheck: install
 	tsc --noEmit -p tsconfig.json
 
-## make test — type-check, then every suite over real HTTP (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
+## make test — type-check, then every suite over real HTTP (the suite list: package.json scripts.test) (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
 test: install typecheck
 	npm test
 
 test-faults: install
-	$(NODE) --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'test/faults/*.test.ts'
+	npm run -s test:faults
 
 ## make flip FEATURE=vehicles BACKEND=fastify — runtime override on the running stack (FEATURE=all for every feature)
 flip: install

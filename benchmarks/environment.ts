@@ -1,9 +1,8 @@
 // What the three server processes share: PostgreSQL (DATABASE_URL, else the embedded one), Redis
 // (REDIS_URL), a fresh signing key whose JWKS they read from a file, and the fake Places/vPIC.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { startFakeExternals, type FakeExternals } from '../dev/fake-externals/index.ts';
-import { generateDevKeyPair, signToken, DEV_AUDIENCE, DEV_ISSUER, type KeyPair } from '../dev/keys.ts';
+import type { FakeExternals } from '../dev/fake-externals/index.ts';
+import type { KeyPair } from '../dev/keys.ts';
+import { startInfrastructure } from '../stack/infrastructure.ts';
 
 export interface BenchEnvironment {
   databaseUrl: string;
@@ -37,24 +36,15 @@ function benchRedisUrl(raw: string): { url: string; note: string } {
 }
 
 export async function setUpEnvironment(opts: { tmpDir: string; log: (m: string) => void }): Promise<BenchEnvironment> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  let databaseUrl = process.env.DATABASE_URL ?? '';
-  let databaseSource: BenchEnvironment['databaseSource'] = 'DATABASE_URL';
-  if (!databaseUrl) {
-    opts.log('DATABASE_URL not set: starting the embedded PostgreSQL (.data/pg-bench, port 54331)');
-    const { startEmbeddedPostgres } = await import('../dev/embedded-postgres.ts');
-    const pg = await startEmbeddedPostgres({ dataDir: '.data/pg-bench', port: 54331, log: opts.log });
-    databaseUrl = pg.databaseUrl;
-    databaseSource = 'embedded';
-    cleanups.push(() => pg.stop());
-  }
+  if (!process.env.DATABASE_URL) opts.log('DATABASE_URL not set: starting the embedded PostgreSQL (.data/pg-bench, port 54331)');
   const redis = benchRedisUrl(process.env.REDIS_URL ?? '');
-
-  const keys = await generateDevKeyPair();
-  const jwksFile = join(opts.tmpDir, 'jwks.json');
-  await writeFile(jwksFile, JSON.stringify(keys.jwks));
-  const fakes = await startFakeExternals();
-  cleanups.push(() => fakes.close());
+  const infra = await startInfrastructure({
+    from: { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: redis.url },
+    postgres: { embedded: { dataDir: '.data/pg-bench', port: 54331 } },
+    auth: 'fresh-file',
+    tmpDir: opts.tmpDir,
+    log: opts.log,
+  });
 
   const serverEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -62,29 +52,20 @@ export async function setUpEnvironment(opts: { tmpDir: string; log: (m: string) 
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    AUTH_ISSUER: DEV_ISSUER,
-    AUTH_AUDIENCE: DEV_AUDIENCE,
-    AUTH_JWKS_FILE: jwksFile,
-    GOOGLE_MAPS_BASE_URL: fakes.placesBaseUrl,
-    GOOGLE_MAPS_API_KEY: fakes.apiKey,
-    VPIC_BASE_URL: fakes.vpicBaseUrl,
+    ...infra.env,
     RATE_LIMIT_MAX: String(RATE_LIMIT_MAX),
   };
 
   return {
-    databaseUrl,
-    databaseSource,
+    databaseUrl: infra.databaseUrl,
+    databaseSource: infra.databaseSource === 'embedded' ? 'embedded' : 'DATABASE_URL',
     redisUrl: redis.url,
     redisNote: redis.note,
-    keys,
-    jwksFile,
-    fakes,
+    keys: infra.keys!,
+    jwksFile: infra.env.AUTH_JWKS_FILE,
+    fakes: infra.fakes!,
     serverEnv,
-    sign: (sub) => signToken({ privateJwk: keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub, expiresIn: '6h' }),
-    async close() {
-      for (const fn of cleanups.reverse()) await fn().catch(() => {});
-    },
+    sign: (sub) => infra.sign({ sub, expiresIn: '6h' }),
+    close: () => infra.close(),
   };
 }

@@ -1,7 +1,8 @@
 // One measurement: autocannon (programmatic) against one base URL, rotating over a request list,
 // while the server processes' RSS is sampled and their CPU time taken before and after.
 import autocannon from 'autocannon';
-import { machineCpu, machineCpuDelta, startSampler, type ProcessUsage, type ServerProcess } from './processes.ts';
+import type { AppProcess } from '../stack/apps.ts';
+import { machineCpu, machineCpuDelta, startSampler, type ProcessUsage } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
 
 export interface MeasureOptions {
@@ -12,7 +13,7 @@ export interface MeasureOptions {
   /** The value every response's x-backend header must have (null: unchecked). */
   expectBackend: string | null;
   /** Processes sampled (RSS, CPU) during the run. */
-  sampled: ServerProcess[];
+  sampled: AppProcess[];
   /** Names of the sampled processes that serve this path (their CPU is the "server CPU"). */
   servers: string[];
 }

@@ -1,121 +1,7 @@
-// The server processes under test: spawn with this very Node binary, wait for /health, sample RSS and
-// CPU from /proc while a measurement runs, stop them (also on Ctrl-C).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-
-export interface ServerProcess {
-  name: string;
-  url: string;
-  pid: number;
-  child: ChildProcess;
-  logFile: string;
-  /** The last lines of the process log (for error messages). */
-  logTail(lines?: number): string;
-}
-
-/** A TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const running = new Set<ServerProcess>();
-
-export interface StartOptions {
-  name: string;
-  script: string;
-  port: number;
-  env: Record<string, string>;
-  logDir: string;
-  /** Extra Node flags (e.g. --cpu-prof). */
-  nodeArgs?: string[];
-  cwd: string;
-}
-
-/** Spawns `node <script>` with process.execPath; output goes to <logDir>/<name>.log. */
-export function startServer(opts: StartOptions): ServerProcess {
-  const logFile = join(opts.logDir, `${opts.name}.log`);
-  const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script], {
-    cwd: opts.cwd,
-    env: opts.env,
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  if (child.pid === undefined) throw new Error(`could not spawn ${opts.name}`);
-  const proc: ServerProcess = {
-    name: opts.name,
-    url: `http://127.0.0.1:${opts.port}`,
-    pid: child.pid,
-    child,
-    logFile,
-    logTail(lines = 30) {
-      try {
-        return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-      } catch {
-        return '';
-      }
-    },
-  };
-  running.add(proc);
-  child.once('exit', () => running.delete(proc));
-  return proc;
-}
-
-/** Polls GET /health until it answers 200; fails early when the process exits. */
-export async function waitHealthy(proc: ServerProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was healthy:\n${proc.logTail()}`);
-    }
-    try {
-      const res = await fetch(`${proc.url}/health`, { signal: AbortSignal.timeout(2000) });
-      last = `${res.status} ${await res.text()}`;
-      if (res.status === 200) return;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(200);
-  }
-  throw new Error(`${proc.name} not healthy after ${timeoutMs} ms (last: ${last}):\n${proc.logTail()}`);
-}
-
-/** SIGTERM, then SIGKILL after the grace period. */
-export async function stopServer(proc: ServerProcess, graceMs = 8000): Promise<void> {
-  const { child } = proc;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((p) => stopServer(p)));
-}
-
-/** Synchronous last resort (process 'exit' handler): every child still running gets SIGKILL. */
-export function killAllNow(): void {
-  for (const p of running) {
-    try {
-      p.child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
+// The server processes under test: sample RSS and CPU from /proc while a measurement runs (they are
+// started and stopped by stack/apps.ts).
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AppProcess } from '../stack/apps.ts';
 
 // ---- /proc sampling -------------------------------------------------------------------------------
 
@@ -150,7 +36,7 @@ export interface Sampler {
 }
 
 /** Samples every process's RSS every `intervalMs` and its CPU time at start and stop. */
-export function startSampler(procs: ServerProcess[], intervalMs = 100): Sampler {
+export function startSampler(procs: AppProcess[], intervalMs = 100): Sampler {
   const state = procs.map((p) => {
     const rss = rssBytes(p.pid);
     return { p, cpu0: cpuSeconds(p.pid), peak: rss, start: rss };

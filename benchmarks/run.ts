@@ -19,7 +19,8 @@ import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.ts';
 import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { setUpEnvironment, RATE_LIMIT_MAX, type BenchEnvironment } from './environment.ts';
-import { freePort, killAllNow, rssBytes, startServer, stopAll, waitHealthy, type ServerProcess } from './processes.ts';
+import { rssBytes } from './processes.ts';
+import { killAllAppsNow, spawnApp, stopAllApps, type AppProcess } from '../stack/apps.ts';
 import { seed, USER_PREFIX } from './seed.ts';
 import { expectedBackend, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
 import { measure } from './measure.ts';
@@ -81,7 +82,7 @@ let stopping = false;
 async function shutdown(code: number, removeLogs = false): Promise<never> {
   if (!stopping) {
     stopping = true;
-    await stopAll().catch(() => {});
+    await stopAllApps(8000).catch(() => {});
     await env?.close().catch(() => {});
     if (removeLogs && logDir) await rm(logDir, { recursive: true, force: true }).catch(() => {});
   }
@@ -93,7 +94,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     void shutdown(130, true);
   });
 }
-process.on('exit', () => killAllNow());
+process.on('exit', () => killAllAppsNow());
 
 // ---- what can be measured right now -------------------------------------------------------------
 function nativeAvailable(f: FeatureName): boolean {
@@ -140,15 +141,13 @@ async function main(): Promise<void> {
   if (extra.length) notes.push(`servers started with extra Node flags: ${extra.join(' ')}`);
   const prof = (which: 'native' | 'all') => [...extra, ...(cpuProf === 'all' || cpuProf === which ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
 
-  const [legacyPort, portA, portB] = [await freePort(), await freePort(), await freePort()];
-  const legacy = startServer({ name: PROCESS_NAMES.legacy, script: 'legacy-express/server.ts', port: legacyPort, cwd: ROOT, logDir: tmpDir,
-    env: { ...env.serverEnv, LEGACY_PORT: String(legacyPort) }, nodeArgs: prof('all') });
-  const gwExpress = startServer({ name: PROCESS_NAMES.proxy, script: 'src/server.ts', port: portA, cwd: ROOT, logDir: tmpDir,
-    env: { ...env.serverEnv, PORT: String(portA), LEGACY_URL: legacy.url, ...flagsA }, nodeArgs: prof('all') });
-  const gwFastify = startServer({ name: PROCESS_NAMES.native, script: 'src/server.ts', port: portB, cwd: ROOT, logDir: tmpDir,
-    env: { ...env.serverEnv, PORT: String(portB), LEGACY_URL: legacy.url, ...flagsB }, nodeArgs: prof('native') });
+  // Started one after the other, each waited for until healthy (a 200 from /health).
+  const start = (kind: 'legacy' | 'gateway', name: string, env: Record<string, string>, nodeArgs: string[]) =>
+    spawnApp(kind, { name, env, nodeArgs, output: { file: join(tmpDir, `${name}.log`) }, requireHealthy: true, readyTimeoutMs: 60_000 });
+  const legacy = await start('legacy', PROCESS_NAMES.legacy, env.serverEnv, prof('all'));
+  const gwExpress = await start('gateway', PROCESS_NAMES.proxy, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsA }, prof('all'));
+  const gwFastify = await start('gateway', PROCESS_NAMES.native, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsB }, prof('native'));
   const all = [legacy, gwExpress, gwFastify];
-  await Promise.all(all.map((p) => waitHealthy(p)));
   log(`healthy: ${all.map((p) => `${p.name} pid ${p.pid} ${p.url}`).join(', ')}`);
 
   const gatewayFlags: RunMeta['gatewayFlags'] = {};
@@ -180,7 +179,7 @@ async function main(): Promise<void> {
 
   await sleep(1000);
   const idleRss = Object.fromEntries(all.map((p) => [p.name, rssBytes(p.pid)]));
-  const urlOf: Record<PathName, ServerProcess> = { 'express-direct': legacy, 'gateway-proxy': gwExpress, 'gateway-native': gwFastify };
+  const urlOf: Record<PathName, AppProcess> = { 'express-direct': legacy, 'gateway-proxy': gwExpress, 'gateway-native': gwFastify };
 
   const runnable = (s: Scenario, path: PathName): boolean => {
     if (scenarioFilter && !scenarioFilter.includes(s.name)) return false;
@@ -254,7 +253,7 @@ async function main(): Promise<void> {
   for (const t of summary.targets) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}`);
   if (summary.totalFailures) log(`WARNING: ${summary.totalFailures} measured requests failed (non-2xx / errors / wrong backend)`);
 
-  await stopAll();
+  await stopAllApps(8000);
   if (cpuProf) log(`CPU profiles: ${relative(ROOT, profDir)}/`);
   await env.close();
   await rm(tmpDir, { recursive: true, force: true });

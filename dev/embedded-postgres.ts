@@ -30,6 +30,8 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgres {
   databaseUrl: string;
   port: number;
+  /** The postmaster's PID. */
+  pid: number;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -200,6 +202,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   return {
     databaseUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     port,
+    pid: child.pid!,
     logFile,
     stop() {
       stopping ??= stopChild(child).finally(() => process.off('exit', onExit));

@@ -1,28 +1,36 @@
-// `make dev`: the whole stack in the foreground. Every service not configured by env gets its embedded
-// default (PostgreSQL, s3rver, vPIC/Places fakes, dev signing keys); then migrations, the bucket, and the
-// two apps. Ctrl-C / SIGTERM stops the apps first, then the infrastructure, and exits 0.
-import { existsSync } from 'node:fs';
+// `make dev`: the supervisor of the whole stack, in the foreground. Every service not configured by env
+// gets its embedded default (stack/infrastructure.ts: PostgreSQL, s3rver, vPIC/Places fakes, dev keys);
+// then migrations and the two apps (stack/apps.ts). It survives what it runs:
+// - an error thrown by an embedded service living in this process (s3rver, the fakes) is logged and
+//   contained, the stack keeps running;
+// - an app that exits unexpectedly is restarted with backoff (DEV_RESTART_DELAY_MS, doubling to 30 s),
+//   and the gateway keeps serving the features already native while the legacy app is down;
+// - if this process dies anyway (even SIGKILL), the reaper (stack/reaper.ts) stops its children;
+// - a second `make dev` refuses to start and leaves the running one's state (.data) alone.
+// Ctrl-C / SIGTERM stops the apps first, then the infrastructure, and exits 0.
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config/config.ts';
-import { ObjectStore } from '../src/core/storage.ts';
 import { migrateUp } from '../src/db/migrate.ts';
-import { startApp, type AppProcess } from './children.ts';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
-import { startFakeExternals } from './fake-externals/index.ts';
-import { DEV_AUDIENCE, DEV_ISSUER, ensureDevKeys } from './keys.ts';
-import { forgetApps, recordApps, stopLeftoverApps } from './leftovers.ts';
-import { DATA_DIR, REPO_ROOT } from './paths.ts';
-import { startS3 } from './s3.ts';
+import { startInfrastructure, type Infrastructure } from '../stack/infrastructure.ts';
+import { appEntry, hasApp, spawnApp, type AppKind, type AppProcess } from '../stack/apps.ts';
+import { startReaper } from '../stack/reaper.ts';
+import { forgetApps, recordApps, runningStack, stopLeftoverApps } from './leftovers.ts';
+import { DATA_DIR } from './paths.ts';
 
 const log = (msg: string) => console.log(`[stack] ${msg}`);
-const env: NodeJS.ProcessEnv = { ...process.env };
-const notes: string[] = []; // banner lines, one per service
-const stops: Array<{ name: string; stop: () => Promise<void> }> = []; // infrastructure, stopped in reverse
-const apps: AppProcess[] = [];
+const env: Record<string, string | undefined> = { ...process.env };
+const reaper = startReaper();
+let infra: Infrastructure | undefined;
+const apps = new Map<AppKind, AppProcess>();
 let shuttingDown = false;
 let exitCode = 0;
+
+// An embedded service runs in this process: its error must not take the whole stack down.
+process.on('uncaughtException', (err, origin) => {
+  log(`contained an error from an embedded service (${origin}); the stack keeps running:\n${err.stack ?? err}`);
+});
 
 async function shutdown(code: number, reason: string): Promise<void> {
   if (shuttingDown) return;
@@ -30,11 +38,9 @@ async function shutdown(code: number, reason: string): Promise<void> {
   exitCode = code;
   log(`${reason}: stopping`);
   await startup.catch(() => {}); // let the step in flight finish, so what it started gets stopped too
-  await Promise.all(apps.map((a) => a.stop(10_000)));
+  await Promise.all([...apps.values()].map((a) => a.stop(10_000)));
   await forgetApps();
-  for (const { name, stop } of stops.reverse()) {
-    await stop().catch((err: Error) => log(`stopping ${name} failed: ${err.message}`));
-  }
+  await infra?.close();
   log('stopped');
   process.exit(exitCode);
 }
@@ -43,51 +49,28 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (!shuttingDown) return void shutdown(0, signal);
     log(`${signal} again: killing the apps`);
-    apps.forEach((a) => a.kill());
+    for (const a of apps.values()) a.signal('SIGKILL');
   });
 }
 
-const mask = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 
 async function infrastructure(): Promise<void> {
+  const other = await runningStack();
+  if (other) throw new Error(`another \`make dev\` (PID ${other}) is running on ${DATA_DIR}; stop it first`);
   await mkdir(DATA_DIR, { recursive: true });
   await stopLeftoverApps(log);
 
-  if (!env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres({ dataDir: `${DATA_DIR}/pg`, port: Number(env.DEV_PG_PORT || 54329), log });
-    stops.push({ name: 'postgres', stop: pg.stop });
-    env.DATABASE_URL = pg.databaseUrl;
-    notes.push(`postgres   ${pg.databaseUrl}  (embedded, data in .data/pg, log ${pg.logFile})`);
-  } else notes.push(`postgres   ${mask(env.DATABASE_URL)}  (DATABASE_URL)`);
-  if (shuttingDown) return;
-
-  if (!env.MINIO_ENDPOINT) {
-    const s3 = await startS3({ dir: `${DATA_DIR}/s3`, port: Number(env.DEV_S3_PORT || 9100) });
-    stops.push({ name: 's3rver', stop: s3.close });
-    Object.assign(env, {
-      MINIO_ENDPOINT: s3.endPoint, MINIO_PORT: String(s3.port), MINIO_USE_SSL: 'false',
-      MINIO_ACCESS_KEY: s3.accessKey, MINIO_SECRET_KEY: s3.secretKey,
-    });
-    notes.push(`storage    http://${s3.endPoint}:${s3.port}  (s3rver, data in .data/s3, keys ${s3.accessKey}/${s3.secretKey})`);
-  } else notes.push(`storage    ${env.MINIO_ENDPOINT}:${env.MINIO_PORT ?? 9000}  (MINIO_ENDPOINT)`);
-  if (shuttingDown) return;
-
-  if (!env.VPIC_BASE_URL && !env.GOOGLE_MAPS_API_KEY) {
-    const fakes = await startFakeExternals({ port: Number(env.FAKE_EXTERNALS_PORT || 9200) });
-    stops.push({ name: 'fake externals', stop: fakes.close });
-    Object.assign(env, { VPIC_BASE_URL: fakes.vpicBaseUrl, GOOGLE_MAPS_BASE_URL: fakes.placesBaseUrl, GOOGLE_MAPS_API_KEY: fakes.apiKey });
-    notes.push(`externals  ${fakes.url}  (fake vPIC + Places; POST /__control {"service","mode"} to break them)`);
-  } else notes.push(`externals  vPIC ${env.VPIC_BASE_URL ?? '(default)'}, Places key ${env.GOOGLE_MAPS_API_KEY ? 'set' : 'not set'}`);
-
-  if (!env.AUTH_JWKS_URL && !env.AUTH_JWKS_FILE) {
-    const keys = await ensureDevKeys();
-    // The dev keys only make sense with the dev issuer/audience, which `make token` signs with.
-    Object.assign(env, { AUTH_JWKS_FILE: keys.jwksFile, AUTH_ISSUER: DEV_ISSUER, AUTH_AUDIENCE: DEV_AUDIENCE });
-    notes.push(`auth       dev keys in .data/dev-keys (issuer ${DEV_ISSUER}, audience ${DEV_AUDIENCE})`);
-  } else notes.push(`auth       ${env.AUTH_JWKS_URL ? `JWKS ${env.AUTH_JWKS_URL}` : `JWKS file ${env.AUTH_JWKS_FILE}`} (issuer ${env.AUTH_ISSUER})`);
-
-  notes.push(`redis      ${env.REDIS_URL ? mask(env.REDIS_URL) : 'off: cache disabled (set REDIS_URL to enable it)'}`);
+  infra = await startInfrastructure({
+    from: env,
+    postgres: { embedded: { dataDir: `${DATA_DIR}/pg`, port: Number(env.DEV_PG_PORT || 54329) } },
+    s3: { dir: `${DATA_DIR}/s3`, port: Number(env.DEV_S3_PORT || 9100) },
+    externals: { port: Number(env.FAKE_EXTERNALS_PORT || 9200), onlyIfUnconfigured: true },
+    auth: 'dev-keys',
+    log,
+  });
+  if (infra.postgresPid) reaper.watch(infra.postgresPid, 'SIGINT'); // PostgreSQL's fast shutdown
+  Object.assign(env, infra.env);
   env.LEGACY_PORT ??= '3002';
   env.PORT ??= '3001';
   env.LEGACY_URL ??= `http://${urlHost(env.HOST || '127.0.0.1')}:${env.LEGACY_PORT}`;
@@ -96,11 +79,6 @@ async function infrastructure(): Promise<void> {
   const config = loadConfig(env); // the apps' own validation, before anything is spawned
   log('applying migrations');
   await migrateUp(config.DATABASE_URL, (m) => log(`migrate: ${m.trim()}`));
-  await new ObjectStore({
-    endPoint: config.MINIO_ENDPOINT, port: config.MINIO_PORT, useSSL: config.MINIO_USE_SSL, accessKey: config.MINIO_ACCESS_KEY,
-    secretKey: config.MINIO_SECRET_KEY, bucket: config.MINIO_BUCKET, region: config.MINIO_REGION,
-  }).ensureBucket();
-  log(`bucket ${config.MINIO_BUCKET} ready`);
 }
 
 function listening(port: number, host: string): Promise<boolean> {
@@ -111,43 +89,71 @@ function listening(port: number, host: string): Promise<boolean> {
   });
 }
 
+async function record(): Promise<void> {
+  await recordApps([...apps.entries()].map(([kind, a]) => ({ pid: a.pid, entry: appEntry(kind) })));
+}
+
+const RESTART_FIRST_MS = Number(env.DEV_RESTART_DELAY_MS || 1000);
+const RESTART_MAX_MS = 30_000;
+const STABLE_MS = 30_000; // up this long: the next crash starts the backoff afresh
+
+/** Spawns `kind`; once it has been ready, every unexpected exit restarts it with backoff. */
+async function supervise(kind: AppKind, port: number, host: string): Promise<void> {
+  let delay = RESTART_FIRST_MS;
+  let restarts = 0;
+  const start = async (): Promise<AppProcess> => {
+    const app = await spawnApp(kind, { name: kind, env, port, host, output: { prefix: `[${kind}]` }, detached: true, readyTimeoutMs: 60_000 });
+    reaper.watch(app.pid);
+    apps.set(kind, app);
+    await record();
+    const since = Date.now();
+    void app.exited.then(({ code, signal }) => {
+      reaper.forget(app.pid);
+      if (shuttingDown) return;
+      if (Date.now() - since > STABLE_MS) delay = RESTART_FIRST_MS;
+      void restart(`${kind} exited unexpectedly (${signal ?? `code ${code}`})`);
+    });
+    return app;
+  };
+  const restart = async (why: string): Promise<void> => {
+    restarts++;
+    log(`${why}; restarting it in ${delay / 1000} s (restart #${restarts})${kind === 'legacy' ? '; the gateway keeps serving the native features meanwhile' : ''}`);
+    await sleep(delay);
+    delay = Math.min(delay * 2, RESTART_MAX_MS);
+    if (shuttingDown) return;
+    try {
+      const app = await start();
+      log(`${kind} restarted (PID ${app.pid})`);
+    } catch (err) {
+      if (!shuttingDown) void restart(`${kind} failed to start again: ${(err as Error).message.split('\n')[0]}`);
+    }
+  };
+  await start(); // the first start must succeed: a configuration error stops `make dev`
+}
+
 async function applications(): Promise<void> {
   const host = env.HOST || '127.0.0.1';
   const wanted = [
-    { name: 'legacy', entry: 'legacy-express/server.ts', port: Number(env.LEGACY_PORT) },
-    { name: 'gateway', entry: 'src/server.ts', port: Number(env.PORT) },
+    { kind: 'legacy' as const, port: Number(env.LEGACY_PORT) },
+    { kind: 'gateway' as const, port: Number(env.PORT) },
   ];
   for (const app of wanted) {
     if (await listening(app.port, host)) {
-      throw new Error(`port ${app.port} (${app.name}) is already in use: another \`make dev\`, or an app left over from one killed with SIGKILL? (ss -ltnp | grep :${app.port})`);
+      throw new Error(`port ${app.port} (${app.kind}) is already in use: another \`make dev\`, or an app left over from one killed with SIGKILL? (ss -ltnp | grep :${app.port})`);
     }
   }
-  const started: typeof wanted = [];
-  for (const app of wanted) {
-    if (!existsSync(`${REPO_ROOT}/${app.entry}`)) {
-      log(`${app.entry} does not exist yet: not starting ${app.name}`);
-      continue;
-    }
-    const proc = startApp(app.name, `${REPO_ROOT}/${app.entry}`, env, process.cwd());
-    apps.push(proc);
-    started.push(app);
-    await recordApps(apps.map((a, i) => ({ pid: a.child.pid!, entry: `${REPO_ROOT}/${started[i].entry}` })));
-    void proc.exited.then(({ code, signal }) => {
-      if (!shuttingDown) void shutdown(1, `${app.name} exited unexpectedly (${signal ?? `code ${code}`})`);
-    });
-  }
-  // Print the banner once the apps listen (or after 30 s), so it is not buried in their start-up logs.
-  for (const end = Date.now() + 30_000; Date.now() < end && !shuttingDown; await sleep(200)) {
-    if ((await Promise.all(started.map((a) => listening(a.port, host)))).every(Boolean)) break;
-  }
+  const started = wanted.filter((a) => hasApp(a.kind));
+  for (const a of wanted) if (!started.includes(a)) log(`${appEntry(a.kind)} does not exist: not starting ${a.kind}`);
+  await Promise.all(started.map((a) => supervise(a.kind, a.port, host)));
   if (shuttingDown) return;
   const lines = [
     '',
     'MotoVaultPro dev stack',
-    ...wanted.map((a) => `  ${a.name.padEnd(9)}  ${started.includes(a) ? `http://${urlHost(host)}:${a.port}` : `not started (${a.entry} missing)`}`),
-    ...notes.map((n) => `  ${n}`),
+    ...wanted.map((a) => `  ${a.kind.padEnd(9)}  ${started.includes(a) ? `http://${urlHost(host)}:${a.port}` : 'not started (legacy-express/ is gone)'}`),
+    ...infra!.notes.map((n) => `  ${n}`),
     '',
     '  get a token: make token   (admin API: PERMISSIONS=admin:flags make token)',
+    `  flags: make flip/status${env.PORT === '3001' ? '' : ` (GATEWAY_URL=http://${urlHost(host)}:${env.PORT} unless PORT=${env.PORT} is set for make too)`}`,
     '  Ctrl-C stops everything',
     '',
   ];

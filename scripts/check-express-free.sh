@@ -31,5 +31,5 @@ npx tsc --noEmit -p tsconfig.json
 
 echo "[express-free] running the native suites with every flag on fastify and no legacy process"
 export VEHICLES_BACKEND=fastify FUEL_LOGS_BACKEND=fastify STATIONS_BACKEND=fastify MAINTENANCE_BACKEND=fastify
-npx node --test --test-force-exit --test-concurrency=1 --test-global-setup=test/support/global-setup.ts 'fastify-features/**/*.test.ts' 'test/features/*.test.ts' 'flags/**/*.test.ts'
+npm run -s test:express-free
 echo "[express-free] OK: the API works without Express"

@@ -1,5 +1,7 @@
 // Local fake of NHTSA vPIC and Google Places speaking their real wire format, with failure modes that
 // tests switch in-process (setMode) or over HTTP (/__control) to exercise timeouts, 502s and caching.
+// POST /__control/crash throws an uncaught error in the process hosting the fakes (as s3rver once did
+// on a photo race), to prove `make dev` contains an embedded service's error.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
@@ -52,6 +54,8 @@ const GOOGLE_JSON = 'application/json; charset=UTF-8';
 const json = (body: unknown, contentType = VPIC_JSON, status = 200): Answer => ({ status, contentType, body: JSON.stringify(body) });
 
 class ControlError extends Error {}
+/** Thrown, uncaught, by POST /__control/crash. */
+export class FakeCrashError extends Error {}
 
 export async function startFakeExternals(options: FakeExternalsOptions = {}): Promise<FakeExternals> {
   const { port = 0, host = '127.0.0.1', apiKey = FAKE_PLACES_KEY, jwks } = options;
@@ -106,6 +110,12 @@ export async function startFakeExternals(options: FakeExternalsOptions = {}): Pr
 
   async function control(req: http.IncomingMessage, path: string): Promise<Answer> {
     if (req.method === 'GET' && path === '/__control/calls') return json({ ...counts, modes });
+    if (req.method === 'POST' && path === '/__control/crash') {
+      setImmediate(() => {
+        throw new FakeCrashError('fake externals: crash requested via POST /__control/crash');
+      });
+      return json({ ok: true, crashing: true });
+    }
     if (req.method === 'POST' && path === '/__control/reset') {
       reset();
       return json({ ok: true });

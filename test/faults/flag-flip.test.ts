@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { startStack, nativeFlags, type Stack } from './support/stack.ts';
 import { call, describeRes, type TimedResponse } from './support/http.ts';
-import type { AppProcess } from './support/processes.ts';
+import type { AppProcess } from '../../stack/apps.ts';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
 
 const DURATION_MS = Number(process.env.FLIP_TEST_MS ?? 8000);

@@ -11,7 +11,7 @@ import { eventually } from '../support/wait.ts';
 import { assertError } from '../security/support/contract.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { call, describeRes } from './support/http.ts';
-import type { AppProcess } from './support/processes.ts';
+import type { AppProcess } from '../../stack/apps.ts';
 
 type StubMode = 'ok' | 'slow' | 'garbage' | 'reset' | 'partial' | 'error503';
 

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { eventually } from '../support/wait.ts';
 import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
 import { call, describeRes } from './support/http.ts';
-import type { AppProcess } from './support/processes.ts';
+import type { AppProcess } from '../../stack/apps.ts';
 import type { ProxyMode } from './support/tcp-proxy.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';

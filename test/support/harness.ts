@@ -4,32 +4,22 @@
 // and a JWKS served over HTTP.
 // Once legacy-express/ is deleted (see scripts/check-express-free.sh) every target is the native gateway,
 // so the same suites prove the API works without Express.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createDeps, closeDeps, type Deps } from '../../src/core/deps.ts';
-import { buildApp } from '../../src/app.ts';
 import { CAPSULES } from '../../src/capsules/registry.ts';
 import type { Capsule } from '../../src/capsules/capsule.ts';
 import { FEATURES, type Backend, type FeatureName } from '../../flags/registry.ts';
-import { startFakeExternals, type FakeExternals } from '../../dev/fake-externals/index.ts';
-import { startS3 } from '../../dev/s3.ts';
-import { generateDevKeyPair, signToken, DEV_AUDIENCE, DEV_ISSUER, type KeyPair } from '../../dev/keys.ts';
-import { Client } from './client.ts';
+import type { FakeExternals } from '../../dev/fake-externals/index.ts';
+import type { KeyPair, SignTokenOptions } from '../../dev/keys.ts';
+import { startInfrastructure } from '../../stack/infrastructure.ts';
+import { hasApp, startGatewayInProcess, startLegacyInProcess } from '../../stack/apps.ts';
+import { newTestUser, type TestUser } from './users.ts';
 
-export interface TestUser {
-  sub: string;
-  token: string;
-  client(baseUrl: string): Client;
-}
+export type { TestUser } from './users.ts';
 
 export interface TestEnv {
   targets: { legacy: string; gatewayExpress: string; gatewayFastify: string };
@@ -44,7 +34,7 @@ export interface TestEnv {
   gateways: { express: FastifyInstance; fastify: FastifyInstance };
   newUser(opts?: { permissions?: string[] }): Promise<TestUser>;
   /** Signs a token with arbitrary options (for auth-failure tests). */
-  sign(opts: Partial<Parameters<typeof signToken>[0]> & { sub?: string }): Promise<string>;
+  sign(opts: Partial<SignTokenOptions> & { sub?: string }): Promise<string>;
   /** The environment the apps were configured from (to build more instances in a test). */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -66,24 +56,15 @@ export function flagEnv(backend: Backend, native: ReadonlySet<FeatureName>): Rec
   return Object.fromEntries(FEATURES.map((f) => [f.envVar, backend === 'fastify' && native.has(f.name) ? 'fastify' : 'express']));
 }
 
-const legacyAppUrl = new URL('../../legacy-express/app.ts', import.meta.url);
-
 export function hasLegacyApp(): boolean {
-  return existsSync(fileURLToPath(legacyAppUrl));
+  return hasApp('legacy');
 }
 
-/** The legacy Express app in this process, on a real port. Loaded dynamically: it may have been deleted. */
+/** The legacy Express app in this process, on a real port; its stop is pushed onto `cleanups`. */
 export async function startLegacy(config: Config, cleanups: Array<() => Promise<unknown>>, port = 0): Promise<string> {
-  const { buildLegacyApp } = await import(legacyAppUrl.href);
-  const legacyDeps = createDeps(config, silent);
-  const server: Server = buildLegacyApp(legacyDeps, silent).listen(port, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await closeDeps(legacyDeps);
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const legacy = await startLegacyInProcess(config, port);
+  cleanups.push(() => legacy.close());
+  return legacy.url;
 }
 
 export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
@@ -99,41 +80,22 @@ export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
 }
 
 async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>): Promise<TestEnv> {
-  const keys = await generateDevKeyPair();
-  const fakes = await startFakeExternals({ jwks: keys.jwks });
-  cleanups.push(() => fakes.close());
-
-  let s3Env: Record<string, string>;
-  if (process.env.MINIO_ENDPOINT) {
-    s3Env = {};
-  } else {
-    const dir = await mkdtemp(join(tmpdir(), 'mvp-s3-'));
-    const s3 = await startS3({ dir, port: 0 });
-    cleanups.push(() => s3.close(), () => rm(dir, { recursive: true, force: true }));
-    s3Env = { MINIO_ENDPOINT: s3.endPoint, MINIO_PORT: String(s3.port), MINIO_ACCESS_KEY: s3.accessKey, MINIO_SECRET_KEY: s3.secretKey };
-  }
+  const infra = await startInfrastructure({ from: { ...process.env, ...opts.env }, s3: {}, auth: 'fresh-url' });
+  cleanups.push(() => infra.close());
 
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     LOG_LEVEL: 'silent',
-    AUTH_ISSUER: DEV_ISSUER,
-    AUTH_AUDIENCE: DEV_AUDIENCE,
-    AUTH_JWKS_URL: `${fakes.url}/.well-known/jwks.json`,
-    AUTH_JWKS_FILE: '',
-    VPIC_BASE_URL: fakes.vpicBaseUrl,
-    GOOGLE_MAPS_BASE_URL: fakes.placesBaseUrl,
-    GOOGLE_MAPS_API_KEY: fakes.apiKey,
     VPIC_TIMEOUT_MS: '1000',
     GOOGLE_MAPS_TIMEOUT_MS: '1000',
     RATE_LIMIT_MAX: '100000',
     FLAG_SYNC_INTERVAL_MS: '200',
     PROXY_HEADERS_TIMEOUT_MS: '5000',
-    ...s3Env,
+    ...infra.env,
     ...opts.env,
   };
   const baseConfig = loadConfig(env);
   const deps = createDeps(baseConfig, silent);
-  await deps.store?.ensureBucket();
   cleanups.push(() => closeDeps(deps));
 
   const legacy = hasLegacyApp() ? await startLegacy(baseConfig, cleanups) : undefined;
@@ -141,40 +103,62 @@ async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>
   const capsules = CAPSULES;
   const native = new Set(capsules.map((c) => c.feature));
   const gatewayEnv = { ...env, ...(legacy ? { LEGACY_URL: legacy } : {}) };
-  const gatewayConfig = loadConfig(gatewayEnv);
   const startGateway = async (backend: Backend) => {
-    const app = await buildApp({ config: gatewayConfig, env: { ...gatewayEnv, ...flagEnv(backend, native) }, capsules });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    cleanups.push(() => app.close());
-    return app;
+    const gw = await startGatewayInProcess({ env: { ...gatewayEnv, ...flagEnv(backend, native) }, capsules });
+    cleanups.push(() => gw.close());
+    return gw;
   };
   const gwFastify = await startGateway('fastify');
   const gwExpress = legacy ? await startGateway('express') : gwFastify;
-  const urlOf = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-  const sign: TestEnv['sign'] = (o) =>
-    signToken({ privateJwk: keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub: o.sub ?? `user-${randomUUID()}`, ...o });
+  const sign: TestEnv['sign'] = (o) => infra.sign(o);
 
   return {
-    targets: { legacy: legacy ?? urlOf(gwFastify), gatewayExpress: urlOf(gwExpress), gatewayFastify: urlOf(gwFastify) },
+    targets: { legacy: legacy ?? gwFastify.url, gatewayExpress: gwExpress.url, gatewayFastify: gwFastify.url },
     expressFree: !legacy,
-    fakes,
+    fakes: infra.fakes!,
     deps,
     config: baseConfig,
-    keys,
+    keys: infra.keys!,
     capsules,
-    gateways: { express: gwExpress, fastify: gwFastify },
+    gateways: { express: gwExpress.app, fastify: gwFastify.app },
     env: gatewayEnv,
     sign,
-    async newUser(o = {}) {
-      const sub = `user-${randomUUID()}`;
-      const token = await sign({ sub, permissions: o.permissions });
-      return { sub, token, client: (baseUrl: string) => new Client(baseUrl, token) };
-    },
+    newUser: (o = {}) => newTestUser(sign, o),
     async close() {
       for (const fn of cleanups.reverse()) await fn().catch(() => {});
     },
   };
+}
+
+export interface BackendPair {
+  legacy: string;
+  gatewayFastify: string;
+  close(): Promise<void>;
+}
+
+/**
+ * One more legacy app and a gateway with every native capsule on, both configured from the harness's
+ * environment with `overrides` (no API key, Redis unreachable, …). Once the legacy app is gone,
+ * `legacy` is the gateway too.
+ */
+export async function startPair(env: TestEnv, overrides: Record<string, string>): Promise<BackendPair> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+  };
+  try {
+    const legacy = hasLegacyApp() ? await startLegacy(loadConfig({ ...env.env, ...overrides }), cleanups) : undefined;
+    const native = new Set(env.capsules.map((c) => c.feature));
+    const gateway = await startGatewayInProcess({
+      env: { ...env.env, ...overrides, ...(legacy ? { LEGACY_URL: legacy } : {}), ...flagEnv('fastify', native) },
+      capsules: env.capsules,
+    });
+    cleanups.push(() => gateway.close());
+    return { legacy: legacy ?? gateway.url, gatewayFastify: gateway.url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 /** The three ways a request can be served, by name, for tests that loop over them. */

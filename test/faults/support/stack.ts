@@ -2,18 +2,14 @@
 // vPIC/Places fakes with a JWKS, and optional TCP proxies in front of PostgreSQL, Redis and S3 so each
 // can be cut. `appEnv` is the environment for the child processes; `db` talks to PostgreSQL directly
 // (never through the proxy) for assertions.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { startFakeExternals, type FakeExternals } from '../../../dev/fake-externals/index.ts';
-import { startS3 } from '../../../dev/s3.ts';
-import { generateDevKeyPair, signToken, DEV_AUDIENCE, DEV_ISSUER, type KeyPair } from '../../../dev/keys.ts';
-import { Client } from '../../support/client.ts';
+import type { FakeExternals } from '../../../dev/fake-externals/index.ts';
+import type { KeyPair } from '../../../dev/keys.ts';
+import { startInfrastructure } from '../../../stack/infrastructure.ts';
+import { spawnApp, type AppProcess } from '../../../stack/apps.ts';
+import { newTestUser, type TestUser } from '../../support/users.ts';
 import { createScratchDb, withHostPort } from './scratch-db.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
-import { spawnApp, type AppProcess } from './processes.ts';
 
 export interface StackOptions {
   label: string;
@@ -32,7 +28,7 @@ export interface Stack {
   keys: KeyPair;
   proxies: { postgres?: TcpProxy; redis?: TcpProxy; s3?: TcpProxy };
   sign(o?: { sub?: string; permissions?: string[] }): Promise<string>;
-  newUser(o?: { permissions?: string[] }): Promise<{ sub: string; token: string; client(url: string): Client }>;
+  newUser(o?: { permissions?: string[] }): Promise<TestUser>;
   spawnLegacy(extra?: Record<string, string>, name?: string, port?: number): Promise<AppProcess>;
   spawnGateway(legacyUrl: string, extra?: Record<string, string>, name?: string, port?: number): Promise<AppProcess>;
   close(): Promise<void>;
@@ -58,14 +54,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     db.on('error', () => {});
     cleanups.push(() => db.end());
 
-    const keys = await generateDevKeyPair();
-    const fakes = await startFakeExternals({ jwks: keys.jwks });
-    cleanups.push(() => fakes.close());
-
-    const dir = await mkdtemp(join(tmpdir(), 'mvp-faults-s3-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const s3 = await startS3({ dir, port: 0 });
-    cleanups.push(() => s3.close());
+    // Always an s3rver of our own: the S3 proxy needs its port, and outages must not reach a shared MinIO.
+    const infra = await startInfrastructure({
+      from: { REDIS_URL: process.env.REDIS_URL }, databaseUrl: scratch.url, s3: { ignoreConfigured: true }, auth: 'fresh-url',
+    });
+    cleanups.push(() => infra.close());
+    const s3 = infra.s3!;
+    const fakes = infra.fakes!;
 
     const proxies: Stack['proxies'] = {};
     let databaseUrl = scratch.url;
@@ -92,18 +87,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
+      ...infra.env,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
-      MINIO_ENDPOINT: s3.endPoint,
       MINIO_PORT: String(s3Port),
-      MINIO_ACCESS_KEY: s3.accessKey,
-      MINIO_SECRET_KEY: s3.secretKey,
-      AUTH_ISSUER: DEV_ISSUER,
-      AUTH_AUDIENCE: DEV_AUDIENCE,
-      AUTH_JWKS_URL: `${fakes.url}/.well-known/jwks.json`,
-      VPIC_BASE_URL: fakes.vpicBaseUrl,
-      GOOGLE_MAPS_BASE_URL: fakes.placesBaseUrl,
-      GOOGLE_MAPS_API_KEY: fakes.apiKey,
       VPIC_TIMEOUT_MS: '1000',
       GOOGLE_MAPS_TIMEOUT_MS: '1000',
       RATE_LIMIT_MAX: '1000000',
@@ -114,14 +101,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...opts.env,
     };
 
-    // The bucket must exist before the first upload (make dev does the same).
-    {
-      const { ObjectStore } = await import('../../../src/core/storage.ts');
-      await new ObjectStore({ endPoint: s3.endPoint, port: s3.port, useSSL: false, accessKey: s3.accessKey, secretKey: s3.secretKey, bucket: 'motovaultpro', region: 'us-east-1' }).ensureBucket();
-    }
-
-    const sign: Stack['sign'] = (o = {}) =>
-      signToken({ privateJwk: keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub: o.sub ?? `user-${randomUUID()}`, permissions: o.permissions });
+    const sign: Stack['sign'] = (o = {}) => infra.sign(o);
 
     return {
       appEnv,
@@ -129,14 +109,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       directDatabaseUrl: scratch.url,
       db,
       fakes,
-      keys,
+      keys: infra.keys!,
       proxies,
       sign,
-      async newUser(o = {}) {
-        const sub = `user-${randomUUID()}`;
-        const token = await sign({ sub, permissions: o.permissions });
-        return { sub, token, client: (url: string) => new Client(url, token) };
-      },
+      newUser: (o = {}) => newTestUser(sign, o),
       async spawnLegacy(extra = {}, name = 'legacy', port) {
         const p = await spawnApp('legacy', { name, port, env: { ...appEnv, ...extra } });
         procs.push(p);

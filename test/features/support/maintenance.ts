@@ -3,11 +3,7 @@
 // and an extra backend pair built with configuration overrides (e.g. no object storage).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Deps } from '../../../src/core/deps.ts';
-import { loadConfig } from '../../../src/config/config.ts';
-import { buildApp } from '../../../src/app.ts';
-import { flagEnv, hasLegacyApp, startLegacy, type TestEnv } from '../../support/harness.ts';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ISO_MS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -68,29 +64,4 @@ export function assertNotFound(res: { status: number; body: any }, context = '')
   assert.deepEqual(res.body, NOT_FOUND_BODY, context);
 }
 
-export interface BackendPair {
-  legacy: string;
-  gatewayFastify: string;
-  close(): Promise<void>;
-}
-
-/**
- * A legacy app and a gateway with every native capsule on, both configured with `overrides`. Once
- * the legacy app is gone, `legacy` is the gateway too (as in the harness).
- */
-export async function startPair(env: TestEnv, overrides: Record<string, string>): Promise<BackendPair> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const legacy = hasLegacyApp() ? await startLegacy(loadConfig({ ...env.env, ...overrides }), cleanups) : undefined;
-  const gwEnv = { ...env.env, ...overrides, ...(legacy ? { LEGACY_URL: legacy } : {}), ...flagEnv('fastify', new Set(env.capsules.map((c) => c.feature))) };
-  const gateway = await buildApp({ config: loadConfig(gwEnv), env: gwEnv, capsules: env.capsules });
-  cleanups.push(() => gateway.close());
-  await gateway.listen({ port: 0, host: '127.0.0.1' });
-  const gatewayFastify = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
-  return {
-    legacy: legacy ?? gatewayFastify,
-    gatewayFastify,
-    async close() {
-      for (const fn of cleanups.reverse()) await fn().catch(() => {});
-    },
-  };
-}
+export { startPair, type BackendPair } from '../../support/harness.ts';
