@@ -25,7 +25,7 @@ start-legacy: build
 	npm run start:legacy
 
 ## make dev — the whole stack in the foreground (embedded defaults when nothing is configured); Ctrl-C stops it
-dev: install
+dev: install build
 	$(NODE) dev/stack.ts
 
 ## make token [SUB=...] [PERMISSIONS=a,b] — a token the dev stack accepts
