@@ -1,18 +1,30 @@
 # One image for both apps, the migration job and the dev-key job; the command picks the process.
-# Node 24 strips TypeScript types itself, so the .ts sources run as they are: no build step, and no
-# devDependency (typescript, the `node` binary package, embedded-postgres, s3rver) is needed at run time.
-FROM node:24-slim
+# Multi-stage: the build stage compiles the TypeScript to JavaScript (dist/, `npm run build`); the runtime
+# stage has only production dependencies and dist/, so no process type-strips its sources at start-up.
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY flags flags
+COPY fastify-features fastify-features
+COPY legacy-express legacy-express
+COPY benchmarks/floor benchmarks/floor
+RUN npm run build
 
+FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
-
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-
-COPY . .
+COPY --from=build /app/dist dist
+# dev/ holds the dev-keys job's script (run with type stripping: a one-shot tool, not a server).
+COPY dev dev
 # .data/dev-keys is where the dev-keys job writes the development JWKS (a named volume in compose).
 RUN mkdir -p .data/dev-keys && chown -R node:node .data
 
 USER node
 EXPOSE 3001 3002
-CMD ["node", "src/server.ts"]
+# The gateway; the legacy app is `node dist/legacy-express/server.js`, migrations `node dist/src/db/migrate.js`.
+CMD ["node", "--max-semi-space-size=2", "dist/src/server.js"]

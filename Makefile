@@ -5,13 +5,25 @@ NODE := $(CURDIR)/node_modules/.bin/node
 # `make flip/status` talk to the gateway here (dev/flags-cli.ts derives the same from PORT when run alone).
 export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install dev web console token migrate test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci
+.PHONY: install build start start-legacy dev web console token migrate test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.installed
+
+## make build — the production build: JavaScript in dist/ (tsc -p tsconfig.build.json, migrations copied)
+build: install
+	npm run build
+
+## make start / make start-legacy — run the built gateway / legacy app (no type stripping); build first
+start: build
+	npm start
+
+start-legacy: build
+	npm run start:legacy
+
 
 ## make web — build the web app (web/) into web/dist, which the gateway serves at /; rebuilt only when web/ changed
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f -not -name '*.test.ts' 2>/dev/null)
@@ -28,8 +40,9 @@ console/dist/index.html: node_modules/.installed $(CONSOLE_SOURCES)
 console: install console/dist/index.html
 
 ## make dev — the whole stack in the foreground (embedded defaults when nothing is configured), the web app
-## built and served by the gateway, dev tools on (dev sign-in); Ctrl-C stops it
-dev: install web console
+## built and served by the gateway, the apps run from the production build (dist/), dev tools on (dev sign-in);
+## Ctrl-C stops it
+dev: install build web console
 	DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
 
 ## make token [SUB=...] [PERMISSIONS=a,b] — a token the dev stack accepts
@@ -122,7 +135,7 @@ check-express-free: install
 	bash scripts/check-express-free.sh
 
 ## make bench [QUICK=1] — benchmarks; writes STATUS.md and benchmarks/results/*.json
-bench: install
+bench: install build
 	$(NODE) benchmarks/run.ts $(if $(QUICK),--quick,)
 
 ci: test test-faults check-express-free

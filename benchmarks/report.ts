@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { parseEnvFlags } from '../flags/parse.ts';
 import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
+import type { MemoryCurve } from './memory.ts';
 import { mb, PROCESS_NAMES, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
 
 export interface RunMeta {
@@ -25,6 +26,10 @@ export interface RunMeta {
   rateLimitMax: number;
   gatewayFlags: Record<string, Record<string, string>>;
   idleRss: Record<string, number>;
+  /** What the servers ran: the production build (dist/) or the TypeScript sources (older runs: absent). */
+  entry?: 'dist' | 'source';
+  /** Extra Node flags of the gateways and the floor. */
+  gatewayNodeArgs?: string[];
   notes: string[];
 }
 
@@ -32,6 +37,8 @@ export interface RunRecord {
   meta: RunMeta;
   results: RoundResult[];
   summary: Summary;
+  /** Every server's RSS/heap curve through and after the run (absent in older results). */
+  memory?: MemoryCurve;
 }
 
 /** `<timestamp>.json`, and `latest.json` too unless the run was partial (filtered or --no-status). */
@@ -94,9 +101,9 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w();
   w('## Run');
   w();
-  w(`- Mode: **${meta.mode}** — ${meta.rounds} round(s), each scenario measured on the three paths in turn (Express direct, gateway→proxy→Express, gateway native; the order rotates by one path each round) before the next scenario; ${meta.durationSeconds} s per measurement, ${meta.connections} connections, a warm-up burst before every measurement (${meta.warmupSeconds.first} s in round 1, ${meta.warmupSeconds.later} s after) that is not counted. Figures are medians over rounds; peak RSS is the maximum; failures are summed.`);
+  w(`- Mode: **${meta.mode}** — ${meta.rounds} round(s), each scenario measured on the four paths in turn (Express direct, gateway→proxy→Express, gateway native, and for the feature reads the floor: the same service, SQL, cache and token-cache code on bare \`node:http\`, \`benchmarks/floor/server.ts\`; the order rotates by one path each round) before the next scenario; ${meta.durationSeconds} s per measurement, ${meta.connections} connections, a warm-up burst before every measurement (${meta.warmupSeconds.first} s in round 1, ${meta.warmupSeconds.later} s after) that is not counted. Figures are medians over rounds; peak RSS is the maximum; failures are summed.`);
   w(`- Machine: ${meta.machine.cores} cores (${meta.machine.model}), ${num(meta.machine.memoryBytes / 1024 ** 3, 1)} GiB RAM, Linux ${meta.machine.kernel}. **The load generator (autocannon, in the benchmark process), PostgreSQL and Redis share these cores with the servers**, so raw req/s understates what a server could do alone and penalises the proxied path (two server processes plus the load generator on ${meta.machine.cores} cores); requests per server CPU-second is the fairer comparison.`);
-  w(`- Node: ${meta.node} for the load generator and all three servers (each spawned with the benchmark's own \`process.execPath\`).`);
+  w(`- Node: ${meta.node} for the load generator and every server (each spawned with the benchmark's own \`process.execPath\`). Servers ran ${meta.entry === 'dist' ? 'the production build (`dist/`, `npm run build`)' : meta.entry === 'source' ? '**the TypeScript sources (type stripping)**' : 'unknown code (older run)'}${meta.gatewayNodeArgs?.length ? `; the gateways and the floor with \`${meta.gatewayNodeArgs.join(' ')}\` (as \`npm start\`)` : ''}.`);
   w(`- Data: ${Object.entries(meta.dataset).map(([k, v]) => `${num(v)} ${k}`).join(', ')} (users \`bench-user-N\`, reseeded every run); requests rotate over every user and vehicle with each user's own token.`);
   w(`- PostgreSQL: ${meta.database}. Redis: ${meta.redis}.`);
   w(`- Rate limiting: every process runs with RATE_LIMIT_MAX=${num(meta.rateLimitMax)} — the limiter (and its Redis counter) still runs on every gateway request, it just never trips. LOG_LEVEL=warn everywhere.`);
@@ -122,21 +129,21 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
 
   w('## Features');
   w();
-  w('Ratios compare the gateway serving the feature natively with the legacy Express app answering directly (native / Express); proxy overhead compares gateway→proxy→Express with Express direct.');
+  w('Ratios compare the gateway serving the feature natively with the legacy Express app answering directly (native / Express) and with the floor (native as % of bare \`node:http\` doing the same work); proxy overhead compares gateway→proxy→Express with Express direct.');
   w();
-  w('| feature | default backend (env) | parity suite | scenario | req per server CPU-s native/Express | req/s native/Express | p99 native/Express | peak RSS native/Express | proxy: req/s proxied/direct | proxy: p99 proxied/direct |');
-  w('|---|---|---|---|---|---|---|---|---|---|');
+  w('| feature | default backend (env) | parity suite | scenario | req per server CPU-s native % of floor | req per server CPU-s native/Express | req/s native/Express | p99 native/Express | peak RSS native/Express | proxy: req/s proxied/direct | proxy: p99 proxied/direct |');
+  w('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const f of FEATURES) {
     const rows = summary.ratios.filter((x) => x.feature === f.name);
     const flag = envFlags[f.name];
     const head = `| ${f.name} | ${flag.backend} (${flag.source === 'env' ? f.envVar : 'default'}) | ${parity(f.name)} |`;
     if (rows.length === 0) {
-      w(`${head} not measured | | | | | | |`);
+      w(`${head} not measured | | | | | | | |`);
       continue;
     }
     rows.forEach((x, i) => {
       const lead = i === 0 ? head : '| | | |';
-      w(`${lead} ${x.scenario} | ${ratio(x.cpuEfficiency)} | ${ratio(x.throughput)} | ${ratio(x.p99)} | ${ratio(x.memory)} | ${pct(x.proxyThroughput)} | ${ratio(x.proxyP99)} |`);
+      w(`${lead} ${x.scenario} | ${pct(x.nativeOfFloor)} | ${ratio(x.cpuEfficiency)} | ${ratio(x.throughput)} | ${ratio(x.p99)} | ${ratio(x.memory)} | ${pct(x.proxyThroughput)} | ${ratio(x.proxyP99)} |`);
     });
   }
   w();
@@ -149,6 +156,19 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w();
   w('`/health` is informational and not part of the targets: it is a gateway-only route (never proxied), and the all-express gateway\'s health check also probes the legacy app.');
   w();
+
+  if (summary.memory.length) {
+    w('## Memory');
+    w();
+    w(`RSS and V8 heap of every server sampled every ${record.memory?.intervalMs ?? 250} ms through the whole run by a preloaded probe (\`benchmarks/floor/memory-probe.ts\`); the full curves, with the phase of the run at each moment, are in the results JSON (\`memory\`). Idle = just before the first measurement; after = the end of the cool-down without load after the last measurement; returned = share of the growth (peak − idle RSS) given back by then.`);
+    w();
+    w('| process | idle RSS MB | peak RSS MB | after RSS MB | returned | idle heap used MB | peak heap used / total MB | after heap used MB |');
+    w('|---|---|---|---|---|---|---|---|');
+    for (const m of summary.memory) {
+      w(`| ${m.name} | ${mb(m.idleRss)} | ${mb(m.peakRss)} | ${mb(m.afterRss)} | ${pct(m.rssReturned)} | ${mb(m.idleHeapUsed)} | ${mb(m.peakHeapUsed)} / ${mb(m.peakHeapTotal)} | ${mb(m.afterHeapUsed)} |`);
+    }
+    w();
+  }
 
   w('## Raw numbers');
   w();

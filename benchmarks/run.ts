@@ -1,9 +1,13 @@
 // `make bench` (node benchmarks/run.ts) / `make bench QUICK=1` (--quick): seeds the data set, starts the
-// legacy Express app and two gateways (every flag express / every flag fastify), measures every scenario
-// on the three paths interleaved, writes benchmarks/results/*.json and STATUS.md.
+// legacy Express app, two gateways (every flag express / every flag fastify) and the bare node:http floor
+// (benchmarks/floor/server.ts), all from the production build (dist/, rebuilt first when stale), measures
+// every scenario on the four paths interleaved, draws every server's memory curve, writes
+// benchmarks/results/*.json and STATUS.md.
 //
 // Options: --quick, --rounds N, --duration S, --warmup S, --connections N, --users N,
-//          --scenarios a,b  --paths express-direct,gateway-proxy,gateway-native
+//          --scenarios a,b  --paths express-direct,gateway-proxy,gateway-native,floor
+//          --source (run the .ts sources with type stripping instead of the build, for comparison)
+//          --cool-down S (idle seconds after the last measurement, to see whether memory returns)
 //          --cpu-prof[=native|all]  (V8 CPU profiles of the gateway(s) into benchmarks/results/profiles/)
 //          --node-args="--max-semi-space-size=8 …" (extra Node flags for all three servers, for experiments)
 //          --no-status (do not rewrite STATUS.md / latest.json; implied by --scenarios and --paths)
@@ -19,10 +23,12 @@ import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.ts';
 import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { setUpEnvironment, RATE_LIMIT_MAX, type BenchEnvironment } from './environment.ts';
+import { execSync } from 'node:child_process';
 import { rssBytes } from './processes.ts';
-import { killAllAppsNow, spawnApp, stopAllApps, type AppProcess } from '../stack/apps.ts';
+import { appEntry, buildIsFresh, killAllAppsNow, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
+import { memoryFile, MEMORY_INTERVAL_MS, readCurve, type Phase } from './memory.ts';
 import { seed, USER_PREFIX } from './seed.ts';
-import { expectedBackend, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
+import { expectedBackend, floorServes, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
 import { measure } from './measure.ts';
 import { mb, PROCESS_NAMES, SERVERS_OF, summarise, type RoundResult } from './summary.ts';
 import { renderStatus, writeResults, type RunMeta, type RunRecord } from './report.ts';
@@ -48,6 +54,8 @@ const { values: args } = parseArgs({
     'node-args': { type: 'string' },
     'no-status': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
+    'cool-down': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -62,6 +70,7 @@ const opt = {
   warmupLater: Number(args.warmup ?? 1),
   connections: Number(args.connections ?? 50),
   users: Number(args.users ?? 300),
+  coolDown: Number(args['cool-down'] ?? (quick ? 4 : 15)),
 };
 const scenarioFilter = args.scenarios?.split(',').map((s) => s.trim());
 const pathFilter = args.paths?.split(',').map((s) => s.trim()) as PathName[] | undefined;
@@ -111,9 +120,25 @@ function machine(): RunMeta['machine'] {
   return { cores: cpus().length, model, memoryBytes: totalmem(), kernel: release() };
 }
 
+/**
+ * Young-generation cap of the gateway (and of the floor, so the two differ only by framework): the same
+ * flag `npm start`, the Dockerfile and docker-compose use. Without it V8 grows the new space to 64 MB
+ * under load (and keeps it), which was most of the gateway's RSS (benchmarks/findings.md).
+ */
+export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=2'];
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const notes: string[] = [];
+  if (args.source) {
+    process.env.MVP_RUN_SOURCE = '1'; // read by appEntry()
+    notes.push('servers ran from the TypeScript sources (--source: Node type stripping), not the production build.');
+  } else if (!buildIsFresh()) {
+    log('dist/ is missing or older than the sources: npm run build');
+    execSync('npm run -s build', { cwd: ROOT, stdio: 'inherit' });
+  }
+  const entry = appEntry('gateway').endsWith('.js') ? 'dist' : 'source';
+  log(`servers run ${entry === 'dist' ? 'the production build (dist/)' : 'the TypeScript sources'}`);
   log(`Node ${process.version} (${process.execPath}); ${quick ? 'quick' : 'full'} run: ${opt.rounds} round(s) x ${opt.duration} s, ${opt.connections} connections`);
 
   const tmpDir = await mkdtemp(join(tmpdir(), 'mvp-bench-'));
@@ -142,12 +167,19 @@ async function main(): Promise<void> {
   const prof = (which: 'native' | 'all') => [...extra, ...(cpuProf === 'all' || cpuProf === which ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
 
   // Started one after the other, each waited for until healthy (a 200 from /health).
-  const start = (kind: 'legacy' | 'gateway', name: string, env: Record<string, string>, nodeArgs: string[]) =>
-    spawnApp(kind, { name, env, nodeArgs, output: { file: join(tmpDir, `${name}.log`) }, requireHealthy: true, readyTimeoutMs: 60_000 });
+  // Every server preloads the memory probe (RSS + V8 heap every MEMORY_INTERVAL_MS into a file of tmpDir).
+  const probe = appEntry('floor').replace(/server\.(ts|js)$/, (_m, ext: string) => `memory-probe.${ext}`);
+  const start = (kind: AppKind, name: string, env: Record<string, string>, nodeArgs: string[]) =>
+    spawnApp(kind, {
+      name, nodeArgs: [`--import=${probe}`, ...nodeArgs], output: { file: join(tmpDir, `${name}.log`) }, requireHealthy: true, readyTimeoutMs: 60_000,
+      env: { ...env, BENCH_MEMORY_FILE: memoryFile(tmpDir, name), BENCH_MEMORY_INTERVAL_MS: String(MEMORY_INTERVAL_MS) },
+    });
   const legacy = await start('legacy', PROCESS_NAMES.legacy, env.serverEnv, prof('all'));
-  const gwExpress = await start('gateway', PROCESS_NAMES.proxy, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsA }, prof('all'));
-  const gwFastify = await start('gateway', PROCESS_NAMES.native, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsB }, prof('native'));
-  const all = [legacy, gwExpress, gwFastify];
+  const gwExpress = await start('gateway', PROCESS_NAMES.proxy, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsA }, [...GATEWAY_NODE_ARGS, ...prof('all')]);
+  const gwFastify = await start('gateway', PROCESS_NAMES.native, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsB }, [...GATEWAY_NODE_ARGS, ...prof('native')]);
+  const floor = await start('floor', PROCESS_NAMES.floor, env.serverEnv, [...GATEWAY_NODE_ARGS, ...prof('all')]);
+  const all = [legacy, gwExpress, gwFastify, floor];
+  const phases: Phase[] = [{ t: Date.now(), label: 'idle' }];
   log(`healthy: ${all.map((p) => `${p.name} pid ${p.pid} ${p.url}`).join(', ')}`);
 
   const gatewayFlags: RunMeta['gatewayFlags'] = {};
@@ -179,11 +211,12 @@ async function main(): Promise<void> {
 
   await sleep(1000);
   const idleRss = Object.fromEntries(all.map((p) => [p.name, rssBytes(p.pid)]));
-  const urlOf: Record<PathName, AppProcess> = { 'express-direct': legacy, 'gateway-proxy': gwExpress, 'gateway-native': gwFastify };
+  const urlOf: Record<PathName, AppProcess> = { 'express-direct': legacy, 'gateway-proxy': gwExpress, 'gateway-native': gwFastify, floor };
 
   const runnable = (s: Scenario, path: PathName): boolean => {
     if (scenarioFilter && !scenarioFilter.includes(s.name)) return false;
     if (pathFilter && !pathFilter.includes(path)) return false;
+    if (path === 'floor') return floorServes(s);
     if (!s.feature) return true;
     return path === 'gateway-native' ? native.has(s.feature) : legacyOk.has(s.feature);
   };
@@ -192,7 +225,7 @@ async function main(): Promise<void> {
 
   const results: RoundResult[] = [];
   for (let round = 1; round <= opt.rounds; round++) {
-    // Round 1 runs the paths in the order Express direct, proxy, native; later rounds rotate the order
+    // Round 1 runs the paths in the order Express direct, proxy, native, floor; later rounds rotate the order
     // so that no path always comes first (or last) after a scenario change.
     const order = PATHS.map((_, i) => PATHS[(i + round - 1) % PATHS.length]);
     for (const s of SCENARIOS) {
@@ -206,6 +239,7 @@ async function main(): Promise<void> {
           sampled: all,
           servers: SERVERS_OF[path],
         };
+        phases.push({ t: Date.now(), label: `${s.name} ${path}` });
         const warm = await measure({ ...base, durationSeconds: round === 1 ? opt.warmupFirst : opt.warmupLater });
         const m = await measure({ ...base, durationSeconds: opt.duration });
         if (s.kind === 'write') await cleanWrites();
@@ -221,8 +255,14 @@ async function main(): Promise<void> {
     }
   }
   await db.end();
+  // Idle again: does the memory come back?
+  phases.push({ t: Date.now(), label: 'cool-down' });
+  log(`cool-down: ${opt.coolDown} s without load`);
+  await sleep(opt.coolDown * 1000);
+  phases.push({ t: Date.now(), label: 'end' });
+  const memory = readCurve(tmpDir, all.map((p) => p.name), phases);
 
-  const summary = summarise(results);
+  const summary = summarise(results, memory);
   const meta: RunMeta = {
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -240,9 +280,11 @@ async function main(): Promise<void> {
     rateLimitMax: RATE_LIMIT_MAX,
     gatewayFlags,
     idleRss,
+    entry,
+    gatewayNodeArgs: GATEWAY_NODE_ARGS,
     notes,
   };
-  const record = { meta, results, summary };
+  const record: RunRecord = { meta, results, summary, memory };
   const partial = Boolean(scenarioFilter || pathFilter || args['no-status']);
   const file = await writeResults(RESULTS, record, partial);
   log(`results: ${relative(ROOT, file)}${partial ? ' (partial run: latest.json and STATUS.md left alone)' : ' (and results/latest.json)'}`);
@@ -263,7 +305,7 @@ async function reportOnly(): Promise<void> {
   const file = join(RESULTS, 'latest.json');
   if (!existsSync(file)) fail('no benchmarks/results/latest.json yet: run `make bench` first');
   const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-  record.summary = summarise(record.results);
+  record.summary = summarise(record.results, record.memory);
   await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, {
     parityFile: join(ROOT, '.data', 'parity-latest.json'), findingsFile: join(BENCH, 'findings.md'), renderedAt: new Date().toISOString(),
   }));

@@ -126,15 +126,21 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /** The x-backend header each path must answer with (null: not checked, e.g. /health). */
-export type PathName = 'express-direct' | 'gateway-proxy' | 'gateway-native';
-export const PATHS: PathName[] = ['express-direct', 'gateway-proxy', 'gateway-native'];
+export type PathName = 'express-direct' | 'gateway-proxy' | 'gateway-native' | 'floor';
+export const PATHS: PathName[] = ['express-direct', 'gateway-proxy', 'gateway-native', 'floor'];
 export const PATH_TITLES: Record<PathName, string> = {
   'express-direct': 'Express direct',
   'gateway-proxy': 'gateway → proxy → Express',
   'gateway-native': 'gateway native',
+  floor: 'floor (bare node:http)',
 };
+
+/** The floor (benchmarks/floor/server.ts) serves the feature read scenarios only. */
+export function floorServes(scenario: Scenario): boolean {
+  return scenario.feature !== null && scenario.kind === 'read';
+}
 
 export function expectedBackend(scenario: Scenario, path: PathName): string | null {
   if (!scenario.feature) return null;
-  return path === 'gateway-native' ? 'fastify' : 'express';
+  return path === 'gateway-native' ? 'fastify' : path === 'floor' ? 'floor' : 'express';
 }

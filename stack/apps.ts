@@ -2,7 +2,7 @@
 // or in this process. `make dev`, the test harness, the fault suites and the benchmarks all go through
 // here, so "how an app is started" is written once.
 //
-//   appEntry('gateway' | 'legacy')      the file an app process runs (the one place to switch to a build)
+//   appEntry('gateway' | 'legacy' | 'floor')  the file an app process runs: dist/ when the build is fresh
 //   spawnApp(kind, { env, port?, name?, output?, nodeArgs?, waitReady? })
 //                                       a child on the project's Node; waits until GET /health answers;
 //                                       `port` defaults to a free one and is set as PORT / LEGACY_PORT
@@ -19,7 +19,7 @@
 // Output of a child: 'buffer' (default: kept in memory, `output()` for failure messages), { prefix }
 // (each line to our stdout/stderr with a prefix, as `make dev` shows it) or { file } (appended to a log).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -32,13 +32,41 @@ import type { Capsule } from '../src/capsules/capsule.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
-export type AppKind = 'gateway' | 'legacy';
+export type AppKind = 'gateway' | 'legacy' | 'floor';
 
-const SOURCE_ENTRY: Record<AppKind, string> = { gateway: 'src/server.ts', legacy: 'legacy-express/server.ts' };
+const SOURCE_ENTRY: Record<AppKind, string> = {
+  gateway: 'src/server.ts', legacy: 'legacy-express/server.ts',
+  floor: 'benchmarks/floor/server.ts', // the benchmark's bare node:http floor
+};
 
-/** The file a `kind` process runs: today the TypeScript source (Node strips the types). */
+/** What `npm run build` compiles (tsconfig.build.json); dist/.built is written last. */
+const BUILT_DIRS = ['src', 'flags', 'fastify-features', 'legacy-express', 'benchmarks/floor'];
+const BUILD_STAMP = `${REPO_ROOT}/dist/.built`;
+
+/** True when dist/ was built after the last change to any source file it compiles. */
+export function buildIsFresh(): boolean {
+  if (!existsSync(BUILD_STAMP)) return false;
+  const built = statSync(BUILD_STAMP).mtimeMs;
+  for (const dir of BUILT_DIRS) {
+    if (!existsSync(`${REPO_ROOT}/${dir}`)) continue;
+    for (const f of readdirSync(`${REPO_ROOT}/${dir}`, { recursive: true, encoding: 'utf8' })) {
+      if (!/\.(ts|sql)$/.test(f) || f.endsWith('.test.ts')) continue;
+      if (statSync(`${REPO_ROOT}/${dir}/${f}`).mtimeMs > built) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The file a `kind` process runs: the production build (dist/…/*.js, `npm run build`) when it is fresh,
+ * otherwise the TypeScript source (Node strips the types). MVP_RUN_SOURCE=1 forces the source.
+ */
 export function appEntry(kind: AppKind): string {
-  return `${REPO_ROOT}/${SOURCE_ENTRY[kind]}`;
+  const source = `${REPO_ROOT}/${SOURCE_ENTRY[kind]}`;
+  if (process.env.MVP_RUN_SOURCE !== '1' && existsSync(source) && buildIsFresh()) {
+    return `${REPO_ROOT}/dist/${SOURCE_ENTRY[kind].replace(/\.ts$/, '.js')}`;
+  }
+  return source;
 }
 
 /** False once legacy-express/ is deleted. */
@@ -47,7 +75,7 @@ export function hasApp(kind: AppKind): boolean {
 }
 
 /** The variable an app reads its port from. */
-export const PORT_VAR: Record<AppKind, 'PORT' | 'LEGACY_PORT'> = { gateway: 'PORT', legacy: 'LEGACY_PORT' };
+export const PORT_VAR: Record<AppKind, 'PORT' | 'LEGACY_PORT'> = { gateway: 'PORT', legacy: 'LEGACY_PORT', floor: 'PORT' };
 
 /** A TCP port that was free a moment ago (the kernel hands out a fresh one; races are unlikely). */
 export async function freePort(): Promise<number> {

@@ -1,7 +1,8 @@
 // Object storage (S3 API through the MinIO client), one bucket, same object keys for both backends.
 // Uploads are streamed: the MinIO client buffers whole objects below its part size, so we sign a PUT
-// with it and pipe the request body straight to the endpoint.
-import * as Minio from 'minio';
+// with it and pipe the request body straight to the endpoint. The MinIO client (~40 MB of RSS once loaded)
+// is imported at the first storage call, so a process that never touches storage never loads it.
+import type * as Minio from 'minio';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -89,25 +90,31 @@ function checkedBody(source: Readable, maxBytes: number, declared: number | unde
 }
 
 export class ObjectStore {
-  readonly client: Minio.Client;
   readonly bucket: string;
   private readonly cfg: StorageConfig;
+  private clientPromise: Promise<Minio.Client> | undefined;
 
   constructor(cfg: StorageConfig) {
     this.cfg = cfg;
     this.bucket = cfg.bucket;
-    this.client = new Minio.Client({
-      endPoint: cfg.endPoint, port: cfg.port, useSSL: cfg.useSSL,
-      accessKey: cfg.accessKey, secretKey: cfg.secretKey, region: cfg.region, pathStyle: true,
-    });
+  }
+
+  /** The MinIO client, created (and the `minio` package loaded) on first use. */
+  client(): Promise<Minio.Client> {
+    this.clientPromise ??= import('minio').then(({ Client }) => new Client({
+      endPoint: this.cfg.endPoint, port: this.cfg.port, useSSL: this.cfg.useSSL,
+      accessKey: this.cfg.accessKey, secretKey: this.cfg.secretKey, region: this.cfg.region, pathStyle: true,
+    }));
+    return this.clientPromise;
   }
 
   async ensureBucket(): Promise<void> {
-    if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket, this.cfg.region);
+    const client = await this.client();
+    if (!(await client.bucketExists(this.bucket))) await client.makeBucket(this.bucket, this.cfg.region);
   }
 
   ping(): Promise<boolean> {
-    return answersWithin(async () => { await this.client.bucketExists(this.bucket); return true; }, HEALTH_PING_MS);
+    return answersWithin(async () => { await (await this.client()).bucketExists(this.bucket); return true; }, HEALTH_PING_MS);
   }
 
   /**
@@ -147,7 +154,7 @@ export class ObjectStore {
   private async putStream(key: string, body: Readable, contentType: string, size: number): Promise<void> {
     let url: URL;
     try {
-      url = new URL(await withTimeout(this.client.presignedPutObject(this.bucket, key, 300), TIMEOUT_MS));
+      url = new URL(await withTimeout((await this.client()).presignedPutObject(this.bucket, key, 300), TIMEOUT_MS));
     } catch {
       throw unavailable();
     }
@@ -174,7 +181,7 @@ export class ObjectStore {
   /** The object, or null when there is none. */
   async get(key: string): Promise<StoredObject | null> {
     try {
-      const stream = (await withTimeout(this.client.getObject(this.bucket, key), TIMEOUT_MS)) as Readable & {
+      const stream = (await withTimeout((await this.client()).getObject(this.bucket, key), TIMEOUT_MS)) as Readable & {
         headers?: Record<string, string>;
       };
       const headers = stream.headers ?? {};
@@ -192,7 +199,7 @@ export class ObjectStore {
   /** Every key under `prefix` with its last-modified time (for the orphan sweep). */
   async list(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {
     const out: Array<{ key: string; lastModified: Date }> = [];
-    for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) {
+    for await (const item of (await this.client()).listObjectsV2(this.bucket, prefix, true)) {
       if (item.name) out.push({ key: item.name, lastModified: item.lastModified ?? new Date(0) });
     }
     return out;
@@ -200,7 +207,7 @@ export class ObjectStore {
 
   async remove(key: string): Promise<void> {
     try {
-      await withTimeout(this.client.removeObject(this.bucket, key), TIMEOUT_MS);
+      await withTimeout((await this.client()).removeObject(this.bucket, key), TIMEOUT_MS);
     } catch {
       throw unavailable();
     }

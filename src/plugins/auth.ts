@@ -1,12 +1,13 @@
 // `app.authenticate`: the onRequest hook capsules add to verify the bearer token (request.user after it).
 import fp from 'fastify-plugin';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../core/auth.ts';
 import { AppError } from '../core/errors.ts';
+import { cachedVerifier } from '../core/token-cache.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    authenticate: (request: FastifyRequest) => Promise<void>;
+    authenticate: (request: FastifyRequest, reply?: FastifyReply, done?: (err?: Error) => void) => Promise<void> | undefined;
   }
   interface FastifyRequest {
     /** Set by `app.authenticate`; null on routes that do not authenticate. */
@@ -14,27 +15,26 @@ declare module 'fastify' {
   }
 }
 
-// RS256 verification was 23–40% of a native request's CPU (benchmarks/findings.md). A token that verified
-// is remembered until it expires, at most CACHE_MS, so a key rotation or revocation lags by ≤ 60 s.
-const CACHE_MS = 60_000;
-const CACHE_MAX = 10_000;
+const RESOLVED = Promise.resolve();
 
 export const authPlugin = fp(async (app) => {
-  const verified = new Map<string, { user: AuthUser; until: number }>();
+  const verify = cachedVerifier(app.deps.verifyToken);
   app.decorateRequest('user', null);
-  app.decorate('authenticate', async (request: FastifyRequest) => {
-    const header = request.headers.authorization ?? '';
-    const now = Date.now();
-    const hit = verified.get(header);
-    if (hit && hit.until > now) {
-      request.user = hit.user;
-      return;
+  // As an onRequest hook Fastify passes `done`: the hook then returns nothing (Fastify would otherwise
+  // also wait on the returned Promise) and a cache hit costs no Promise at all. Called directly
+  // (`await app.authenticate(request)`), it returns a Promise.
+  app.decorate('authenticate', (request: FastifyRequest, _reply?: FastifyReply, done?: (err?: Error) => void): Promise<void> | undefined => {
+    const user = verify(request.headers.authorization);
+    if (!(user instanceof Promise)) {
+      request.user = user;
+      if (!done) return RESOLVED;
+      done();
+      return undefined;
     }
-    verified.delete(header);
-    const user = await app.deps.verifyToken(header);
-    request.user = user;
-    verified.set(header, { user, until: Math.min(now + CACHE_MS, (user.expiresAt ?? 0) * 1000) });
-    if (verified.size > CACHE_MAX) verified.delete(verified.keys().next().value!); // oldest first
+    const set = user.then((u) => { request.user = u; });
+    if (!done) return set;
+    set.then(() => done(), done);
+    return undefined;
   });
 }, { name: 'auth', dependencies: ['deps'] });
 

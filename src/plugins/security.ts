@@ -1,12 +1,14 @@
-// helmet, CORS allow-list and a rate limit shared by every gateway instance through Redis.
+// helmet, CORS allow-list and a rate limit shared by every gateway instance through Redis
+// (counted locally, synced every 100 ms: src/core/rate-limiter.ts, docs/rate-limit.md).
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import { isShadowRun } from '../shadow/marker.ts';
+import { SharedRateLimiter, type Hit } from '../core/rate-limiter.ts';
 
 /**
  * helmet's headers, computed once. @fastify/helmet rebuilds helmet's middleware chain on every request
@@ -26,20 +28,25 @@ export const securityPlugin = fp(async (app) => {
   app.addHook('onRequest', async (_request, reply) => { reply.headers(securityHeaders); });
   const origins = c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, { origin: origins.length ? origins : false });
-  await app.register(rateLimit, {
-    global: false, // applied once by the hook below (per-route hooks would miss 401s and 404s)
-    max: c.RATE_LIMIT_MAX,
-    timeWindow: c.RATE_LIMIT_WINDOW_MS,
-    redis: app.redis ?? undefined, // shared counters across instances; per-instance memory without Redis
-    nameSpace: 'mvp:ratelimit:',
-    skipOnError: true, // Redis down must not block traffic
-    allowList: (request) => request.url === '/health' || request.url === '/metrics' || isShadowRun(request.headers), // shadow runs are the gateway's own
-    errorResponseBuilder: (_request, context) => {
-      const e = new AppError('RATE_LIMITED', `Rate limit exceeded, retry in ${Math.ceil(context.ttl / 1000)} s`);
-      return Object.assign(e, { statusCode: 429 });
-    },
+  const limiter = new SharedRateLimiter({ max: c.RATE_LIMIT_MAX, windowMs: c.RATE_LIMIT_WINDOW_MS, redis: app.redis, prefix: 'mvp:ratelimit:' });
+  app.addHook('onClose', async () => limiter.close());
+  const limit = String(c.RATE_LIMIT_MAX);
+  const apply = (hit: Hit, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const reset = Math.ceil(hit.ttlMs / 1000);
+    reply.header('x-ratelimit-limit', limit);
+    reply.header('x-ratelimit-remaining', Math.max(0, c.RATE_LIMIT_MAX - hit.current));
+    reply.header('x-ratelimit-reset', reset);
+    if (hit.current <= c.RATE_LIMIT_MAX) return done();
+    reply.header('retry-after', reset);
+    done(new AppError('RATE_LIMITED', `Rate limit exceeded, retry in ${reset} s`));
+  };
+  // Applied once, early, to every request (401s and 404s included) but /health and /metrics, after the
+  // request id and backend headers are set (request-context), so a 429 carries them too. Keyed by the
+  // client address (request.ip: x-forwarded-* are not trusted). Far from the limit the hook is synchronous.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url === '/health' || request.url === '/metrics' || isShadowRun(request.headers)) return done(); // shadow runs are the gateway's own
+    const hit = limiter.hit(request.ip);
+    if (hit instanceof Promise) hit.then((h) => apply(h, reply, done), done);
+    else apply(hit, reply, done);
   });
-  // Applied once, early, to every request (401s and 404s included), after the request id and backend
-  // headers are set (request-context), so a 429 carries them too.
-  app.addHook('onRequest', app.rateLimit());
 }, { name: 'security', dependencies: ['config', 'redis', 'request-context'] });

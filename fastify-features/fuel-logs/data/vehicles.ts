@@ -6,10 +6,11 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 /** true when the vehicle exists, belongs to the user and is not soft-deleted. */
 export async function isLiveVehicleOfUser(db: Queryable, userId: string, vehicleId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    'SELECT 1 FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
-    [vehicleId, userId],
-  );
+  const { rowCount } = await db.query({ // named: prepared once per connection (on every fuel read)
+    name: 'fuel-logs-live-vehicle',
+    text: 'SELECT 1 FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
+    values: [vehicleId, userId],
+  });
   return rowCount === 1;
 }
 

@@ -58,16 +58,26 @@ const PATCH_COLUMNS: Record<keyof VehiclePatch, string> = {
   licensePlate: 'license_plate', odometer: 'odometer',
 };
 
+/**
+ * One page and the total in one query (count(*) OVER () is computed before LIMIT). A page past the end
+ * has no row to carry the total: then (rare) the count is asked for separately. A named (prepared)
+ * statement: parsed and planned once per connection.
+ */
 export async function listVehicles(db: Db, userId: string, limit: number, offset: number): Promise<{ items: Vehicle[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    db.query<VehicleRow>(
-      `SELECT ${COLUMNS} FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL
-       ORDER BY created_at, id LIMIT $2 OFFSET $3`,
-      [userId, limit, offset],
-    ),
-    db.query<{ total: number }>('SELECT count(*)::int AS total FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL', [userId]),
-  ]);
-  return { items: rows.rows.map(toVehicle), total: count.rows[0].total };
+  const { rows } = await db.query<VehicleRow & { total: number }>({
+    name: 'vehicles-list',
+    text: `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL
+           ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+    values: [userId, limit, offset],
+  });
+  if (rows.length > 0) return { items: rows.map(toVehicle), total: rows[0].total };
+  if (offset === 0) return { items: [], total: 0 };
+  const count = await db.query<{ total: number }>({
+    name: 'vehicles-count',
+    text: 'SELECT count(*)::int AS total FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL',
+    values: [userId],
+  });
+  return { items: [], total: count.rows[0].total };
 }
 
 export type FoundVehicle = Vehicle & { photoContentType: string | null; photoObjectKey: string | null };
