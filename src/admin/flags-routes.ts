@@ -1,5 +1,6 @@
 // GET/PUT/DELETE /admin/flags[/:feature]: read and change each feature's stage (docs/admin-api.md).
-// `:feature` may be `all` — the global "everything back to express" switch is PUT /admin/flags/all.
+// `:feature` may be `all` — the global "everything back to express" switch is PUT /admin/flags/all
+// (fastify is accepted too: every feature at once, each through its own shadow gate).
 // Bad input → 400 naming the field, unknown feature → 404, a stage without a native capsule → 409;
 // in every case nothing changes (the store validates every feature before it writes any).
 import type { FastifyInstance } from 'fastify';
@@ -41,7 +42,8 @@ function changeOf(feature: string, body: SetBody): StageChange {
   if (body.stage !== undefined && body.backend !== undefined) throw validationError('backend', 'send either stage or backend, not both');
   const stage = body.stage ?? body.backend;
   if (stage === undefined) throw validationError('stage', 'is required');
-  if (feature === 'all' && stage !== 'express') throw validationError('stage', 'only express is allowed for all (the global rollback)');
+  // `all` moves every feature at once: back to express (the global rollback) or, where gates allow, to fastify.
+  if (feature === 'all' && stage !== 'express' && stage !== 'fastify') throw validationError('stage', 'only express or fastify are allowed for all');
   if (body.force !== undefined && stage !== 'fastify' && stage !== 'canary') throw validationError('force', 'is only allowed with stage canary or fastify');
   return { stage, percent: body.percent, shadowRate: body.shadowRate };
 }

@@ -56,6 +56,11 @@ export class FlagPush {
     try {
       await client.connect();
       for (const channel of this.o.channels.keys()) await client.query(`LISTEN ${channel}`);
+      // stop() may have run while connecting: this connection must not outlive it.
+      if (this.stopped) {
+        await client.end().catch(() => {});
+        return;
+      }
       this.client = client;
       this.o.onConnected?.();
       for (const reload of this.o.channels.values()) await reload().catch((err) => this.o.onError?.(err));

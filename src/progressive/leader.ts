@@ -50,7 +50,15 @@ export class Leader {
     if (this.busy || this.stopped) return;
     this.busy = true;
     try {
-      if (!this.client) this.client = await this.connect();
+      if (!this.client) {
+        const client = await this.connect();
+        // stop() may have run while connecting: this connection must not outlive it.
+        if (this.stopped) {
+          await client.end().catch(() => {});
+          return;
+        }
+        this.client = client;
+      }
       if (this.leader) {
         await this.client.query('SELECT 1');
       } else {
