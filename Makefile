@@ -7,7 +7,7 @@ export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
 .PHONY: install build start start-legacy dev web console token migrate test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
