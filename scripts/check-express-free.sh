@@ -4,6 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/express-free.XXXXXX")"
+chmod o+x "$work" # the embedded PostgreSQL runs as its own OS user and must reach its data dir
 trap 'rm -rf "$work"' EXIT
 
 echo "[express-free] copying the tree without legacy-express/ to $work"
