@@ -46,7 +46,7 @@ const busy = new Array<number>(seconds + 1).fill(0);
 prof.samples.forEach((id, i) => {
   if (!isIdle(id)) busy[Math.floor(at[i] / 1e6)] += prof.timeDeltas[i] ?? 0;
 });
-console.log('busy per second: ' + busy.map((us, s) => `${s}:${Math.round(us / 1e4)}%`).join(' '));
+console.log(`busy per second: ${busy.map((us, s) => `${s}:${Math.round(us / 1e4)}%`).join(' ')}`);
 
 const from = opts.from ? Number(opts.from) * 1e6 : 0;
 const to = opts.to ? Number(opts.to) * 1e6 : Infinity;

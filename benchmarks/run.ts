@@ -267,7 +267,7 @@ async function main(): Promise<void> {
     startedAt,
     finishedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
-    command: `node benchmarks/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,
+    command: `node benchmarks/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     rounds: opt.rounds,
     durationSeconds: opt.duration,
     warmupSeconds: { first: opt.warmupFirst, later: opt.warmupLater },

@@ -62,7 +62,7 @@ export async function ensureDevKeys(dir: string = DEV_KEYS_DIR): Promise<DevKeys
   if (!privateJwk) {
     const fresh = await generateDevKeyPair();
     const tmp = `${privateJwkFile}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(fresh.privateJwk, null, 2) + '\n', { mode: 0o600 });
+    await writeFile(tmp, `${JSON.stringify(fresh.privateJwk, null, 2)}\n`, { mode: 0o600 });
     try {
       // link() fails when the file exists: if two processes race, the first key wins and both use it.
       await link(tmp, privateJwkFile);
@@ -78,7 +78,7 @@ export async function ensureDevKeys(dir: string = DEV_KEYS_DIR): Promise<DevKeys
   }
 
   const pair = toKeyPair(privateJwk);
-  const jwksText = JSON.stringify(pair.jwks, null, 2) + '\n';
+  const jwksText = `${JSON.stringify(pair.jwks, null, 2)}\n`;
   if ((await readFile(jwksFile, 'utf8').catch(() => '')) !== jwksText) {
     const tmp = `${jwksFile}.${process.pid}.tmp`;
     await writeFile(tmp, jwksText, { mode: 0o644 });

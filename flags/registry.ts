@@ -50,7 +50,7 @@ export function prefixOf(feature: FeatureName): string {
 /** The feature serving a URL path, or undefined for paths outside every feature prefix. */
 export function featureForPath(path: string): FeatureDef | undefined {
   for (const f of FEATURES) {
-    if (path === f.prefix || path.startsWith(f.prefix + '/') || path.startsWith(f.prefix + '?')) return f;
+    if (path === f.prefix || path.startsWith(`${f.prefix}/`) || path.startsWith(`${f.prefix}?`)) return f;
   }
   return undefined;
 }

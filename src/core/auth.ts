@@ -38,7 +38,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
     : createLocalJWKSet(JSON.parse(readFileSync(cfg.jwksFile!, 'utf8')) as JSONWebKeySet);
 
   return async (authorization) => {
-    const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)$/.exec(authorization ?? '');
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization ?? '');
     if (!match) throw new AppError('UNAUTHORIZED');
     try {
       const { payload } = await jwtVerify(match[1], keys, {

@@ -160,6 +160,6 @@ describe('make dev survives what it runs', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     await eventually(async () => assert.deepEqual(children.filter(running), []), { timeoutMs: 20_000, intervalMs: 200 });
-    await assert.rejects(fetch(gateway + '/health', { signal: AbortSignal.timeout(2000) }), 'nothing listens on the gateway port');
+    await assert.rejects(fetch(`${gateway}/health`, { signal: AbortSignal.timeout(2000) }), 'nothing listens on the gateway port');
   });
 });

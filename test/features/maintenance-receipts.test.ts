@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { startBackends, type TestEnv } from '../support/harness.ts';
-import { Client } from '../support/client.ts';
+import type { Client } from '../support/client.ts';
 import { MIB, assertError, assertNotFound, assertValidation, insertVehicle, softDeleteVehicle, startPair, type BackendPair } from './support/maintenance.ts';
 
 let env: TestEnv;

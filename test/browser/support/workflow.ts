@@ -50,7 +50,7 @@ async function apiGet(opts: WorkflowOptions, path: string): Promise<any> {
 }
 
 export async function signIn(page: Page, baseUrl: string, user: string): Promise<void> {
-  await page.goto(baseUrl + '/');
+  await page.goto(`${baseUrl}/`);
   await page.getByLabel('User name').fill(user);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Your vehicles' }).waitFor();

@@ -20,7 +20,7 @@ export interface RenderOptions {
 
 /** Replaces `pattern` exactly once in `text`, or throws: a drifted config must fail the test, not pass it. */
 function replaceOnce(text: string, pattern: RegExp, replacement: string): string {
-  const matches = text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'));
+  const matches = text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`));
   if (matches?.length !== 1) throw new Error(`haproxy.cfg: expected exactly one match of ${pattern}, found ${matches?.length ?? 0}`);
   return text.replace(pattern, replacement);
 }
@@ -95,7 +95,7 @@ export async function startHaproxy(o: RenderOptions): Promise<HaproxyProcess> {
     for (const l of parts) {
       const parsed = parseLogLine(l, now);
       if (parsed) lines.push(parsed);
-      else raw += l + '\n';
+      else raw += `${l}\n`;
     }
   });
   child.stderr!.on('data', (b: Buffer) => { raw += b.toString('utf8'); });
