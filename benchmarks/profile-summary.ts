@@ -40,7 +40,10 @@ const isIdle = (id: number) => byId.get(id)!.callFrame.functionName === '(idle)'
 // Sample times (µs since the profile started) and the busy timeline per second.
 const at: number[] = [];
 let clock = 0;
-for (const d of prof.timeDeltas) at.push((clock += d));
+for (const d of prof.timeDeltas) {
+  clock += d;
+  at.push(clock);
+}
 const seconds = Math.ceil(clock / 1e6);
 const busy = new Array<number>(seconds + 1).fill(0);
 prof.samples.forEach((id, i) => {

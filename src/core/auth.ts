@@ -27,7 +27,7 @@ export const MAX_SUB_LENGTH = 255;
  */
 export function isStorableSubject(sub: unknown): sub is string {
   return typeof sub === 'string' && sub.length > 0 && sub.length <= MAX_SUB_LENGTH && sub.isWellFormed()
-    && !/[\u0000-\u001f\u007f-\u009f]/.test(sub);
+    && !/\p{Cc}/u.test(sub); // Cc: the C0 and C1 controls, U+0000-U+001F and U+007F-U+009F
 }
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<AuthUser>;

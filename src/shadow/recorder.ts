@@ -53,9 +53,15 @@ export class ShadowRecorder {
 
   private tally(feature: string, route: string): RouteTally {
     let routes = this.pending.get(feature);
-    if (!routes) this.pending.set(feature, (routes = new Map()));
+    if (!routes) {
+      routes = new Map();
+      this.pending.set(feature, routes);
+    }
     let t = routes.get(route);
-    if (!t) routes.set(route, (t = emptyTally()));
+    if (!t) {
+      t = emptyTally();
+      routes.set(route, t);
+    }
     return t;
   }
 

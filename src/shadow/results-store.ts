@@ -125,10 +125,16 @@ export class MemoryResultsStore implements ResultsStore {
   async add(batch: Batch): Promise<void> {
     for (const [feature, routes] of batch.tallies) {
       let mine = this.data.get(feature);
-      if (!mine) this.data.set(feature, (mine = new Map()));
+      if (!mine) {
+        mine = new Map();
+        this.data.set(feature, mine);
+      }
       for (const [route, t] of routes) {
         let into = mine.get(route);
-        if (!into) mine.set(route, (into = emptyTally()));
+        if (!into) {
+          into = emptyTally();
+          mine.set(route, into);
+        }
         mergeTally(into, t);
         into.examples = trimExamples(into.examples, this.opts.maxExamples, this.opts.retentionMs);
       }
