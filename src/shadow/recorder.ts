@@ -123,7 +123,7 @@ export class ShadowRecorder {
       }
       while (this.failed.length) {
         try {
-          await this.store.add(this.failed[0]!);
+          await this.store.add(this.failed[0]);
           this.failed.shift();
         } catch (err) {
           if (this.failed.length > MAX_FAILED_BATCHES) this.failed.shift(); // a long outage: keep the latest results

@@ -84,11 +84,11 @@ export class RedisResultsStore implements ResultsStore {
     for (const route of routes) {
       const t = emptyTally();
       for (const m of Object.keys(MAPS) as MapKey[]) {
-        const [err, value] = replies[i++]!;
+        const [err, value] = replies[i++];
         if (err) throw err;
         for (const [k, v] of Object.entries(value as Record<string, string>)) t[m].set(k, Number(v));
       }
-      const [err, members] = replies[i++]!;
+      const [err, members] = replies[i++];
       if (err) throw err;
       t.examples = (members as string[]).map((s) => {
         const { n: _n, ...e } = JSON.parse(s) as Example & { n: string };

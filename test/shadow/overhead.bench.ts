@@ -19,7 +19,7 @@ async function atRate(url: string, specs: RequestSpec[], rate: number): Promise<
     url, connections: 10, duration: seconds, overallRate: rate,
     requests: [{
       setupRequest: (req) => {
-        const spec = specs[next++ % specs.length]!;
+        const spec = specs[next++ % specs.length];
         return { ...req, method: spec.method, path: spec.path, headers: spec.headers };
       },
     }],
@@ -58,7 +58,7 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const [name, gw] of Object.entries(targets)) fixed[name].push(await atRate(gw.url, specs, fixedRate));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`saturated (10 connections, closed loop; medians of ${rounds} rounds):`);
   console.log('| stage | req/s | p50 ms | p99 ms | gateway CPU s per 1k req | legacy CPU s per 1k req |');
   console.log('|---|---|---|---|---|---|');
