@@ -15,7 +15,7 @@ import type { Capsule } from '../../src/capsules/capsule.ts';
 import { FEATURES, type Backend, type FeatureName } from '../../flags/registry.ts';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
 import type { KeyPair, SignTokenOptions } from '../../dev/keys.ts';
-import { startInfrastructure } from '../../stack/infrastructure.ts';
+import { startInfrastructure, started } from '../../stack/infrastructure.ts';
 import { hasApp, startGatewayInProcess, startLegacyInProcess } from '../../stack/apps.ts';
 import { newTestUser, type TestUser } from './users.ts';
 
@@ -115,10 +115,10 @@ async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>
   return {
     targets: { legacy: legacy ?? gwFastify.url, gatewayExpress: gwExpress.url, gatewayFastify: gwFastify.url },
     expressFree: !legacy,
-    fakes: infra.fakes!,
+    fakes: started(infra, 'fakes'),
     deps,
     config: baseConfig,
-    keys: infra.keys!,
+    keys: started(infra, 'keys'),
     capsules,
     gateways: { express: gwExpress.app, fastify: gwFastify.app },
     env: gatewayEnv,
