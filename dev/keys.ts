@@ -31,7 +31,8 @@ export function publicJwkOf(privateJwk: JWK): JWK {
 
 function toKeyPair(privateJwk: JWK): KeyPair {
   const publicJwk = publicJwkOf(privateJwk);
-  return { kid: privateJwk.kid!, privateJwk, publicJwk, jwks: { keys: [publicJwk] } };
+  if (!privateJwk.kid) throw new Error('the private JWK has no kid');
+  return { kid: privateJwk.kid, privateJwk, publicJwk, jwks: { keys: [publicJwk] } };
 }
 
 /** A fresh in-memory RS256 key pair (tests serve `jwks` over HTTP or write it to a file). */
@@ -71,7 +72,8 @@ export async function ensureDevKeys(dir: string = DEV_KEYS_DIR): Promise<DevKeys
     } finally {
       await rm(tmp, { force: true });
     }
-    privateJwk = (await readJson<JWK>(privateJwkFile))!;
+    privateJwk = await readJson<JWK>(privateJwkFile);
+    if (!privateJwk) throw new Error(`${privateJwkFile} vanished right after it was written`);
   }
   if (privateJwk.kty !== 'RSA' || !privateJwk.d || !privateJwk.kid) {
     throw new Error(`${privateJwkFile} is not an RSA private JWK with a kid; delete ${abs} to regenerate`);
