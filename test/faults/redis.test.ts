@@ -9,6 +9,7 @@ import { spawnAllTargets, startStack, type Stack, type Target } from './support/
 import { call, describeRes } from './support/http.ts';
 import type { AppProcess } from '../../stack/apps.ts';
 import type { ProxyMode } from './support/tcp-proxy.ts';
+import { requiredEnv } from '../support/env.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
 let stack: Stack;
@@ -22,7 +23,7 @@ before(async () => {
   if (skip) return;
   // A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
   stack = await startStack({ label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
-  redis = new Redis(process.env.REDIS_URL!);
+  redis = new Redis(requiredEnv('REDIS_URL'));
   targets = await spawnAllTargets(stack);
   user = await stack.newUser();
 });

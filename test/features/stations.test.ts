@@ -2,7 +2,7 @@
 // PostgreSQL and Redis and the Places fake. Every test makes its own user and data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackends, type TestEnv } from '../support/harness.ts';
+import { redisOf, startBackends, type TestEnv } from '../support/harness.ts';
 import { Client } from '../support/client.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
 import { UNKNOWN_ID, savedBody, searchPath, startPair, type BackendPair } from './support/stations.ts';
@@ -17,7 +17,7 @@ const noRedis = !process.env.REDIS_URL;
 
 async function clearStationCache() {
   const keys = (await env.deps.redis?.keys('mvp:stations:*')) ?? [];
-  if (keys.length) await env.deps.redis!.del(...keys);
+  if (keys.length) await redisOf(env).del(...keys);
 }
 
 function assertError(res: { status: number; body: any }, status: number, code: string) {
@@ -120,10 +120,10 @@ for (const [targetName, key] of TARGETS) {
         const c = await client();
         assert.deepEqual((await c.get(searchPath(FUENTE_PALMERA.lat, FUENTE_PALMERA.lng))).body.items, FUENTE_PALMERA_ITEMS);
         // The default radius is part of the key; the value is the place list without distances.
-        const cachedValue = JSON.parse((await env.deps.redis!.get(cacheKeys.stationSearch(37.705, -5.100, 5000)))!);
+        const cachedValue = JSON.parse((await redisOf(env).get(cacheKeys.stationSearch(37.705, -5.100, 5000))) ?? 'null');
         assert.equal(cachedValue.length, 4);
         assert.equal(cachedValue[0].distanceMeters, undefined);
-        assert.ok((await env.deps.redis!.ttl('mvp:stations:37.705:-5.100:5000')) > 3500);
+        assert.ok((await redisOf(env).ttl('mvp:stations:37.705:-5.100:5000')) > 3500);
         // (37.7049, -5.1004) rounds to the same key: no new Places call, but its own distances
         // (54, 415, 505, 2916 m from the second point, by the same haversine).
         const res = await c.get(searchPath(37.7049, -5.1004, 5000));

@@ -71,7 +71,8 @@ function startLoad(url: string, users: Array<{ token: string }>) {
         }
         continue;
       }
-      const v = acked.vehicles.get(vehicleId)!;
+      const v = acked.vehicles.get(vehicleId);
+      assert.ok(v, `vehicle ${vehicleId} was acknowledged`);
       const op = n % 4;
       if (op === 0) {
         const nickname = `lb${w}-upd-${n}`;

@@ -47,6 +47,18 @@ export interface StartOptions {
 
 const silent = pino({ level: 'silent' });
 
+/** The shared Redis client (tests that need it skip without REDIS_URL before calling this). */
+export function redisOf(env: TestEnv): NonNullable<Deps['redis']> {
+  if (!env.deps.redis) throw new Error('REDIS_URL is not set: this test should have been skipped');
+  return env.deps.redis;
+}
+
+/** The object store (always configured by startBackends: MINIO_* or its own s3rver). */
+export function storeOf(env: TestEnv): NonNullable<Deps['store']> {
+  if (!env.deps.store) throw new Error('no object store configured');
+  return env.deps.store;
+}
+
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

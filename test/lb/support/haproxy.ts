@@ -87,7 +87,7 @@ export async function startHaproxy(o: RenderOptions): Promise<HaproxyProcess> {
   const lines: LogLine[] = [];
   let raw = '';
   let partial = '';
-  child.stdout!.on('data', (b: Buffer) => {
+  child.stdout.on('data', (b: Buffer) => {
     const now = Date.now();
     const text = partial + b.toString('utf8');
     const parts = text.split('\n');
@@ -98,7 +98,7 @@ export async function startHaproxy(o: RenderOptions): Promise<HaproxyProcess> {
       else raw += `${l}\n`;
     }
   });
-  child.stderr!.on('data', (b: Buffer) => { raw += b.toString('utf8'); });
+  child.stderr.on('data', (b: Buffer) => { raw += b.toString('utf8'); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => { live.delete(child); resolve(); }));
   const statsUrl = `http://127.0.0.1:${o.statsPort}/stats;csv`;
 
