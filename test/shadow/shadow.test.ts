@@ -31,6 +31,13 @@ interface Report {
   }>;
 }
 
+/** One route's tally in a shadow report (fails the test when the report lacks it). */
+function routeOf<R extends { route: string }>(report: { routes: R[] }, route: string): R {
+  const found = report.routes.find((x) => x.route === route);
+  assert.ok(found, `${route} is in the shadow report`);
+  return found;
+}
+
 async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -181,7 +188,7 @@ describe('shadow traffic (real processes)', () => {
         assert.equal(typeof res.body.servedAt, 'string'); // the client sees Express's (volatile) answer
       }
       const r = await settled(30, gwC);
-      const route = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+      const route = routeOf(r, 'GET /api/vehicles/:id');
       assert.equal(route.compared, 30);
       assert.equal(route.mismatched, 0);
       assert.equal(route.noisy, 30);
@@ -215,12 +222,12 @@ describe('shadow traffic (real processes)', () => {
       }
       const r = await settled(30);
       assert.equal(r.mismatched, 30);
-      const byId = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+      const byId = routeOf(r, 'GET /api/vehicles/:id');
       assert.deepEqual(byId.topFields.map((f) => [f.path, f.nativeDiffs, f.verdict]), [['nickname', 20, 'mismatch']]);
       assert.deepEqual(byId.examples[0].fields, [{ path: 'nickname', express: 'car 2.0', native: 'car 2.0~mutated', verdict: 'mismatch' }]);
       assert.equal(byId.examples.length, 20);
       assert.deepEqual(byId.examples[0].status, { express: 200, native: 200 });
-      const list = r.routes.find((x) => x.route === 'GET /api/vehicles')!;
+      const list = routeOf(r, 'GET /api/vehicles');
       assert.deepEqual(list.topFields.map((f) => f.path).sort(), ['items[0].nickname', 'items[1].nickname']);
       assert.ok(!JSON.stringify(r).includes('authorization') && !JSON.stringify(r).includes(u.token));
 
@@ -260,7 +267,7 @@ describe('shadow traffic (real processes)', () => {
     }
     await new Promise((res) => setTimeout(res, 2500)); // the hung runs time out
     const r = await settled(10);
-    const route = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+    const route = routeOf(r, 'GET /api/vehicles/:id');
     assert.deepEqual(route.erroredBy, { timeout: 5, native_5xx: 5 });
     assert.equal(route.mismatched, 0);
     assert.equal(route.examples.filter((e) => e.error === 'timeout').length, 5);
