@@ -5,7 +5,7 @@ NODE := $(CURDIR)/node_modules/.bin/node
 # `make flip/status` talk to the gateway here (dev/flags-cli.ts derives the same from PORT when run alone).
 export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install build start start-legacy dev web console token migrate test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci
+.PHONY: install build start start-legacy dev web console token migrate lint test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
@@ -57,8 +57,12 @@ typecheck: install
 	tsc --noEmit -p web/tsconfig.json
 	tsc --noEmit -p console/tsconfig.json
 
-## make test — type-check, then every suite over real HTTP (the suite list: package.json scripts.test) (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
-test: install typecheck
+## make lint — Biome (biome.json: recommended rules, formatter off); any warning fails it
+lint: install
+	npm run -s lint
+
+## make test — lint, type-check, then every suite over real HTTP (the suite list: package.json scripts.test) (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
+test: install lint typecheck
 	npm test
 
 ## make test-browser — the browser suites in real Chromium (/usr/bin/chromium via playwright-core); builds the web app first

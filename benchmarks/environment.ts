@@ -2,7 +2,7 @@
 // (REDIS_URL), a fresh signing key whose JWKS they read from a file, and the fake Places/vPIC.
 import type { FakeExternals } from '../dev/fake-externals/index.ts';
 import type { KeyPair } from '../dev/keys.ts';
-import { startInfrastructure } from '../stack/infrastructure.ts';
+import { startInfrastructure, started } from '../stack/infrastructure.ts';
 
 export interface BenchEnvironment {
   databaseUrl: string;
@@ -61,9 +61,9 @@ export async function setUpEnvironment(opts: { tmpDir: string; log: (m: string) 
     databaseSource: infra.databaseSource === 'embedded' ? 'embedded' : 'DATABASE_URL',
     redisUrl: redis.url,
     redisNote: redis.note,
-    keys: infra.keys!,
+    keys: started(infra, 'keys'),
     jwksFile: infra.env.AUTH_JWKS_FILE,
-    fakes: infra.fakes!,
+    fakes: started(infra, 'fakes'),
     serverEnv,
     sign: (sub) => infra.sign({ sub, expiresIn: '6h' }),
     close: () => infra.close(),

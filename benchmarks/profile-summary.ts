@@ -35,18 +35,26 @@ const prof = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const isIdle = (id: number) => byId.get(id)!.callFrame.functionName === '(idle)';
+const nodeOf = (id: number): Node => {
+  const n = byId.get(id);
+  if (!n) throw new Error(`${file}: sample refers to node ${id}, which the profile does not have`);
+  return n;
+};
+const isIdle = (id: number) => nodeOf(id).callFrame.functionName === '(idle)';
 
 // Sample times (µs since the profile started) and the busy timeline per second.
 const at: number[] = [];
 let clock = 0;
-for (const d of prof.timeDeltas) at.push((clock += d));
+for (const d of prof.timeDeltas) {
+  clock += d;
+  at.push(clock);
+}
 const seconds = Math.ceil(clock / 1e6);
 const busy = new Array<number>(seconds + 1).fill(0);
 prof.samples.forEach((id, i) => {
   if (!isIdle(id)) busy[Math.floor(at[i] / 1e6)] += prof.timeDeltas[i] ?? 0;
 });
-console.log('busy per second: ' + busy.map((us, s) => `${s}:${Math.round(us / 1e4)}%`).join(' '));
+console.log(`busy per second: ${busy.map((us, s) => `${s}:${Math.round(us / 1e4)}%`).join(' ')}`);
 
 const from = opts.from ? Number(opts.from) * 1e6 : 0;
 const to = opts.to ? Number(opts.to) * 1e6 : Infinity;
@@ -75,7 +83,7 @@ const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
 const tally = (key: (n: Node) => string) => {
   const m = new Map<string, number>();
   for (const [id, us] of self) {
-    const k = key(byId.get(id)!);
+    const k = key(nodeOf(id));
     m.set(k, (m.get(k) ?? 0) + us);
   }
   return [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
@@ -94,7 +102,7 @@ prof.samples.forEach((id, i) => {
   if (!inWindow(i) || isIdle(id)) return;
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const n = byId.get(cur)!;
+    const n = nodeOf(cur);
     seen.add(area(n.callFrame.url, n.callFrame.functionName));
   }
   for (const k of seen) pkgIncl.set(k, (pkgIncl.get(k) ?? 0) + (prof.timeDeltas[i] ?? 0));
@@ -110,7 +118,7 @@ prof.samples.forEach((id, i) => {
   if (!inWindow(i) || isIdle(id)) return;
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const n = byId.get(cur)!;
+    const n = nodeOf(cur);
     const a = area(n.callFrame.url, n.callFrame.functionName);
     const k = `${n.callFrame.functionName || '(anonymous)'}  ${a}:${n.callFrame.lineNumber + 1}`;
     if (!seen.has(k)) {

@@ -45,7 +45,7 @@ export interface RunRecord {
 export async function writeResults(dir: string, record: RunRecord, partial: boolean): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${record.meta.startedAt.replace(/:/g, '-')}${partial ? '-partial' : ''}.json`);
-  const text = JSON.stringify(record, null, 2) + '\n';
+  const text = `${JSON.stringify(record, null, 2)}\n`;
   await writeFile(file, text);
   if (!partial) await writeFile(join(dir, 'latest.json'), text);
   return file;
@@ -129,7 +129,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
 
   w('## Features');
   w();
-  w('Ratios compare the gateway serving the feature natively with the legacy Express app answering directly (native / Express) and with the floor (native as % of bare \`node:http\` doing the same work); proxy overhead compares gateway→proxy→Express with Express direct.');
+  w('Ratios compare the gateway serving the feature natively with the legacy Express app answering directly (native / Express) and with the floor (native as % of bare `node:http` doing the same work); proxy overhead compares gateway→proxy→Express with Express direct.');
   w();
   w('| feature | default backend (env) | parity suite | scenario | req per server CPU-s native % of floor | req per server CPU-s native/Express | req/s native/Express | p99 native/Express | peak RSS native/Express | proxy: req/s proxied/direct | proxy: p99 proxied/direct |');
   w('|---|---|---|---|---|---|---|---|---|---|---|');

@@ -143,13 +143,14 @@ async function main(): Promise<void> {
 
   const tmpDir = await mkdtemp(join(tmpdir(), 'mvp-bench-'));
   logDir = tmpDir;
-  env = await setUpEnvironment({ tmpDir, log });
+  const environment = await setUpEnvironment({ tmpDir, log });
+  env = environment;
   log(`PostgreSQL: ${env.databaseSource === 'embedded' ? 'embedded' : 'DATABASE_URL'}; ${env.redisNote}`);
 
   await migrateUp(env.databaseUrl);
   const seeded = await seed(env.databaseUrl, { users: opt.users });
   log(`seeded ${Object.entries(seeded.counts).map(([k, v]) => `${v} ${k}`).join(', ')} in ${seeded.ms} ms`);
-  const users: BenchUser[] = await Promise.all(seeded.users.map(async (u) => ({ ...u, token: await env!.sign(u.sub) })));
+  const users: BenchUser[] = await Promise.all(seeded.users.map(async (u) => ({ ...u, token: await environment.sign(u.sub) })));
 
   // ---- processes ----
   const native = new Set(FEATURES.map((f) => f.name).filter(nativeAvailable));
@@ -220,7 +221,12 @@ async function main(): Promise<void> {
     if (!s.feature) return true;
     return path === 'gateway-native' ? native.has(s.feature) : legacyOk.has(s.feature);
   };
-  const specsOf = new Map(SCENARIOS.map((s) => [s.name, s.requests(users)]));
+  const specsByName = new Map(SCENARIOS.map((s) => [s.name, s.requests(users)]));
+  const specsOf = (name: string) => {
+    const specs = specsByName.get(name);
+    if (!specs) throw new Error(`no requests for scenario ${name}`);
+    return specs;
+  };
   const cleanWrites = () => db.query(`DELETE FROM fuel_logs WHERE user_id LIKE $1 AND notes = $2`, [`${USER_PREFIX}%`, WRITE_MARKER]);
 
   const results: RoundResult[] = [];
@@ -233,7 +239,7 @@ async function main(): Promise<void> {
         if (!runnable(s, path)) continue;
         const base = {
           url: urlOf[path].url,
-          specs: specsOf.get(s.name)!,
+          specs: specsOf(s.name),
           connections: opt.connections,
           expectBackend: expectedBackend(s, path),
           sampled: all,
@@ -267,7 +273,7 @@ async function main(): Promise<void> {
     startedAt,
     finishedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
-    command: `node benchmarks/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,
+    command: `node benchmarks/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     rounds: opt.rounds,
     durationSeconds: opt.duration,
     warmupSeconds: { first: opt.warmupFirst, later: opt.warmupLater },

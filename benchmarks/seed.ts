@@ -72,7 +72,9 @@ class Table {
     this.data = columns.map(() => []);
   }
   add(...values: unknown[]): void {
-    values.forEach((v, i) => this.data[i].push(v));
+    values.forEach((v, i) => {
+      this.data[i].push(v);
+    });
   }
   get size(): number {
     return this.data[0].length;

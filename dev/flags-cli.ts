@@ -48,8 +48,9 @@ const stageText = (stage: string | null, percent: number | null, rate?: number) 
 function print(view: View) {
   console.log('feature       stage         source    guard        ramp                 last change');
   for (const [name, s] of Object.entries(view.features)) {
-    const ramp = s.ramp && (s.ramp.state === 'running' || s.ramp.state === 'paused')
-      ? `${s.ramp.state} ${s.ramp.steps.map((p, i) => (i === s.ramp!.stepIndex ? `[${p}]` : p)).join(',')}` : '-';
+    const r = s.ramp;
+    const ramp = r && (r.state === 'running' || r.state === 'paused')
+      ? `${r.state} ${r.steps.map((p, i) => (i === r.stepIndex ? `[${p}]` : p)).join(',')}` : '-';
     const change = s.changedAt ? `${s.changedAt} by ${s.changedBy} (${s.reason})` : '-';
     console.log(`${name.padEnd(13)} ${stageText(s.stage, s.percent, s.shadowRate).padEnd(13)} ${s.source.padEnd(9)} ${s.guard.state.padEnd(12)} ${ramp.padEnd(20)} ${change}`);
     const f = s.guard.figures;

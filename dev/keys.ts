@@ -31,7 +31,8 @@ export function publicJwkOf(privateJwk: JWK): JWK {
 
 function toKeyPair(privateJwk: JWK): KeyPair {
   const publicJwk = publicJwkOf(privateJwk);
-  return { kid: privateJwk.kid!, privateJwk, publicJwk, jwks: { keys: [publicJwk] } };
+  if (!privateJwk.kid) throw new Error('the private JWK has no kid');
+  return { kid: privateJwk.kid, privateJwk, publicJwk, jwks: { keys: [publicJwk] } };
 }
 
 /** A fresh in-memory RS256 key pair (tests serve `jwks` over HTTP or write it to a file). */
@@ -62,7 +63,7 @@ export async function ensureDevKeys(dir: string = DEV_KEYS_DIR): Promise<DevKeys
   if (!privateJwk) {
     const fresh = await generateDevKeyPair();
     const tmp = `${privateJwkFile}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(fresh.privateJwk, null, 2) + '\n', { mode: 0o600 });
+    await writeFile(tmp, `${JSON.stringify(fresh.privateJwk, null, 2)}\n`, { mode: 0o600 });
     try {
       // link() fails when the file exists: if two processes race, the first key wins and both use it.
       await link(tmp, privateJwkFile);
@@ -71,14 +72,15 @@ export async function ensureDevKeys(dir: string = DEV_KEYS_DIR): Promise<DevKeys
     } finally {
       await rm(tmp, { force: true });
     }
-    privateJwk = (await readJson<JWK>(privateJwkFile))!;
+    privateJwk = await readJson<JWK>(privateJwkFile);
+    if (!privateJwk) throw new Error(`${privateJwkFile} vanished right after it was written`);
   }
   if (privateJwk.kty !== 'RSA' || !privateJwk.d || !privateJwk.kid) {
     throw new Error(`${privateJwkFile} is not an RSA private JWK with a kid; delete ${abs} to regenerate`);
   }
 
   const pair = toKeyPair(privateJwk);
-  const jwksText = JSON.stringify(pair.jwks, null, 2) + '\n';
+  const jwksText = `${JSON.stringify(pair.jwks, null, 2)}\n`;
   if ((await readFile(jwksFile, 'utf8').catch(() => '')) !== jwksText) {
     const tmp = `${jwksFile}.${process.pid}.tmp`;
     await writeFile(tmp, jwksText, { mode: 0o644 });

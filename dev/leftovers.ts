@@ -22,7 +22,7 @@ export const PIDS_FILE = FILE;
 
 export async function recordApps(apps: Recorded['apps']): Promise<void> {
   owned = true;
-  await writeFile(FILE, JSON.stringify({ stack: process.pid, apps } satisfies Recorded) + '\n');
+  await writeFile(FILE, `${JSON.stringify({ stack: process.pid, apps } satisfies Recorded)}\n`);
 }
 
 /** Removes the file, only if this process wrote it. */

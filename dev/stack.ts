@@ -134,7 +134,7 @@ async function supervise(kind: AppKind, port: number, host: string): Promise<voi
   await start(); // the first start must succeed: a configuration error stops `make dev`
 }
 
-async function applications(): Promise<void> {
+async function applications(notes: string[]): Promise<void> {
   const host = env.HOST || '127.0.0.1';
   const wanted = [
     { kind: 'legacy' as const, port: Number(env.LEGACY_PORT) },
@@ -153,7 +153,7 @@ async function applications(): Promise<void> {
     '',
     'MotoVaultPro dev stack',
     ...wanted.map((a) => `  ${a.kind.padEnd(9)}  ${started.includes(a) ? `http://${urlHost(host)}:${a.port}` : 'not started (legacy-express/ is gone)'}`),
-    ...infra!.notes.map((n) => `  ${n}`),
+    ...notes.map((n) => `  ${n}`),
     '',
     `  open the web app: http://${urlHost(host)}:${env.PORT}/   (dev sign-in: pick any user name)`,
     '  get a token: make token   (admin API: PERMISSIONS=admin:flags make token)',
@@ -166,6 +166,6 @@ async function applications(): Promise<void> {
 
 const startup = (async () => {
   await infrastructure();
-  if (!shuttingDown) await applications();
+  if (!shuttingDown) await applications(infra?.notes ?? []);
 })();
 startup.catch((err: Error) => void shutdown(1, `start-up failed: ${err.message}`));

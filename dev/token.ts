@@ -27,4 +27,4 @@ const token = await signToken({
   permissions,
   expiresIn: process.env.EXPIRES_IN || '24h',
 });
-process.stdout.write(token + '\n');
+process.stdout.write(`${token}\n`);

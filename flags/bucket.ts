@@ -3,7 +3,7 @@
 // adds users to the native side and lowering it moves only the users at or above the new line.
 import murmurhash from 'murmurhash';
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/; // any UTF-16 code unit outside ASCII
 const encoder = new TextEncoder();
 
 export function bucketOf(feature: string, sub: string): number {

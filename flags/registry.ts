@@ -42,15 +42,24 @@ export function isBackend(value: unknown): value is Backend {
   return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value);
 }
 
+/** A feature name outside the registry reached code typed with FeatureName (a programming error). */
+export class UnknownFeatureError extends Error {
+  constructor(feature: string) {
+    super(`Unknown feature "${feature}"`);
+  }
+}
+
 /** The one place a feature's URL prefix is written. */
 export function prefixOf(feature: FeatureName): string {
-  return FEATURES.find((f) => f.name === feature)!.prefix;
+  const def = FEATURES.find((f) => f.name === feature);
+  if (!def) throw new UnknownFeatureError(feature);
+  return def.prefix;
 }
 
 /** The feature serving a URL path, or undefined for paths outside every feature prefix. */
 export function featureForPath(path: string): FeatureDef | undefined {
   for (const f of FEATURES) {
-    if (path === f.prefix || path.startsWith(f.prefix + '/') || path.startsWith(f.prefix + '?')) return f;
+    if (path === f.prefix || path.startsWith(`${f.prefix}/`) || path.startsWith(`${f.prefix}?`)) return f;
   }
   return undefined;
 }

@@ -6,7 +6,7 @@
 import type { Db } from '../src/db/pool.ts';
 import { FlagConfigError, parseEnvFlags, type EnvFlag } from './parse.ts';
 import { inCanary } from './bucket.ts';
-import { FEATURES, FEATURE_NAMES, isStage, type Backend, type FeatureName, type Stage } from './registry.ts';
+import { FEATURES, FEATURE_NAMES, UnknownFeatureError, isStage, type Backend, type FeatureName, type Stage } from './registry.ts';
 
 export type FlagSource = 'env' | 'override' | 'default';
 export type ChangeReason = 'manual' | 'ramp' | 'guard' | 'forced';
@@ -125,12 +125,12 @@ export class FlagStore {
 
   /** Hot path: the feature's stage right now. No I/O. */
   stageOf(feature: FeatureName): Stage {
-    return this.effective.get(feature)!.stage;
+    return this.setting(feature).stage;
   }
 
   /** Hot path: which backend serves this user's request (`sub` undefined → express in a canary). No I/O. */
   backendFor(feature: FeatureName, sub: string | undefined): Backend {
-    const e = this.effective.get(feature)!;
+    const e = this.setting(feature);
     if (e.stage === 'fastify') return 'fastify';
     if (e.stage !== 'canary' || sub === undefined) return 'express';
     return inCanary(feature, sub, e.percent) ? 'fastify' : 'express';
@@ -144,7 +144,7 @@ export class FlagStore {
   state(feature: FeatureName): FlagState {
     const o = this.overrides.get(feature);
     const env = this.env[feature];
-    const e = this.effective.get(feature)!;
+    const e = this.setting(feature);
     return {
       feature,
       stage: e.stage,
@@ -173,16 +173,17 @@ export class FlagStore {
     if (!isStage(change.stage)) throw new FlagInputError('stage', `must be one of express, shadow, canary, fastify`);
     if (change.percent !== undefined && !isPercent(change.percent)) throw new FlagInputError('percent', 'must be a whole number 0..100');
     if (change.shadowRate !== undefined && !isPercent(change.shadowRate)) throw new FlagInputError('shadowRate', 'must be a whole number 0..100');
-    if (change.stage === 'canary' && change.percent === undefined) throw new FlagInputError('percent', 'is required with stage canary');
+    const percent = change.stage === 'canary' ? change.percent : 0;
+    if (percent === undefined) throw new FlagInputError('percent', 'is required with stage canary');
     if (change.stage !== 'canary' && change.percent !== undefined) throw new FlagInputError('percent', 'is only allowed with stage canary');
     if (change.stage !== 'shadow' && change.shadowRate !== undefined) throw new FlagInputError('shadowRate', 'is only allowed with stage shadow');
     if (!this.canServe(feature, change.stage)) {
       throw new FlagConflictError(`Feature "${feature}" has no native capsule; it can only run on express`);
     }
-    const current = this.effective.get(feature)!;
+    const current = this.setting(feature);
     return {
       stage: change.stage,
-      percent: change.stage === 'canary' ? change.percent! : 0,
+      percent,
       shadowRate: change.shadowRate ?? (change.stage === 'shadow' ? current.shadowRate : this.env[feature].shadowRate),
     };
   }
@@ -234,7 +235,7 @@ export class FlagStore {
 
   /** An audit entry that is not a stage change (ramp started, paused, …). */
   async recordEvent(feature: FeatureName, action: string, meta: ChangeMeta): Promise<void> {
-    const now = this.effective.get(feature)!;
+    const now = this.setting(feature);
     await this.insertAudit((sql, params) => this.db.query(sql, params), feature, action, now, now, meta);
   }
 
@@ -274,6 +275,13 @@ export class FlagStore {
     }
     this.overrides = next;
     this.recompute();
+  }
+
+  /** The effective setting (every registered feature has one from the constructor on). */
+  private setting(feature: FeatureName): StageSetting {
+    const e = this.effective.get(feature);
+    if (!e) throw new UnknownFeatureError(feature);
+    return e;
   }
 
   private recompute(): void {

@@ -1,11 +1,12 @@
 // Gateway entry point: validated config, build, listen on PORT, graceful shutdown (close-with-grace).
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
 import { loadConfigOrExit } from './config/config.ts';
 import { FlagConfigError } from '../flags/parse.ts';
 import { buildApp } from './app.ts';
 
 const config = loadConfigOrExit();
-let app;
+let app: FastifyInstance;
 try {
   app = await buildApp({ config });
 } catch (err) {

@@ -188,16 +188,17 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
   child.on('error', () => {}); // a failed spawn: pid undefined, 'close' follows
 
   let buffered = '';
+  const { stdout, stderr } = child; // null only when the output goes to a file
   if (output === 'buffer') {
     const keep = (b: Buffer) => {
       buffered += b.toString('utf8');
       if (buffered.length > 200_000) buffered = buffered.slice(-100_000);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    stdout?.on('data', keep);
+    stderr?.on('data', keep);
   } else if ('prefix' in output) {
-    prefixLines(child.stdout!, process.stdout, output.prefix);
-    prefixLines(child.stderr!, process.stderr, output.prefix);
+    if (stdout) prefixLines(stdout, process.stdout, output.prefix);
+    if (stderr) prefixLines(stderr, process.stderr, output.prefix);
   }
   const readOutput = () => {
     if (typeof output === 'object' && 'file' in output) {

@@ -59,6 +59,20 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
+/** A service was read from the infrastructure that these options did not start. */
+export class ServiceNotStartedError extends Error {
+  constructor(service: string) {
+    super(`${service} was not started by this infrastructure (check its options)`);
+  }
+}
+
+/** A service the caller's options start (keys, fakes, s3), or ServiceNotStartedError. */
+export function started<K extends 'keys' | 'fakes' | 's3'>(infra: Infrastructure, service: K): NonNullable<Infrastructure[K]> {
+  const value = infra[service];
+  if (value === undefined) throw new ServiceNotStartedError(service);
+  return value;
+}
+
 export const mask = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 export async function startInfrastructure(opts: InfrastructureOptions = {}): Promise<Infrastructure> {

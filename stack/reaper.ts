@@ -60,8 +60,10 @@ async function main(): Promise<void> {
   if (left.length === 0) return;
   process.stderr.write(`[reaper] the supervisor is gone: stopping ${left.join(', ')}\n`);
   for (const pid of left) {
+    const signal = watched.get(pid)?.signal;
+    if (!signal) continue;
     try {
-      process.kill(pid, watched.get(pid)!.signal);
+      process.kill(pid, signal);
     } catch { /* gone meanwhile */ }
   }
   for (const end = Date.now() + 10_000; Date.now() < end && left.some(same); ) await new Promise((r) => setTimeout(r, 100));

@@ -11,8 +11,10 @@ import { AppError } from '../src/core/errors.ts';
 import { startFakeExternals, type FakeExternals, type Mode } from '../dev/fake-externals/index.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, ensureDevKeys, generateDevKeyPair, signToken, type KeyPair } from '../dev/keys.ts';
 
+/** A recorded vPIC (`Results`) or Places (`results`) answer; each test reads the one its file has. */
+type RecordedAnswer = { Results: Array<Record<string, unknown>>; results: Array<Record<string, unknown>> };
 const fixture = (rel: string) =>
-  JSON.parse(readFileSync(new URL(`../dev/fake-externals/fixtures/${rel}`, import.meta.url), 'utf8')) as Record<string, any>;
+  JSON.parse(readFileSync(new URL(`../dev/fake-externals/fixtures/${rel}`, import.meta.url), 'utf8')) as RecordedAnswer;
 const CLEAN_VIN = '1HGCM82633A004352';
 
 let fakes: FakeExternals;
@@ -35,7 +37,7 @@ describe('vPIC DecodeVinValues', () => {
   test('the recorded clean decode for its VIN, as JSON', async () => {
     const res = await vpic(CLEAN_VIN);
     assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type')!, /^application\/json/);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     assert.deepEqual(await res.json(), fixture(`vpic/DecodeVinValues-${CLEAN_VIN}.json`));
   });
 
@@ -65,7 +67,7 @@ describe('Places Nearby Search', () => {
     assert.equal(res.status, 200);
     const body = await res.json();
     assert.deepEqual(body, fixture('places/nearbysearch-fuente-palmera.json'));
-    assert.ok(body.results.every((r: any) => typeof r.vicinity === 'string' && !('formatted_address' in r)));
+    assert.ok(body.results.every((r: Record<string, unknown>) => typeof r.vicinity === 'string' && !('formatted_address' in r)));
   });
 
   test('a wrong or missing key → REQUEST_DENIED with HTTP 200', async () => {
@@ -87,8 +89,8 @@ describe('Places Nearby Search', () => {
     const body = await (await places(10.5, 3)).json();
     assert.equal(body.status, 'OK');
     assert.deepEqual(body.results, fixture('places/textsearch-gas-stations-fuente-palmera.json').results);
-    assert.ok(body.results.every((r: any) => typeof r.formatted_address === 'string' && !('vicinity' in r)));
-    assert.ok(body.results.some((r: any) => !('opening_hours' in r)));
+    assert.ok(body.results.every((r: Record<string, unknown>) => typeof r.formatted_address === 'string' && !('vicinity' in r)));
+    assert.ok(body.results.some((r: Record<string, unknown>) => !('opening_hours' in r)));
   });
 
   test('no location → INVALID_REQUEST', async () => {
@@ -108,7 +110,7 @@ describe('control modes', () => {
     fakes.setMode('vpic', 'garbage');
     const res = await vpic(CLEAN_VIN);
     assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type')!, /json/, 'it even claims to be JSON');
+    assert.match(res.headers.get('content-type') ?? '', /json/, 'it even claims to be JSON');
     const text = await res.text();
     assert.throws(() => JSON.parse(text), SyntaxError);
     assert.equal((await places(37.7, -5.1)).status, 200, 'places unaffected');
@@ -267,7 +269,7 @@ describe('dev signing keys', () => {
     const token = await sign(k.privateJwk, { permissions: ['admin:flags'] });
     const { expiresAt, ...user } = await verify(`Bearer ${token}`);
     assert.deepEqual(user, { sub: 'alice', permissions: ['admin:flags'] });
-    assert.ok(expiresAt! > Date.now() / 1000, 'the token expiry is reported');
+    assert.ok(expiresAt !== undefined && expiresAt > Date.now() / 1000, 'the token expiry is reported');
     const { expiresAt: _exp, ...plain } = await verify(`Bearer ${await sign(k.privateJwk)}`);
     assert.deepEqual(plain, { sub: 'alice', permissions: [] });
   });

@@ -30,8 +30,17 @@ async function gateway(upstream: string, overrides: Record<string, string> = {},
 }
 
 /** An upstream that records what it received and answers with `respond`. */
+interface Seen { headers: http.IncomingHttpHeaders; bytes: number; url: string }
+
+/** The last request a stub upstream saw (fails the test when it saw none). */
+function lastSeen(stub: { seen: Seen[] }): Seen {
+  const last = stub.seen.at(-1);
+  assert.ok(last, 'the upstream saw a request');
+  return last;
+}
+
 async function stubUpstream(respond: (req: http.IncomingMessage, res: http.ServerResponse, body: number) => void) {
-  const seen: Array<{ headers: http.IncomingHttpHeaders; bytes: number; url: string }> = [];
+  const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
     let bytes = 0;
     req.on('data', (c: Buffer) => { bytes += c.length; });
@@ -98,7 +107,7 @@ describe('proxy to the legacy app', () => {
     const gw = new Client(gwUrl);
     const ok = await gw.get('/api/vehicles?x=1', { headers: { 'x-request-id': 'abc.DEF-123_x' } });
     assert.equal(ok.headers['x-request-id'], 'abc.DEF-123_x');
-    const sent = echo.seen.at(-1)!;
+    const sent = lastSeen(echo);
     assert.equal(sent.url, '/api/vehicles?x=1');
     assert.equal(sent.headers['x-request-id'], 'abc.DEF-123_x');
     assert.equal(sent.headers['x-forwarded-for'], '127.0.0.1');
@@ -107,7 +116,7 @@ describe('proxy to the legacy app', () => {
 
     const bad = await gw.get('/api/vehicles', { headers: { 'x-request-id': 'has spaces and ünïcode' } });
     assert.match(bad.headers['x-request-id'], /^[0-9a-f-]{36}$/);
-    assert.equal(echo.seen.at(-1)!.headers['x-request-id'], bad.headers['x-request-id']);
+    assert.equal(lastSeen(echo).headers['x-request-id'], bad.headers['x-request-id']);
   });
 
   test('uploads stream through with backpressure: a stalled legacy app stalls the client, nothing piles up in the gateway', async () => {
@@ -343,7 +352,7 @@ describe('proxy: real clients, hop-by-hop headers, unclaimed /api paths', () => 
     const r = await rawRequest(gw, wire('GET', '/api/vehicles', {
       host: 'x', connection: 'close, x-client-hop', 'x-client-hop': '1', 'keep-alive': 'timeout=1', te: 'trailers', 'proxy-connection': 'keep-alive',
     }), { idleMs: 2000 });
-    const seen = up.seen.at(-1)!.headers;
+    const seen = lastSeen(up).headers;
     for (const h of ['x-client-hop', 'keep-alive', 'te', 'proxy-connection']) assert.equal(seen[h], undefined, `${h} reached the upstream`);
     assert.notEqual(seen.connection, 'close, x-client-hop');
     const res = r.responses[0];
@@ -376,7 +385,7 @@ describe('proxy: real clients, hop-by-hop headers, unclaimed /api paths', () => 
       assert.equal(res.status, 200);
       assert.deepEqual(res.body, { from: 'legacy' });
       assert.equal(res.headers['x-backend'], 'express');
-      assert.equal(up.seen.at(-1)!.url, '/api/unknown?x=1');
+      assert.equal(lastSeen(up).url, '/api/unknown?x=1');
     }
     const noLegacy = await gateway('', flagEnv('fastify', new Set(env.capsules.map((c) => c.feature))));
     const res = await new Client(noLegacy).get('/api/unknown');

@@ -19,7 +19,7 @@ before(async () => { env = await startBackends(); });
 after(async () => {
   await env.close();
   await mkdir('.data', { recursive: true });
-  await writeFile('.data/parity-latest.json', JSON.stringify({ date: new Date().toISOString(), features: outcome }, null, 2) + '\n');
+  await writeFile('.data/parity-latest.json', `${JSON.stringify({ date: new Date().toISOString(), features: outcome }, null, 2)}\n`);
 });
 
 for (const [feature, scenarios] of Object.entries(suites)) {

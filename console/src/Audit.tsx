@@ -19,6 +19,7 @@ export function Audit({ entries }: { entries: AuditEntry[] }) {
       ) : (
         <ol>
           {last.map((e, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: audit entries have no id and two may share a timestamp; the list is a read-only snapshot replaced whole on each poll and holds no state
             <li key={`${e.changedAt}-${i}`} data-testid="audit-entry">
               <time dateTime={e.changedAt}>{when(e.changedAt)}</time>{' '}
               <strong>{e.feature}</strong> {e.action}: {describe(e)}

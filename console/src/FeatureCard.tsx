@@ -125,7 +125,7 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
         <button type="submit" aria-disabled={busy} aria-label={`Apply stage to ${f}`}>Apply stage</button>
       </form>
 
-      <div className="row" role="group" aria-label={`Shortcuts for ${f}`}>
+      <fieldset className="row" aria-label={`Shortcuts for ${f}`}>
         <button type="button" aria-disabled={busy} aria-label={`Start shadow for ${f}`} onClick={() => change({ stage: 'shadow', shadowRate: Number(shadowRate) }, 'start shadow')}>Start shadow</button>
         <button type="button" aria-disabled={busy} aria-label={`Stop shadow for ${f}`} onClick={() => change({ stage: 'express' }, 'stop shadow')}>Stop shadow</button>
         <button type="button" aria-disabled={busy} aria-label={`Promote ${f} to fastify`} onClick={() => promote(false)}>Promote</button>
@@ -133,7 +133,7 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
         <button type="button" aria-disabled={busy} className="danger" aria-label={`Roll back ${f}`} onClick={() => change({ stage: 'express' }, 'roll back to express')}>Roll back</button>
         <button type="button" aria-disabled={busy} aria-label={`Reset ${f} to env default`} onClick={() => act('reset to env default', () => clearOverride(token, f))}>Reset to env</button>
         <button type="button" aria-disabled={busy} aria-label={`Reset shadow results of ${f}`} onClick={() => act('reset shadow results', () => resetShadow(token, f))}>Reset shadow results</button>
-      </div>
+      </fieldset>
 
       <fieldset className="controls">
         <legend>Ramp</legend>

@@ -24,7 +24,8 @@ export function LiveChart({ series, label, color }: { series: Point[]; label: st
   const plot = useRef<uPlot | null>(null);
 
   useEffect(() => {
-    const el = box.current!;
+    const el = box.current;
+    if (!el) return; // React sets the ref before effects run; nothing to draw into otherwise
     const width = () => Math.max(160, el.clientWidth);
     const u = new uPlot({
       width: width(),

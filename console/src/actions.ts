@@ -21,7 +21,7 @@ export class NotAvailableError extends ApiError {
     super(404, 'NOT_AVAILABLE', `${what} is not available on this gateway yet (it only flips between express and fastify)`, '');
   }
   override describe(): string {
-    return this.message + '.';
+    return `${this.message}.`;
   }
 }
 

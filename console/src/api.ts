@@ -27,9 +27,9 @@ export class ApiError extends Error {
     if (this.notAvailable) return `Not available on this gateway: ${this.path} answered 404 (${this.message}).`;
     let text = `${this.message} (HTTP ${this.status}${this.code ? `, ${this.code}` : ''})`;
     if (Array.isArray(this.details) && this.details.length) {
-      text += ': ' + this.details.map((d) => (d && typeof d === 'object' && 'field' in d ? `${String(d.field)} ${String((d as { message?: unknown }).message ?? '')}` : JSON.stringify(d))).join('; ');
+      text += `: ${this.details.map((d) => (d && typeof d === 'object' && 'field' in d ? `${String(d.field)} ${String((d as { message?: unknown }).message ?? '')}` : JSON.stringify(d))).join('; ')}`;
     } else if (this.details && typeof this.details === 'object') {
-      text += ': ' + Object.entries(this.details).map(([k, v]) => `${k} = ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ');
+      text += `: ${Object.entries(this.details).map(([k, v]) => `${k} = ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`;
     }
     return text;
   }
@@ -47,7 +47,7 @@ export async function request<T>(token: string | null, method: string, path: str
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {

@@ -69,8 +69,8 @@ function Example({ ex }: { ex: ShadowExample }) {
         {status ? ` · status express ${figure(status.express)}, native ${figure(status.native)}` : ''}
         {ex.error ? ` · error ${String(ex.error)}` : ''}{typeof ex.at === 'number' ? ` · ${when(new Date(ex.at).toISOString())}` : ''}</p>
       <ul>
-        {fields.map((f, i) => (
-          <li key={i}><code>{String(f.path)}</code>{f.verdict ? ` (${String(f.verdict)})` : ''}: express <code>{String(f.express)}</code> · native <code>{String(f.native)}</code></li>
+        {fields.map((f) => (
+          <li key={String(f.path)}><code>{String(f.path)}</code>{f.verdict ? ` (${String(f.verdict)})` : ''}: express <code>{String(f.express)}</code> · native <code>{String(f.native)}</code></li>
         ))}
       </ul>
     </div>
@@ -97,7 +97,10 @@ export function ShadowPanel({ feature, shadow }: { feature: string; shadow: Slot
       {examples.length > 0 && (
         <details>
           <summary>Examples ({examples.length})</summary>
-          {examples.map((ex, i) => <Example key={i} ex={ex} />)}
+          {examples.map((ex, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: examples have no id; the list is a read-only snapshot replaced whole on each poll, never reordered, and holds no state
+            <Example key={i} ex={ex} />
+          ))}
         </details>
       )}
     </div>

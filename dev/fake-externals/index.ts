@@ -82,16 +82,22 @@ export async function startFakeExternals(options: FakeExternalsOptions = {}): Pr
     counts[service]++;
     const { mode, delayMs } = modes[service];
     const status = PLACES_STATUS_MODES[mode];
-    if (status) return send(res, json(status, GOOGLE_JSON));
+    if (status) {
+      send(res, json(status, GOOGLE_JSON));
+      return;
+    }
     switch (mode) {
       case 'ok':
-        return send(res, normal());
+        send(res, normal());
+        return;
       case 'fail':
-        return send(res, service === 'vpic'
+        send(res, service === 'vpic'
           ? json({ Message: 'An error has occurred.' }, VPIC_JSON, 500)
           : { status: 500, contentType: 'text/html; charset=UTF-8', body: '<html><body><h1>500 Server Error</h1></body></html>' });
+        return;
       case 'garbage': // claims JSON, is not: a truncated body
-        return send(res, { status: 200, contentType: service === 'vpic' ? VPIC_JSON : GOOGLE_JSON, body: '{"Count":1,"Results":[{"Make":"HON' });
+        send(res, { status: 200, contentType: service === 'vpic' ? VPIC_JSON : GOOGLE_JSON, body: '{"Count":1,"Results":[{"Make":"HON' });
+        return;
       case 'hang': // never answered; close() destroys the socket
         return;
       case 'slow': {

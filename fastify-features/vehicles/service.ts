@@ -13,7 +13,7 @@ import type {
 } from './api/schemas.ts';
 import { parseVin } from './domain/vin.ts';
 import { checkModelYear, maxModelYear } from './domain/year.ts';
-import { fillFromDecode, missingIdentity } from './domain/identity.ts';
+import { fillFromDecode, givenIdentity, missingIdentity } from './domain/identity.ts';
 import { decodeVinValues } from './external/vpic.ts';
 import * as repo from './data/vehicles-repository.ts';
 
@@ -47,13 +47,11 @@ export async function createVehicle(deps: Deps, userId: string, body: CreateVehi
   const now = new Date();
   const vin = body.vin == null ? null : parseVin(body.vin);
   checkModelYear(body.year, now);
-  const missing = missingIdentity(body);
-  let identity = { make: body.make!, model: body.model!, year: body.year! };
-  if (missing.length > 0) {
-    if (vin === null) throw validationError(missing[0], 'is required when no vin is given');
-    const filled = fillFromDecode(body, await cachedDecode(deps, vin), maxModelYear(now));
-    if (!filled) throw validationError('vin', 'could not be decoded to a make, model and year');
-    identity = filled;
+  let identity = givenIdentity(body);
+  if (!identity) {
+    if (vin === null) throw validationError(missingIdentity(body)[0], 'is required when no vin is given');
+    identity = fillFromDecode(body, await cachedDecode(deps, vin), maxModelYear(now));
+    if (!identity) throw validationError('vin', 'could not be decoded to a make, model and year');
   }
   return repo.insertVehicle(deps.db, userId, {
     id: randomUUID(),

@@ -11,9 +11,10 @@ export interface RouteSchemas {
 
 export function validate(schemas: RouteSchemas) {
   const parts: Array<[keyof RouteSchemas, HttpPart]> = [['params', 'params'], ['body', 'body'], ['querystring', 'querystring']];
-  const checks = parts
-    .filter(([key]) => schemas[key])
-    .map(([key, part]) => ({ part, fn: compileValidator(schemas[key]!, part) }));
+  const checks = parts.flatMap(([key, part]) => {
+    const schema = schemas[key];
+    return schema ? [{ part, fn: compileValidator(schema, part) }] : [];
+  });
 
   return (req: Request, res: Response, next: NextFunction) => {
     for (const { part, fn } of checks) {

@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError, validationError } from '../core/errors.ts';
 import { userOf } from '../plugins/auth.ts';
 import { liveView } from '../progressive/live.ts';
-import { RampPlanError, validatePlan, type RampState } from '../progressive/ramp.ts';
+import { RampPlanError, validatePlan, type RampPlan, type RampState } from '../progressive/ramp.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { asHttpError, targets } from './flags-routes.ts';
 import { flagsView } from './flag-view.ts';
@@ -37,7 +37,7 @@ export async function progressiveRoutes(app: FastifyInstance) {
   app.post<{ Params: { feature: string }; Body: RampBody | undefined }>('/admin/flags/:feature/ramp',
     { schema: { params: FeatureParams, body: RampBody } }, async (request) => {
       const feature = oneFeature(request.params.feature);
-      let plan;
+      let plan: RampPlan;
       try {
         plan = validatePlan(request.body ?? {}, { dwellSeconds: app.config.RAMP_DWELL_SECONDS, minRequests: app.config.RAMP_MIN_REQUESTS });
       } catch (err) {

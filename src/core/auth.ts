@@ -2,6 +2,7 @@
 // (production, Auth0) or a local JWKS file (development).
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet } from 'jose';
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config/config.ts';
 import { AppError } from './errors.ts';
 
 export interface AuthConfig {
@@ -27,18 +28,22 @@ export const MAX_SUB_LENGTH = 255;
  */
 export function isStorableSubject(sub: unknown): sub is string {
   return typeof sub === 'string' && sub.length > 0 && sub.length <= MAX_SUB_LENGTH && sub.isWellFormed()
-    && !/[\u0000-\u001f\u007f-\u009f]/.test(sub);
+    && !/\p{Cc}/u.test(sub); // Cc: the C0 and C1 controls, U+0000-U+001F and U+007F-U+009F
 }
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<AuthUser>;
 
+function keySetOf(cfg: AuthConfig) {
+  if (cfg.jwksUrl) return createRemoteJWKSet(new URL(cfg.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 });
+  if (cfg.jwksFile) return createLocalJWKSet(JSON.parse(readFileSync(cfg.jwksFile, 'utf8')) as JSONWebKeySet);
+  throw new ConfigError('Invalid configuration: set AUTH_JWKS_URL (production) or AUTH_JWKS_FILE (development key set)');
+}
+
 export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
-  const keys = cfg.jwksUrl
-    ? createRemoteJWKSet(new URL(cfg.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
-    : createLocalJWKSet(JSON.parse(readFileSync(cfg.jwksFile!, 'utf8')) as JSONWebKeySet);
+  const keys = keySetOf(cfg);
 
   return async (authorization) => {
-    const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)$/.exec(authorization ?? '');
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization ?? '');
     if (!match) throw new AppError('UNAUTHORIZED');
     try {
       const { payload } = await jwtVerify(match[1], keys, {

@@ -18,7 +18,10 @@ export function drainRequest(source: Readable & { complete?: boolean }, maxBytes
       if (!ok) source.pause();
       resolve(ok);
     };
-    const onData = (chunk: Buffer) => { if ((seen += chunk.length) > maxBytes) finish(false); };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) finish(false);
+    };
     const onEnd = () => finish(true);
     const onClose = () => finish(false);
     source.unpipe(); // whatever was consuming it (an upload that failed) must not hold it back

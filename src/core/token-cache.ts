@@ -12,7 +12,10 @@ export function cachedVerifier(verify: TokenVerifier): (authorization: string | 
   const verified = new Map<string, { user: AuthUser; until: number }>();
   const remember = (header: string, now: number) => (user: AuthUser) => {
     verified.set(header, { user, until: Math.min(now + CACHE_MS, (user.expiresAt ?? 0) * 1000) });
-    if (verified.size > CACHE_MAX) verified.delete(verified.keys().next().value!); // oldest first
+    if (verified.size > CACHE_MAX) {
+      const oldest = verified.keys().next(); // Map keeps insertion order
+      if (!oldest.done) verified.delete(oldest.value);
+    }
     return user;
   };
   return (authorization) => {

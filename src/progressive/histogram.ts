@@ -28,8 +28,8 @@ export function quantile(h: Histogram, q: number): number {
   if (total === 0) return 0;
   const rank = Math.ceil(q * total);
   let seen = 0;
-  for (const i of [...h.keys()].sort((a, b) => a - b)) {
-    seen += h.get(i)!;
+  for (const [i, n] of [...h].sort((a, b) => a[0] - b[0])) {
+    seen += n;
     if (seen >= rank) return Math.round(upperBoundMs(i) * 10) / 10;
   }
   return 0;

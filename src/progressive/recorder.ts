@@ -25,13 +25,19 @@ export class Recorder {
     let slot = second === this.lastSecond ? this.lastSlot : undefined;
     if (!slot) {
       slot = this.pending.get(second);
-      if (!slot) this.pending.set(second, (slot = new Map()));
+      if (!slot) {
+        slot = new Map();
+        this.pending.set(second, slot);
+      }
       this.lastSecond = second;
       this.lastSlot = slot;
     }
     const key = cellKey(feature, backend);
     let cell = slot.get(key);
-    if (!cell) slot.set(key, (cell = emptyCell()));
+    if (!cell) {
+      cell = emptyCell();
+      slot.set(key, cell);
+    }
     cell.requests++;
     if (status >= 500) cell.errors++;
     const i = bucketIndex(ms);

@@ -57,7 +57,10 @@ export class RedisWindow implements WindowStore {
         const key = field.slice(0, cut);
         const kind = field.slice(cut + 1);
         let cell = cells.get(key);
-        if (!cell) cells.set(key, (cell = emptyCell()));
+        if (!cell) {
+          cell = emptyCell();
+          cells.set(key, cell);
+        }
         const n = Number(raw);
         if (kind === 'n') cell.requests += n;
         else if (kind === 'e') cell.errors += n;
@@ -76,7 +79,10 @@ export class LocalWindow implements WindowStore {
   async push(deltas: Deltas): Promise<void> {
     for (const [second, cells] of deltas) {
       let slot = this.seconds.get(second);
-      if (!slot) this.seconds.set(second, (slot = new Map()));
+      if (!slot) {
+        slot = new Map();
+        this.seconds.set(second, slot);
+      }
       for (const [k, c] of cells) {
         const into = slot.get(k) ?? emptyCell();
         into.requests += c.requests;

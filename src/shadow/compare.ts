@@ -98,7 +98,10 @@ class Walker {
 
   walk(path: string, a: unknown, b: unknown): void {
     if (this.truncated) return;
-    if (Array.isArray(a) && Array.isArray(b)) return this.walkArray(path, a, b);
+    if (Array.isArray(a) && Array.isArray(b)) {
+      this.walkArray(path, a, b);
+      return;
+    }
     if (isObject(a) && isObject(b)) {
       for (const key of Object.keys(a)) this.walk(child(path, key), a[key], Object.hasOwn(b, key) ? b[key] : ABSENT);
       for (const key of Object.keys(b)) if (!Object.hasOwn(a, key)) this.add(child(path, key), ABSENT, b[key]);

@@ -53,9 +53,15 @@ export class ShadowRecorder {
 
   private tally(feature: string, route: string): RouteTally {
     let routes = this.pending.get(feature);
-    if (!routes) this.pending.set(feature, (routes = new Map()));
+    if (!routes) {
+      routes = new Map();
+      this.pending.set(feature, routes);
+    }
     let t = routes.get(route);
-    if (!t) routes.set(route, (t = emptyTally()));
+    if (!t) {
+      t = emptyTally();
+      routes.set(route, t);
+    }
     return t;
   }
 
@@ -117,7 +123,7 @@ export class ShadowRecorder {
       }
       while (this.failed.length) {
         try {
-          await this.store.add(this.failed[0]!);
+          await this.store.add(this.failed[0]);
           this.failed.shift();
         } catch (err) {
           if (this.failed.length > MAX_FAILED_BATCHES) this.failed.shift(); // a long outage: keep the latest results

@@ -84,11 +84,11 @@ export class RedisResultsStore implements ResultsStore {
     for (const route of routes) {
       const t = emptyTally();
       for (const m of Object.keys(MAPS) as MapKey[]) {
-        const [err, value] = replies[i++]!;
+        const [err, value] = replies[i++];
         if (err) throw err;
         for (const [k, v] of Object.entries(value as Record<string, string>)) t[m].set(k, Number(v));
       }
-      const [err, members] = replies[i++]!;
+      const [err, members] = replies[i++];
       if (err) throw err;
       t.examples = (members as string[]).map((s) => {
         const { n: _n, ...e } = JSON.parse(s) as Example & { n: string };
@@ -125,10 +125,16 @@ export class MemoryResultsStore implements ResultsStore {
   async add(batch: Batch): Promise<void> {
     for (const [feature, routes] of batch.tallies) {
       let mine = this.data.get(feature);
-      if (!mine) this.data.set(feature, (mine = new Map()));
+      if (!mine) {
+        mine = new Map();
+        this.data.set(feature, mine);
+      }
       for (const [route, t] of routes) {
         let into = mine.get(route);
-        if (!into) mine.set(route, (into = emptyTally()));
+        if (!into) {
+          into = emptyTally();
+          mine.set(route, into);
+        }
         mergeTally(into, t);
         into.examples = trimExamples(into.examples, this.opts.maxExamples, this.opts.retentionMs);
       }

@@ -40,7 +40,7 @@ export class RouteTemplates {
 
 function fits(template: string[], parts: string[]): boolean {
   for (let i = 0; i < template.length; i++) {
-    const s = template[i]!;
+    const s = template[i];
     if (s === '*') return true;
     if (i >= parts.length) return false;
     if (!s.startsWith(':') && s !== parts[i]) return false;

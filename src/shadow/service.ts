@@ -9,7 +9,7 @@ import { ShadowBudget } from './budget.ts';
 import { ShadowRecorder, type ShadowResult } from './recorder.ts';
 import { featureReport, type FeatureReport } from './report.ts';
 import type { ResultsStore } from './results-store.ts';
-import { RouteTemplates } from './route-templates.ts';
+import type { RouteTemplates } from './route-templates.ts';
 import { ShadowRunner, SAFE_METHODS, replayHeaders, type Backend } from './runner.ts';
 import { SHADOW_HEADER } from './marker.ts';
 import { checkShadowGate, type GateOutcome } from './gate.ts';

@@ -13,6 +13,7 @@ import { eventually } from '../support/wait.ts';
 import { DESKTOP, MOBILE, launch, newSession, screenshot, type Problems } from './support/browser.ts';
 import { NA, count, ms, percentOf, fixed } from '../../console/src/format.ts';
 import { shadowByFeature } from '../../console/src/shadow.ts';
+import type { FlagsView, LiveView } from '../../console/src/types.ts';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
 import { inCanary } from '../../flags/bucket.ts';
 
@@ -85,7 +86,7 @@ const text = async (page: Page, testId: string) => (await page.getByTestId(testI
 async function flagsView() {
   const res = await admin.get('/admin/flags');
   assert.equal(res.status, 200);
-  return res.body as { features: Record<string, Record<string, any>>; audit: Array<Record<string, any>> };
+  return res.body as FlagsView;
 }
 
 /** The backend a user is served by for GET /api/vehicles right now. */
@@ -156,10 +157,10 @@ describe('migration console', () => {
 
     if (await available('/admin/live')) {
       await eventually(async () => {
-        const live = (await admin.get('/admin/live')).body;
-        for (const [f, byBackend] of Object.entries<any>(live.features)) {
-          for (const b of ['express', 'fastify']) {
-            for (const w of ['1m', '5m']) {
+        const live = (await admin.get('/admin/live')).body as LiveView;
+        for (const [f, byBackend] of Object.entries(live.features)) {
+          for (const b of ['express', 'fastify'] as const) {
+            for (const w of ['1m', '5m'] as const) {
               const s = byBackend[b]?.[w];
               assert.equal(await text(page, `${f}-${b}-${w}-requests`), count(s?.requests), `${f} ${b} ${w} requests`);
               assert.equal(await text(page, `${f}-${b}-${w}-errorRate`), percentOf(s?.errorRate));
@@ -365,7 +366,8 @@ describe('migration console', () => {
       for (const c of [...controls(f), page.getByRole('button', { name: 'Roll back everything' })]) {
         await c.scrollIntoViewIfNeeded();
         assert.ok(await c.isVisible(), `visible: ${c}`);
-        const box = (await c.boundingBox())!;
+        const box = await c.boundingBox();
+        assert.ok(box, `has a box: ${c}`);
         assert.ok(box.x >= 0 && box.x + box.width <= 375, `within 375 px: ${c} (${box.x}+${box.width})`);
       }
     }

@@ -84,7 +84,8 @@ test('the required-variable list comes from the schema (and is not empty)', () =
 test('the validator can fail: a wrong type or a missing required field is refused', () => {
   // (kubernetes-models' schemas allow unknown fields, as the API server's non-strict decoding does; the
   // tests below read every field that matters by name, so a misspelled one fails them instead.)
-  const base = render(`${K8S}/dev`).find((o) => o.kind === 'Deployment')!;
+  const base = render(`${K8S}/dev`).find((o) => o.kind === 'Deployment');
+  assert.ok(base, 'the dev overlay has a Deployment');
   const bad = structuredClone(base) as K8sObject & { spec: Record<string, unknown> };
   bad.spec.replicas = 'three';
   assert.throws(() => validate(bad));
@@ -162,7 +163,8 @@ for (const overlay of OVERLAYS) {
         assert.ok(preStopMs >= 1000, `${name}: no preStop delay for endpoint propagation`);
         assert.ok(graceMs >= preStopMs + cfg.SHUTDOWN_GRACE_MS + 1000, `${name}: terminationGracePeriodSeconds ${graceMs / 1000} s < preStop ${preStopMs / 1000} s + SHUTDOWN_GRACE_MS ${cfg.SHUTDOWN_GRACE_MS / 1000} s + 1 s`);
         if (name === 'motovaultpro-gateway') {
-          const r = c.readinessProbe!;
+          const r = c.readinessProbe;
+          assert.ok(r, `${name}: has a readiness probe`);
           assert.ok((r.periodSeconds ?? 10) * (r.failureThreshold ?? 3) * 1000 <= cfg.SHUTDOWN_DRAIN_DELAY_MS, 'readiness would still pass when the gateway stops accepting');
         }
       }

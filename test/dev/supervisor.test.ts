@@ -24,8 +24,8 @@ interface Supervisor {
 function startSupervisor(env: Record<string, string>): Supervisor {
   const child = spawn(process.execPath, ['dev/stack.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
@@ -64,7 +64,9 @@ describe('make dev survives what it runs', () => {
   const appPid = async (kind: 'legacy' | 'gateway') => {
     const recorded = JSON.parse(await readFile(pidsFile(), 'utf8')) as { apps: Array<{ pid: number; entry: string }> };
     const entry = kind === 'legacy' ? 'legacy-express/server.ts' : 'src/server.ts';
-    return recorded.apps.find((a) => a.entry.endsWith(entry))!.pid;
+    const app = recorded.apps.find((a) => a.entry.endsWith(entry));
+    assert.ok(app, `${kind} is recorded in ${pidsFile()}`);
+    return app.pid;
   };
   const get = (path: string) => fetch(gateway + path, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
 
@@ -153,13 +155,14 @@ describe('make dev survives what it runs', () => {
   });
 
   test('SIGKILL of the supervisor leaves no orphans', async () => {
-    const children = childrenOf(first.child.pid!);
+    assert.ok(first.child.pid, 'the supervisor has a PID');
+    const children = childrenOf(first.child.pid);
     for (const pid of children) leftovers.add(pid);
     assert.ok(children.includes(await appPid('legacy')) && children.includes(await appPid('gateway')), `children: ${children}`);
     assert.ok(children.length >= 3, 'the apps and the reaper');
     first.child.kill('SIGKILL');
     await first.exited;
     await eventually(async () => assert.deepEqual(children.filter(running), []), { timeoutMs: 20_000, intervalMs: 200 });
-    await assert.rejects(fetch(gateway + '/health', { signal: AbortSignal.timeout(2000) }), 'nothing listens on the gateway port');
+    await assert.rejects(fetch(`${gateway}/health`, { signal: AbortSignal.timeout(2000) }), 'nothing listens on the gateway port');
   });
 });

@@ -52,8 +52,9 @@ test(`flipping flags every ${FLIP_EVERY_MS} ms under a mixed read/write load los
     requests++;
     const feature = /\/api\/([a-z-]+)/.exec(what)?.[1];
     if (feature && res.headers['x-backend']) {
-      if (!backendsSeen.has(feature)) backendsSeen.set(feature, new Set());
-      backendsSeen.get(feature)!.add(res.headers['x-backend']);
+      const seen = backendsSeen.get(feature) ?? new Set();
+      seen.add(res.headers['x-backend']);
+      backendsSeen.set(feature, seen);
     }
     if (res.status !== expected) failures.push(`${what}: expected ${expected}, got ${describeRes(res)}`);
     return res.status === expected;
@@ -76,7 +77,8 @@ test(`flipping flags every ${FLIP_EVERY_MS} ms under a mixed read/write load los
         }
       } else {
         const vehicleId = mine[n % mine.length];
-        const expect = acked.vehicles.get(vehicleId)!;
+        const expect = acked.vehicles.get(vehicleId);
+        assert.ok(expect, `vehicle ${vehicleId} was acknowledged`);
         if (op === 1) {
           const nickname = `w${w}-upd-${n}`;
           const res = await call(gw, 'PUT', `/api/vehicles/${vehicleId}`, { ...o, body: { nickname } });

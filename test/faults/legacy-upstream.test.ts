@@ -170,7 +170,7 @@ describe('real legacy process killed mid-request', () => {
       const gw = await pgStack.spawnGateway(legacy.url, { ...FLAGS, DATABASE_URL: pgStack.directDatabaseUrl }, 'gateway');
       const u = await pgStack.newUser();
       assert.equal((await call(gw.url, 'GET', '/api/vehicles', { token: u.token })).status, 200);
-      await pgStack.proxies.postgres!.setMode('blackhole');
+      await pgStack.proxy('postgres').setMode('blackhole');
       const inflight = call(gw.url, 'GET', '/api/vehicles', { token: u.token, timeoutMs: 10_000 });
       await new Promise((r) => setTimeout(r, 300));
       legacy.signal('SIGKILL');
@@ -182,7 +182,7 @@ describe('real legacy process killed mid-request', () => {
       assertError(next, 503, 'BACKEND_UNAVAILABLE', 'after SIGKILL');
       const native = await call(gw.url, 'GET', '/api/maintenance/records', { token: u.token });
       assert.equal(native.status, 200, `native while legacy is dead: ${describeRes(native)}`);
-      await pgStack.proxies.postgres!.setMode('up');
+      await pgStack.proxy('postgres').setMode('up');
       await pgStack.spawnLegacy({}, 'legacy (restarted)', legacy.port);
       await eventually(async () => {
         const r = await call(gw.url, 'GET', '/api/vehicles', { token: u.token });

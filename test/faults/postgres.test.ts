@@ -41,7 +41,7 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
   describe(`PostgreSQL ${mode}`, () => {
     test('reads and writes → 503 SERVICE_UNAVAILABLE quickly; /health → 503 down', async () => {
       await assertAllUp(); // warm pools: the outage hits live pooled connections too
-      await stack.proxies.postgres!.setMode(mode);
+      await stack.proxy('postgres').setMode(mode);
       const failures: string[] = [];
       // Refused/reset connections fail at once; a black hole (packets dropped) is only noticed by the
       // client-side timeouts: the pool's connect timeout (2 s) and, on an already-open pooled connection,
@@ -81,13 +81,13 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
           }
         }));
       } finally {
-        await stack.proxies.postgres!.setMode('up');
+        await stack.proxy('postgres').setMode('up');
       }
       assert.deepEqual(failures.sort(), [], `PostgreSQL ${mode}: requests not answered 503 in time`);
     });
 
     test('recovers without a restart once PostgreSQL is back', async () => {
-      await stack.proxies.postgres!.setMode('up');
+      await stack.proxy('postgres').setMode('up');
       await eventually(assertAllUp, { timeoutMs: 15_000, intervalMs: 250 });
       // Writes land again and the outage left nothing half-done.
       for (const t of targets) {
@@ -104,7 +104,7 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
 // /health must not hang with the database: each ping has a deadline below 1 s (src/core/deadline.ts).
 test('/health answers "down" within 1 s while PostgreSQL hangs (black hole)', async () => {
   await assertAllUp();
-  await stack.proxies.postgres!.setMode('blackhole');
+  await stack.proxy('postgres').setMode('blackhole');
   try {
     // Twice: the second call meets the pool still waiting on the first call's hung query.
     for (let round = 0; round < 2; round++) {
@@ -117,7 +117,7 @@ test('/health answers "down" within 1 s while PostgreSQL hangs (black hole)', as
       }));
     }
   } finally {
-    await stack.proxies.postgres!.setMode('up');
+    await stack.proxy('postgres').setMode('up');
   }
   await eventually(assertAllUp, { timeoutMs: 15_000, intervalMs: 250 });
 });

@@ -9,6 +9,7 @@ import { spawnAllTargets, startStack, type Stack, type Target } from './support/
 import { call, describeRes } from './support/http.ts';
 import type { AppProcess } from '../../stack/apps.ts';
 import type { ProxyMode } from './support/tcp-proxy.ts';
+import { requiredEnv } from '../support/env.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
 let stack: Stack;
@@ -22,7 +23,7 @@ before(async () => {
   if (skip) return;
   // A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
   stack = await startStack({ label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
-  redis = new Redis(process.env.REDIS_URL!);
+  redis = new Redis(requiredEnv('REDIS_URL'));
   targets = await spawnAllTargets(stack);
   user = await stack.newUser();
 });
@@ -60,7 +61,7 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
   describe(`Redis ${mode}`, { skip }, () => {
     test('everything works uncached, quickly, with no error; /health 200 with redis down', async () => {
       for (const t of targets) assert.deepEqual(await exercise(t, 2000), [], `${t.name} before the outage`);
-      await stack.proxies.redis!.setMode(mode);
+      await stack.proxy('redis').setMode(mode);
       try {
         const failures: string[] = [];
         const before = stack.fakes.calls('vpic');
@@ -74,7 +75,7 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
           if (t.name !== 'legacy direct') assert.equal(h.body.status, 'degraded', `${t.name} /health status`);
         }
       } finally {
-        await stack.proxies.redis!.setMode('up');
+        await stack.proxy('redis').setMode('up');
       }
     });
 
@@ -113,14 +114,14 @@ describe('no stale data after an outage', { skip }, () => {
         const cachedStats = await call(u, 'GET', `/api/fuel-logs/stats?vehicleId=${v.body.id}`, o);
         assert.equal(cachedStats.body.logCount, 1, describeRes(cachedStats));
         assert.ok(await redis.get(`mvp:fuel-stats:${v.body.id}`), `${t.name}: stats were not cached`);
-        await stack.proxies.redis!.setMode(mode);
+        await stack.proxy('redis').setMode(mode);
         try {
           const log = await call(u, 'POST', '/api/fuel-logs', { ...o, body: { vehicleId: v.body.id, date: today, odometer: 1300, gallons: 10, pricePerGallon: 3 } });
           assert.equal(log.status, 201, describeRes(log));
           const during = await call(u, 'GET', `/api/fuel-logs/stats?vehicleId=${v.body.id}`, o);
           assert.equal(during.body.logCount, 2, `${t.name} during the outage: ${describeRes(during)}`);
         } finally {
-          await stack.proxies.redis!.setMode('up');
+          await stack.proxy('redis').setMode('up');
         }
         await eventually(async () => {
           const h = await call(u, 'GET', '/health');

@@ -72,7 +72,7 @@ describe('SIGTERM', () => {
     await new Promise((r) => setTimeout(r, 700));
     stack.fakes.setMode('all', 'slow', { delayMs: SLOW_MS });
     const inflight: Array<Promise<TimedResponse>> = [
-      call(gw.url, 'GET', '/api/vehicles/decode-vin/1HGCM82633A00435' + Math.floor(Math.random() * 10), { token: user.token, timeoutMs: 15_000 }),
+      call(gw.url, 'GET', `/api/vehicles/decode-vin/1HGCM82633A00435${Math.floor(Math.random() * 10)}`, { token: user.token, timeoutMs: 15_000 }),
       call(gw.url, 'GET', `/api/stations/search?lat=${(Math.random() * 80).toFixed(3)}&lng=10&radius=1000`, { token: user.token, timeoutMs: 15_000 }),
       call(gw.url, 'GET', `/api/stations/search?lat=${(Math.random() * 80).toFixed(3)}&lng=11&radius=1000`, { token: user.token, timeoutMs: 15_000 }),
     ];
@@ -107,8 +107,8 @@ describe('SIGTERM', () => {
     await new Promise((r) => setTimeout(r, 700));
     stack.fakes.setMode('vpic', 'slow', { delayMs: SLOW_MS });
     const inflight = [
-      call(gw.url, 'GET', '/api/vehicles/decode-vin/1HGCM82633A00436' + Math.floor(Math.random() * 10), { token: user.token, timeoutMs: 15_000 }),
-      call(legacy.url, 'GET', '/api/vehicles/decode-vin/1HGCM82633A00437' + Math.floor(Math.random() * 10), { token: user.token, timeoutMs: 15_000 }),
+      call(gw.url, 'GET', `/api/vehicles/decode-vin/1HGCM82633A00436${Math.floor(Math.random() * 10)}`, { token: user.token, timeoutMs: 15_000 }),
+      call(legacy.url, 'GET', `/api/vehicles/decode-vin/1HGCM82633A00437${Math.floor(Math.random() * 10)}`, { token: user.token, timeoutMs: 15_000 }),
     ];
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();

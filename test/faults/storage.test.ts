@@ -39,7 +39,7 @@ for (const mode of ['refuse', 'reset'] as ProxyMode[]) {
   describe(`object storage ${mode}`, () => {
     test('uploads, downloads and deletes of photos and receipts → 503; nothing half-stored; other routes fine', async () => {
       const ids = await Promise.all(targets.map((t) => resources(t.proc.url)));
-      await stack.proxies.s3!.setMode(mode);
+      await stack.proxy('s3').setMode(mode);
       const failures: string[] = [];
       try {
         for (const [i, t] of targets.entries()) {
@@ -85,7 +85,7 @@ for (const mode of ['refuse', 'reset'] as ProxyMode[]) {
           if (h.status !== 200 || h.body?.dependencies?.storage !== 'down') failures.push(`${t.name} /health: ${describeRes(h)}`);
         }
       } finally {
-        await stack.proxies.s3!.setMode('up');
+        await stack.proxy('s3').setMode('up');
       }
       assert.deepEqual(failures, [], `storage ${mode}`);
     });

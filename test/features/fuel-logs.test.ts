@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startBackends, type TestEnv, type TestUser } from '../support/harness.ts';
+import { redisOf, startBackends, type TestEnv, type TestUser } from '../support/harness.ts';
 import type { Client } from '../support/client.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
 import {
@@ -462,36 +462,36 @@ for (const target of TARGETS) {
         const key = cacheKeys.fuelStats(vehicleId);
         const path = `/api/fuel-logs/stats?vehicleId=${vehicleId}`;
         const first = (await create(u.api, logBody(vehicleId, { odometer: 1000, gallons: 10, totalCost: 30 }))).body;
-        assert.equal(await env.deps.redis!.get(key), null);
+        assert.equal(await redisOf(env).get(key), null);
 
         const s1 = await u.api.get(path);
         assert.equal(s1.body.logCount, 1);
-        assert.deepEqual(JSON.parse((await env.deps.redis!.get(key))!), s1.body);
-        const ttl = await env.deps.redis!.ttl(key);
+        assert.deepEqual(JSON.parse((await redisOf(env).get(key)) ?? 'null'), s1.body);
+        const ttl = await redisOf(env).ttl(key);
         assert.ok(ttl > 590 && ttl <= 600, `ttl ${ttl}`);
 
         // A planted value is served: proof the read comes from the cache.
-        await env.deps.redis!.set(key, JSON.stringify({ ...s1.body, logCount: 99 }), 'EX', 600);
+        await redisOf(env).set(key, JSON.stringify({ ...s1.body, logCount: 99 }), 'EX', 600);
         assert.equal((await u.api.get(path)).body.logCount, 99);
 
         const second = (await create(u.api, logBody(vehicleId, { odometer: 1300, gallons: 10, totalCost: 30 }))).body;
-        assert.equal(await env.deps.redis!.get(key), null, 'create drops the key');
+        assert.equal(await redisOf(env).get(key), null, 'create drops the key');
         const s2 = (await u.api.get(path)).body;
         assert.deepEqual([s2.logCount, s2.averageMpg, s2.distance, s2.totalCost, s2.costPerMile], [2, 30, 300, 60, 0.2]);
 
         await u.api.put(`/api/fuel-logs/${second.id}`, { odometer: 1600 });
-        assert.equal(await env.deps.redis!.get(key), null, 'update drops the key');
+        assert.equal(await redisOf(env).get(key), null, 'update drops the key');
         assert.equal((await u.api.get(path)).body.averageMpg, 60); // 600 / 10
 
         await u.api.del(`/api/fuel-logs/${first.id}`);
-        assert.equal(await env.deps.redis!.get(key), null, 'delete drops the key');
+        assert.equal(await redisOf(env).get(key), null, 'delete drops the key');
         const s3 = (await u.api.get(path)).body;
         assert.deepEqual([s3.logCount, s3.averageMpg, s3.distance], [1, null, 0]);
 
         // Writes through the uppercase form of the id drop the same (canonical) key.
         await u.api.get(path);
         await create(u.api, logBody(vehicleId.toUpperCase(), { odometer: 1700 }));
-        assert.equal(await env.deps.redis!.get(key), null);
+        assert.equal(await redisOf(env).get(key), null);
       });
 
       test('another user\'s vehicle → 404 even when its stats are cached; missing/bad vehicleId → 400', async () => {

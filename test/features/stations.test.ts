@@ -2,8 +2,8 @@
 // PostgreSQL and Redis and the Places fake. Every test makes its own user and data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackends, type TestEnv } from '../support/harness.ts';
-import { Client } from '../support/client.ts';
+import { redisOf, startBackends, type TestEnv } from '../support/harness.ts';
+import { Client, type ApiResponse } from '../support/client.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
 import { UNKNOWN_ID, savedBody, searchPath, startPair, type BackendPair } from './support/stations.ts';
 
@@ -17,16 +17,16 @@ const noRedis = !process.env.REDIS_URL;
 
 async function clearStationCache() {
   const keys = (await env.deps.redis?.keys('mvp:stations:*')) ?? [];
-  if (keys.length) await env.deps.redis!.del(...keys);
+  if (keys.length) await redisOf(env).del(...keys);
 }
 
-function assertError(res: { status: number; body: any }, status: number, code: string) {
+function assertError(res: Pick<ApiResponse, 'status' | 'body'>, status: number, code: string) {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.body?.error?.code, code);
   if (code !== 'VALIDATION_ERROR') assert.equal(res.body.error.details, undefined);
 }
 
-function assertInvalid(res: { status: number; body: any }, field: string) {
+function assertInvalid(res: Pick<ApiResponse, 'status' | 'body'>, field: string) {
   assertError(res, 400, 'VALIDATION_ERROR');
   assert.ok(res.body.error.details.length > 0);
   for (const d of res.body.error.details) assert.equal(d.field, field, JSON.stringify(res.body.error.details));
@@ -63,7 +63,7 @@ for (const [targetName, key] of TARGETS) {
         // The fake answers 10 ≤ lat < 11 with the recorded text search (8 stations in Andalusia, ~3000 km north).
         const res = await (await client()).get(searchPath(10.5, -5.1));
         assert.equal(res.status, 200);
-        assert.deepEqual(res.body.items.map((s: any) => [s.placeId, s.distanceMeters]), [
+        assert.deepEqual(res.body.items.map((s: { placeId: string; distanceMeters: number }) => [s.placeId, s.distanceMeters]), [
           ['ChIJ-72ujG_JEg0R3OFzCLTd6_0', 3013439], ['ChIJbenAIWgzbQ0ResM7dH01c6c', 3016559],
           ['ChIJc3E6R4bSEg0R-oJvO9fFT4k', 3025409], ['ChIJjYzYFIbSEg0RAe9gQxkMCU4', 3025417],
           ['ChIJNez5x5fSEg0RllsoLAMDAvY', 3025850], ['ChIJv3w7fL3SEg0R-yBzy4ujaqc', 3025893],
@@ -120,14 +120,14 @@ for (const [targetName, key] of TARGETS) {
         const c = await client();
         assert.deepEqual((await c.get(searchPath(FUENTE_PALMERA.lat, FUENTE_PALMERA.lng))).body.items, FUENTE_PALMERA_ITEMS);
         // The default radius is part of the key; the value is the place list without distances.
-        const cachedValue = JSON.parse((await env.deps.redis!.get(cacheKeys.stationSearch(37.705, -5.100, 5000)))!);
+        const cachedValue = JSON.parse((await redisOf(env).get(cacheKeys.stationSearch(37.705, -5.100, 5000))) ?? 'null');
         assert.equal(cachedValue.length, 4);
         assert.equal(cachedValue[0].distanceMeters, undefined);
-        assert.ok((await env.deps.redis!.ttl('mvp:stations:37.705:-5.100:5000')) > 3500);
+        assert.ok((await redisOf(env).ttl('mvp:stations:37.705:-5.100:5000')) > 3500);
         // (37.7049, -5.1004) rounds to the same key: no new Places call, but its own distances
         // (54, 415, 505, 2916 m from the second point, by the same haversine).
         const res = await c.get(searchPath(37.7049, -5.1004, 5000));
-        assert.deepEqual(res.body.items.map((s: any) => s.distanceMeters), [54, 415, 505, 2916]);
+        assert.deepEqual(res.body.items.map((s: { distanceMeters: number }) => s.distanceMeters), [54, 415, 505, 2916]);
         assert.equal(env.fakes.calls('places'), 1);
         // A different radius is a different key.
         await c.get(searchPath(37.7049, -5.1004, 1000));
@@ -206,8 +206,8 @@ for (const [targetName, key] of TARGETS) {
         const res = await c.get('/api/stations/saved');
         assert.equal(res.status, 200);
         assert.deepEqual(Object.keys(res.body), ['items']);
-        assert.deepEqual(res.body.items.map((s: any) => s.id), ids);
-        assert.deepEqual(res.body.items.map((s: any) => s.placeId), ['zeta', 'alpha', 'mid']);
+        assert.deepEqual(res.body.items.map((s: { id: string }) => s.id), ids);
+        assert.deepEqual(res.body.items.map((s: { placeId: string }) => s.placeId), ['zeta', 'alpha', 'mid']);
         assert.deepEqual((await (await client()).get('/api/stations/saved')).body, { items: [] });
       });
 

@@ -3,7 +3,7 @@
 import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startBackends } from '../support/harness.ts';
+import { redisOf, startBackends, storeOf } from '../support/harness.ts';
 import { cacheKeys } from '../../src/core/cache.ts';
 import type { Client, ApiResponse } from '../support/client.ts';
 import { randomVin, streamUpload } from './support/vehicles.ts';
@@ -318,10 +318,10 @@ for (const target of TARGETS) {
       const c = await user();
       const v = await create(c);
       const key = cacheKeys.fuelStats(v.id);
-      await redis!.set(key, JSON.stringify({ vehicleId: v.id, logCount: 3 }), 'EX', 600);
-      assert.equal(await redis!.exists(key), 1);
+      await redisOf(env).set(key, JSON.stringify({ vehicleId: v.id, logCount: 3 }), 'EX', 600);
+      assert.equal(await redisOf(env).exists(key), 1);
       assert.equal((await c.del(`/api/vehicles/${v.id}`)).status, 204);
-      assert.equal(await redis!.exists(key), 0);
+      assert.equal(await redisOf(env).exists(key), 0);
     });
 
     test('GET decode-vin maps the vPIC answer exactly', async () => {
@@ -355,8 +355,8 @@ for (const target of TARGETS) {
       assert.equal(first.status, 200);
       assert.equal(env.fakes.calls('vpic'), before + 1);
       const key = cacheKeys.vinDecode(vin);
-      assert.deepEqual(JSON.parse((await redis!.get(key))!), first.body);
-      const ttl = await redis!.ttl(key);
+      assert.deepEqual(JSON.parse((await redisOf(env).get(key)) ?? 'null'), first.body);
+      const ttl = await redisOf(env).ttl(key);
       assert.ok(ttl > 30 * 24 * 3600 - 60 && ttl <= 30 * 24 * 3600, `ttl ${ttl}`);
       assert.deepEqual((await c.get(`/api/vehicles/decode-vin/${vin}`)).body, first.body);
       assert.equal((await c.post('/api/vehicles', { vin })).status, 201);
@@ -404,7 +404,7 @@ for (const target of TARGETS) {
       assert.equal(del.text, '');
       assert.equal((await c.get(`/api/vehicles/${v.id}`)).body.hasPhoto, false);
       assert.deepEqual((await c.get(`/api/vehicles/${v.id}/photo`)).body, NOT_FOUND);
-      assert.deepEqual(await env.deps.store!.list(`vehicles/${v.id}/`), [], 'no object left for the vehicle');
+      assert.deepEqual(await storeOf(env).list(`vehicles/${v.id}/`), [], 'no object left for the vehicle');
       assert.equal((await c.del(`/api/vehicles/${v.id}/photo`)).status, 204); // no photo: still 204
     });
 
@@ -413,7 +413,8 @@ for (const target of TARGETS) {
       const v = await create(c);
       const put = await c.raw('PUT', `/api/vehicles/${v.id}/photo`, { headers: { 'content-type': 'image/webp' }, body: Buffer.alloc(5 * MIB, 1) });
       assert.equal(put.status, 200, put.text);
-      const chunked = await streamUpload(target.url, c.token!, `/api/vehicles/${v.id}/photo`, 'image/webp', 5, MIB);
+      assert.ok(c.token);
+      const chunked = await streamUpload(target.url, c.token, `/api/vehicles/${v.id}/photo`, 'image/webp', 5, MIB);
       assert.equal(chunked.status, 200, JSON.stringify(chunked.body));
       assert.equal((await c.get(`/api/vehicles/${v.id}/photo`)).bytes.length, 5 * MIB);
     });
@@ -427,10 +428,11 @@ for (const target of TARGETS) {
       }
       assertError(await c.request('PUT', path, undefined, { raw: Buffer.from('no type') }), 415, 'UNSUPPORTED_MEDIA_TYPE');
       assertError(await c.raw('PUT', path, { headers: { 'content-type': 'image/png' }, body: Buffer.alloc(5 * MIB + 1) }), 413, 'PAYLOAD_TOO_LARGE');
-      const streamed = await streamUpload(target.url, c.token!, path, 'image/png', 6, MIB);
+      assert.ok(c.token);
+      const streamed = await streamUpload(target.url, c.token, path, 'image/png', 6, MIB);
       assert.equal(streamed.status, 413);
       assert.equal((streamed.body as { error: { code: string } }).error.code, 'PAYLOAD_TOO_LARGE');
-      assert.deepEqual(await env.deps.store!.list(`vehicles/${v.id}/`), [], 'no object left for the vehicle');
+      assert.deepEqual(await storeOf(env).list(`vehicles/${v.id}/`), [], 'no object left for the vehicle');
       assert.equal((await c.get(`/api/vehicles/${v.id}`)).body.hasPhoto, false);
     });
 

@@ -71,7 +71,8 @@ function startLoad(url: string, users: Array<{ token: string }>) {
         }
         continue;
       }
-      const v = acked.vehicles.get(vehicleId)!;
+      const v = acked.vehicles.get(vehicleId);
+      assert.ok(v, `vehicle ${vehicleId} was acknowledged`);
       const op = n % 4;
       if (op === 0) {
         const nickname = `lb${w}-upd-${n}`;
@@ -145,7 +146,7 @@ test('rolling restart of three gateways behind HAProxy under load: zero failed r
 });
 
 /** A VIN nobody has used yet (the fake vPIC decodes any well-formed VIN). */
-const freshVin = () => '1HGCM8263' + Array.from({ length: 8 }, () => 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'[Math.floor(Math.random() * 33)]).join('');
+const freshVin = () => `1HGCM8263${Array.from({ length: 8 }, () => 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'[Math.floor(Math.random() * 33)]).join('')}`;
 
 test('SIGKILL of one gateway: HAProxy takes it out, clients see at most the requests in flight on it', async (t) => {
   const users = await Promise.all(Array.from({ length: WORKERS }, () => stack.newUser()));

@@ -108,7 +108,8 @@ test('canary 25% → sticky per user on all instances, share 25 ± 5%; 50% keeps
   }));
   assert.deepEqual(bad, []);
   for (let u = 0; u < USERS; u++) {
-    const backends = perUser.get(u)!;
+    const backends = perUser.get(u);
+    assert.ok(backends, `user ${u} made requests`);
     assert.equal(backends.size, 1, `user ${u} saw ${[...backends]}`);
     assert.equal([...backends][0], inCanary('vehicles', subs[u], 25) ? 'fastify' : 'express', `user ${u} is in the bucket the hash says`);
   }

@@ -6,12 +6,13 @@ import { after, before, beforeEach, test } from 'node:test';
 import pg from 'pg';
 import { createPool, type Db } from '../../src/db/pool.ts';
 import { FLAG_CHANNEL, FlagConflictError, FlagInputError, FlagStore } from '../../flags/store.ts';
+import { requiredEnv } from '../support/env.ts';
 
 let db: Db;
 const native = new Set(['vehicles', 'fuel-logs'] as const);
 const newStore = (env: Record<string, string> = {}) => new FlagStore(db, env, { syncIntervalMs: 60_000, nativeFeatures: native });
 
-before(() => { db = createPool(process.env.DATABASE_URL!); });
+before(() => { db = createPool(requiredEnv('DATABASE_URL')); });
 after(async () => { await db.query('DELETE FROM feature_flag_overrides'); await db.end(); });
 beforeEach(async () => { await db.query('DELETE FROM feature_flag_overrides'); });
 

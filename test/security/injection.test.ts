@@ -22,6 +22,7 @@ const PAYLOADS = [
   "E'\\x41'",
   '/* */ UNION SELECT NULL--',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${7*7}` is the template-injection payload under test
   '{{7*7}} ${7*7}',
   '🚗💨 ñ ü 中文 עברית',
   'line\nbreak\ttab\r',

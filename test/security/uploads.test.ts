@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '../support/client.ts';
-import { targetList } from '../support/harness.ts';
+import { storeOf, targetList } from '../support/harness.ts';
 import { sweepOrphans, ORPHAN_GRACE_MS } from '../../src/core/orphan-sweep.ts';
 import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
 
@@ -33,7 +33,7 @@ function truncatedPut(baseUrl: string, path: string, token: string, contentType:
 }
 
 async function objectsUnder(prefix: string): Promise<string[]> {
-  return (await env.deps.store!.list(prefix)).map((o) => o.key);
+  return (await storeOf(env).list(prefix)).map((o) => o.key);
 }
 
 describe('interrupted replacement uploads keep the previous object', () => {
@@ -62,7 +62,7 @@ describe('interrupted replacement uploads keep the previous object', () => {
       // What an interrupted upload may have left under a fresh key is not named by any row: the sweep
       // removes it (storage may finish writing a cut-off PUT after the request gave up and removed it).
       const prefixes = [`vehicles/${v}/`, `maintenance/${r}/`];
-      await sweepOrphans(env.deps.db, env.deps.store!, { prefixes, now: Date.now() + ORPHAN_GRACE_MS + 60_000 });
+      await sweepOrphans(env.deps.db, storeOf(env), { prefixes, now: Date.now() + ORPHAN_GRACE_MS + 60_000 });
       assert.equal((await objectsUnder(prefixes[0])).length, 1, `${target.name}: photo objects after the sweep`);
       assert.equal((await objectsUnder(prefixes[1])).length, 1, `${target.name}: receipt objects after the sweep`);
     }
@@ -99,7 +99,7 @@ test('orphan sweep: removes objects no row names once past the grace period, kee
   const c = new Client(env.targets.gatewayFastify, u.token);
   const v = (await c.post('/api/vehicles', { make: 'Kia', model: 'Rio', year: 2016 })).body.id as string;
   assert.equal((await c.raw('PUT', `/api/vehicles/${v}/photo`, { headers: { 'content-type': 'image/png' }, body: PNG })).status, 200);
-  const store = env.deps.store!;
+  const store = storeOf(env);
   const orphan = `vehicles/${v}/photo-orphan-test`;
   await store.upload(orphan, { body: Readable.from([PNG]), contentType: 'image/png', contentLength: String(PNG.length), allowedTypes: ['image/png'], maxBytes: 1e6 });
   assert.deepEqual(await sweepOrphans(env.deps.db, store, { prefixes: [`vehicles/${v}/`] }), [], 'nothing is old enough yet');

@@ -19,7 +19,7 @@ async function atRate(url: string, specs: RequestSpec[], rate: number): Promise<
     url, connections: 10, duration: seconds, overallRate: rate,
     requests: [{
       setupRequest: (req) => {
-        const spec = specs[next++ % specs.length]!;
+        const spec = specs[next++ % specs.length];
         return { ...req, method: spec.method, path: spec.path, headers: spec.headers };
       },
     }],
@@ -43,18 +43,22 @@ try {
     }
   }
   const results: Record<string, Measurement[]> = {};
+  const fixed: Record<string, Array<{ p50: number; p99: number; non2xx: number }>> = {};
+  for (const name of Object.keys(targets)) {
+    results[name] = [];
+    fixed[name] = [];
+  }
   for (let r = 0; r < rounds; r++) {
     for (const [name, gw] of Object.entries(targets)) {
       const m = await measure({ url: gw.url, specs, connections: 10, durationSeconds: seconds, expectBackend: 'express', sampled: [gw, legacy], servers: [gw.name, legacy.name] });
-      (results[name] ??= []).push(m);
+      results[name].push(m);
       console.error(`round ${r + 1} ${name}: ${m.reqPerSec} req/s p50 ${m.latencyMs.p50} ms p99 ${m.latencyMs.p99} ms non2xx ${m.non2xx} mismatched backend ${m.backendMismatches}`);
     }
   }
-  const fixed: Record<string, Array<{ p50: number; p99: number; non2xx: number }>> = {};
   for (let r = 0; r < rounds; r++) {
-    for (const [name, gw] of Object.entries(targets)) (fixed[name] ??= []).push(await atRate(gw.url, specs, fixedRate));
+    for (const [name, gw] of Object.entries(targets)) fixed[name].push(await atRate(gw.url, specs, fixedRate));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`saturated (10 connections, closed loop; medians of ${rounds} rounds):`);
   console.log('| stage | req/s | p50 ms | p99 ms | gateway CPU s per 1k req | legacy CPU s per 1k req |');
   console.log('|---|---|---|---|---|---|');

@@ -31,12 +31,19 @@ interface Report {
   }>;
 }
 
+/** One route's tally in a shadow report (fails the test when the report lacks it). */
+function routeOf<R extends { route: string }>(report: { routes: R[] }, route: string): R {
+  const found = report.routes.find((x) => x.route === route);
+  assert.ok(found, `${route} is in the shadow report`);
+  return found;
+}
+
 async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < items.length) {
       const i = next++;
-      await work(items[i]!, i);
+      await work(items[i], i);
     }
   }));
 }
@@ -94,7 +101,7 @@ describe('shadow traffic (real processes)', () => {
   test('1,000 reads across 25 users: clients get Express bytes, ≥ 99% compared, zero mismatches', async () => {
     await reset();
     const reads = Array.from({ length: 1000 }, (_, i) => {
-      const u = users[i % users.length]!;
+      const u = users[i % users.length];
       const kind = i % 10;
       const path = kind < 3 ? '/api/vehicles' : kind === 3 ? '/api/vehicles?limit=1&offset=1' : kind === 4 ? `/api/vehicles/${crypto.randomUUID()}`
         : `/api/vehicles/${u.vehicles[i % 2]}`;
@@ -157,7 +164,7 @@ describe('shadow traffic (real processes)', () => {
 
   test('two gateway instances add up to one report', async () => {
     await reset();
-    const u = users[0]!;
+    const u = users[0];
     await pool(Array.from({ length: 60 }, (_, i) => i), 4, async (i) => {
       const res = await new Client(i % 2 ? gwA.url : gwB.url, u.token).get(`/api/vehicles/${u.vehicles[0]}`);
       assert.equal(res.status, 200);
@@ -174,14 +181,14 @@ describe('shadow traffic (real processes)', () => {
     const gwC = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100' }, 'gateway C (volatile legacy)');
     try {
       await reset();
-      const u = users[1]!;
+      const u = users[1];
       for (let i = 0; i < 30; i++) {
         const res = await new Client(gwC.url, u.token).get(`/api/vehicles/${u.vehicles[1]}`);
         assert.equal(res.status, 200);
         assert.equal(typeof res.body.servedAt, 'string'); // the client sees Express's (volatile) answer
       }
       const r = await settled(30, gwC);
-      const route = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+      const route = routeOf(r, 'GET /api/vehicles/:id');
       assert.equal(route.compared, 30);
       assert.equal(route.mismatched, 0);
       assert.equal(route.noisy, 30);
@@ -206,7 +213,7 @@ describe('shadow traffic (real processes)', () => {
     await reset();
     await chaos({ errors: 0, latencyMs: 0, mutate: 'nickname' });
     try {
-      const u = users[2]!;
+      const u = users[2];
       const c = new Client(gwA.url, u.token);
       for (let i = 0; i < 20; i++) {
         const one = await c.get(`/api/vehicles/${u.vehicles[0]}`);
@@ -215,12 +222,12 @@ describe('shadow traffic (real processes)', () => {
       }
       const r = await settled(30);
       assert.equal(r.mismatched, 30);
-      const byId = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+      const byId = routeOf(r, 'GET /api/vehicles/:id');
       assert.deepEqual(byId.topFields.map((f) => [f.path, f.nativeDiffs, f.verdict]), [['nickname', 20, 'mismatch']]);
-      assert.deepEqual(byId.examples[0]!.fields, [{ path: 'nickname', express: 'car 2.0', native: 'car 2.0~mutated', verdict: 'mismatch' }]);
+      assert.deepEqual(byId.examples[0].fields, [{ path: 'nickname', express: 'car 2.0', native: 'car 2.0~mutated', verdict: 'mismatch' }]);
       assert.equal(byId.examples.length, 20);
-      assert.deepEqual(byId.examples[0]!.status, { express: 200, native: 200 });
-      const list = r.routes.find((x) => x.route === 'GET /api/vehicles')!;
+      assert.deepEqual(byId.examples[0].status, { express: 200, native: 200 });
+      const list = routeOf(r, 'GET /api/vehicles');
       assert.deepEqual(list.topFields.map((f) => f.path).sort(), ['items[0].nickname', 'items[1].nickname']);
       assert.ok(!JSON.stringify(r).includes('authorization') && !JSON.stringify(r).includes(u.token));
 
@@ -242,7 +249,7 @@ describe('shadow traffic (real processes)', () => {
 
   test('a native capsule that hangs or throws leaves the client untouched; samples count as errored', async () => {
     await reset();
-    const u = users[3]!;
+    const u = users[3];
     const c = new Client(gwA.url, u.token);
     await chaos({ errors: 0, latencyMs: 3000 }); // beyond the 2 s shadow timeout
     try {
@@ -260,7 +267,7 @@ describe('shadow traffic (real processes)', () => {
     }
     await new Promise((res) => setTimeout(res, 2500)); // the hung runs time out
     const r = await settled(10);
-    const route = r.routes.find((x) => x.route === 'GET /api/vehicles/:id')!;
+    const route = routeOf(r, 'GET /api/vehicles/:id');
     assert.deepEqual(route.erroredBy, { timeout: 5, native_5xx: 5 });
     assert.equal(route.mismatched, 0);
     assert.equal(route.examples.filter((e) => e.error === 'timeout').length, 5);

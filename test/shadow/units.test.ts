@@ -16,8 +16,8 @@ test('only the process secret marks a shadow run', () => {
   assert.equal(isShadowRun(shadowMark()), true);
   assert.equal(isShadowRun({}), false);
   assert.equal(isShadowRun({ [SHADOW_HEADER]: '1' }), false);
-  assert.equal(isShadowRun({ [SHADOW_HEADER]: 'x'.repeat(shadowMark()[SHADOW_HEADER]!.length) }), false);
-  assert.equal(isShadowRun({ [SHADOW_HEADER]: [shadowMark()[SHADOW_HEADER]!] }), false);
+  assert.equal(isShadowRun({ [SHADOW_HEADER]: 'x'.repeat(shadowMark()[SHADOW_HEADER].length) }), false);
+  assert.equal(isShadowRun({ [SHADOW_HEADER]: [shadowMark()[SHADOW_HEADER]] }), false);
 });
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -78,7 +78,7 @@ test('report: a field that also differs between Express answers is noise; a real
   assert.equal(r.mismatched, 2, 'the two with a differing name');
   assert.equal(r.noisy, 8);
   assert.equal(r.calibrated, 5);
-  const route = r.routes[0]!;
+  const route = r.routes[0];
   assert.deepEqual(route.topFields.map((f) => [f.path, f.nativeDiffs, f.expressDiffs, f.verdict]), [['at', 10, 5, 'noise'], ['name', 2, 0, 'mismatch']]);
   assert.equal(route.examples.length, 5);
 });

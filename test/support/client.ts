@@ -3,6 +3,7 @@ export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
   /** Parsed JSON, or undefined when the body is not JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: any response of the API under test; the suites check its shape at run time against the contract (assert.deepEqual and friends), so a static type here would only restate what they assert
   body: any;
   text: string;
   bytes: Buffer;

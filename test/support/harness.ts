@@ -15,7 +15,7 @@ import type { Capsule } from '../../src/capsules/capsule.ts';
 import { FEATURES, type Backend, type FeatureName } from '../../flags/registry.ts';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
 import type { KeyPair, SignTokenOptions } from '../../dev/keys.ts';
-import { startInfrastructure } from '../../stack/infrastructure.ts';
+import { startInfrastructure, started } from '../../stack/infrastructure.ts';
 import { hasApp, startGatewayInProcess, startLegacyInProcess } from '../../stack/apps.ts';
 import { newTestUser, type TestUser } from './users.ts';
 
@@ -46,6 +46,18 @@ export interface StartOptions {
 }
 
 const silent = pino({ level: 'silent' });
+
+/** The shared Redis client (tests that need it skip without REDIS_URL before calling this). */
+export function redisOf(env: TestEnv): NonNullable<Deps['redis']> {
+  if (!env.deps.redis) throw new Error('REDIS_URL is not set: this test should have been skipped');
+  return env.deps.redis;
+}
+
+/** The object store (always configured by startBackends: MINIO_* or its own s3rver). */
+export function storeOf(env: TestEnv): NonNullable<Deps['store']> {
+  if (!env.deps.store) throw new Error('no object store configured');
+  return env.deps.store;
+}
 
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,10 +127,10 @@ async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>
   return {
     targets: { legacy: legacy ?? gwFastify.url, gatewayExpress: gwExpress.url, gatewayFastify: gwFastify.url },
     expressFree: !legacy,
-    fakes: infra.fakes!,
+    fakes: started(infra, 'fakes'),
     deps,
     config: baseConfig,
-    keys: infra.keys!,
+    keys: started(infra, 'keys'),
     capsules,
     gateways: { express: gwExpress.app, fastify: gwFastify.app },
     env: gatewayEnv,

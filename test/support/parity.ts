@@ -38,8 +38,12 @@ export function normaliser() {
   const ids = new Map<string, string>();
   const text = (s: string) => s.replace(UUID, (m) => {
     const k = m.toLowerCase();
-    if (!ids.has(k)) ids.set(k, `<id${ids.size + 1}>`);
-    return ids.get(k)!;
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = `<id${ids.size + 1}>`;
+      ids.set(k, id);
+    }
+    return id;
   }).replace(/user-<id\d+>/g, '<user>');
   const value = (v: unknown): unknown => {
     if (typeof v === 'string') return TIMESTAMP.test(v) ? '<ts>' : text(v);

@@ -19,7 +19,9 @@ window.addEventListener('error', (event) => {
 
 void initAuth();
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
   <StrictMode>
     <ErrorBoundary>
       <App />

@@ -121,7 +121,10 @@ export async function mpgHistory(db: Queryable, logs: readonly { vehicleId: stri
   );
   for (const r of rows) {
     let list = byVehicle.get(r.vehicle_id);
-    if (!list) byVehicle.set(r.vehicle_id, (list = []));
+    if (!list) {
+      list = [];
+      byVehicle.set(r.vehicle_id, list);
+    }
     list.push({ id: r.id, odometer: r.odometer, gallons: r.gallons, fullTank: r.full_tank });
   }
   return byVehicle;

@@ -97,5 +97,5 @@ test('ordered overdue, due_soon, ok, unknown, then alphabetically by type', () =
     ['unknown', 'air_filter'],
     ['unknown', 'other'],
   ]);
-  assert.deepEqual(items.find((i) => i.type === 'brake_service')!.daysRemaining, 12); // 11 days left in March + 1
+  assert.deepEqual(items.find((i) => i.type === 'brake_service')?.daysRemaining, 12); // 11 days left in March + 1
 });

@@ -1,6 +1,6 @@
 // The stations feature's request and response schemas (API.md "Stations"), shared by both backends.
 import { Type, type Static } from '@sinclair/typebox';
-import { IdParams, Nullable } from '../../../src/core/schemas.ts';
+import { IdParams as IdParamsSchema, Nullable } from '../../../src/core/schemas.ts';
 
 
 // PostgreSQL text cannot hold NUL; refusing it here turns a would-be 500 into a 400 on the field.
@@ -9,7 +9,7 @@ const Text = (opts: { minLength?: number; maxLength: number }) => Type.String({ 
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
 const Lng = Type.Number({ minimum: -180, maximum: 180 });
 
-export const IdParamsSchema = IdParams;
+export { IdParamsSchema };
 export type IdParams = Static<typeof IdParamsSchema>;
 
 // Unknown query parameters are ignored (API.md rejects unknown *body* fields only).

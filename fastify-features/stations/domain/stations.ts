@@ -9,6 +9,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const int = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+/** `v[key]` when v is an object, else undefined (like `v?.[key]` on parsed JSON). */
+const field = (v: unknown, key: string): unknown => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
 
 /**
  * Maps Places `results` entries to stations. An entry without a `place_id` or numeric
@@ -18,10 +20,11 @@ export function toPlaceStations(results: unknown[]): PlaceStation[] {
   const out: PlaceStation[] = [];
   for (const r of results) {
     if (!r || typeof r !== 'object') continue;
-    const p = r as Record<string, any>;
+    const p = r as Record<string, unknown>;
     const placeId = str(p.place_id);
-    const lat = num(p.geometry?.location?.lat);
-    const lng = num(p.geometry?.location?.lng);
+    const location = field(p.geometry, 'location');
+    const lat = num(field(location, 'lat'));
+    const lng = num(field(location, 'lng'));
     if (!placeId || lat === null || lng === null) continue;
     out.push({
       placeId,
@@ -31,7 +34,7 @@ export function toPlaceStations(results: unknown[]): PlaceStation[] {
       lng,
       rating: num(p.rating),
       userRatingsTotal: int(p.user_ratings_total),
-      openNow: bool(p.opening_hours?.open_now),
+      openNow: bool(field(p.opening_hours, 'open_now')),
     });
   }
   return out;

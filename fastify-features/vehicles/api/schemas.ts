@@ -1,10 +1,9 @@
 // The vehicles feature's request and response schemas (API.md "Vehicles"), shared by both backends.
 import { Type, type Static } from '@sinclair/typebox';
-import { IdParams, Nullable, Page, PageQuery } from '../../../src/core/schemas.ts';
+import { IdParams as IdParamsSchema, Nullable, Page, PageQuery } from '../../../src/core/schemas.ts';
 
 
-// maxLength 36 also rejects the `urn:uuid:` prefix that the uuid format accepts and PostgreSQL does not.
-export const IdParamsSchema = IdParams;
+export { IdParamsSchema };
 export type IdParams = Static<typeof IdParamsSchema>;
 
 // The VIN format is checked after trimming/uppercasing (domain/vin.ts), so the schema only bounds its size.

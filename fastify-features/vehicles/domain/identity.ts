@@ -12,6 +12,12 @@ export type PartialIdentity = Partial<Identity>;
 
 export const IDENTITY_FIELDS = ['make', 'model', 'year'] as const;
 
+/** The identity when the caller gave all three fields, else null. */
+export function givenIdentity(input: PartialIdentity): Identity | null {
+  const { make, model, year } = input;
+  return make !== undefined && model !== undefined && year !== undefined ? { make, model, year } : null;
+}
+
 /** The identity fields the caller left out, in contract order. */
 export function missingIdentity(input: PartialIdentity): Array<keyof Identity> {
   return IDENTITY_FIELDS.filter((f) => input[f] === undefined);

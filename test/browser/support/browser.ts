@@ -37,8 +37,9 @@ export function watch(page: Page): Problems {
     const m = /^\/api\/[^/]+/.exec(url.pathname);
     const b = r.headers()['x-backend'];
     if (m && b) {
-      if (!backends.has(m[0])) backends.set(m[0], new Set());
-      backends.get(m[0])!.add(b);
+      const seenFor = backends.get(m[0]) ?? new Set();
+      seenFor.add(b);
+      backends.set(m[0], seenFor);
     }
     if (r.status() >= 400) seen.push(`http ${r.status()}: ${r.request().method()} ${url.pathname}`);
   });

@@ -43,14 +43,14 @@ export interface WorkflowOptions {
   geolocation?: boolean;
 }
 
-async function apiGet(opts: WorkflowOptions, path: string): Promise<any> {
+async function apiGet<T>(opts: WorkflowOptions, path: string): Promise<T> {
   const res = await fetch(opts.baseUrl + path, { headers: { authorization: `Bearer ${await opts.apiToken()}` } });
   assert.equal(res.status, 200, `${path} → ${res.status}`);
-  return res.json();
+  return (await res.json()) as T;
 }
 
 export async function signIn(page: Page, baseUrl: string, user: string): Promise<void> {
-  await page.goto(baseUrl + '/');
+  await page.goto(`${baseUrl}/`);
   await page.getByLabel('User name').fill(user);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Your vehicles' }).waitFor();
@@ -106,11 +106,12 @@ export async function runWorkflow(page: Page, opts: WorkflowOptions): Promise<{ 
     await page.waitForFunction((n) => document.querySelectorAll('ul[aria-label="Fuel logs"] > li').length === n, i + 1);
     await between(`fill-${i + 1}`);
   }
-  const api = (await apiGet(opts, `/api/fuel-logs?vehicleId=${vehicleId}`)).items as Array<{ odometer: number; mpg: number | null }>;
-  const latest = api.find((l) => l.odometer === 10300)!;
+  const api = (await apiGet<{ items: Array<{ odometer: number; mpg: number | null }> }>(opts, `/api/fuel-logs?vehicleId=${vehicleId}`)).items;
+  const latest = api.find((l) => l.odometer === 10300);
+  assert.ok(latest, 'the fuel log at 10300 is listed');
   assert.equal(latest.mpg, 28.57);
   await logs.getByText(`${latest.mpg.toFixed(2)} mpg`).waitFor();
-  const stats = await apiGet(opts, `/api/fuel-logs/stats?vehicleId=${vehicleId}`);
+  const stats = await apiGet<{ averageMpg: number }>(opts, `/api/fuel-logs/stats?vehicleId=${vehicleId}`);
   const statsCard = page.getByRole('region', { name: 'Fuel statistics' });
   await statsCard.getByText(`${stats.averageMpg.toFixed(2)} mpg`).waitFor();
   await statsCard.getByText('2', { exact: true }).waitFor(); // fill-ups
@@ -129,7 +130,7 @@ export async function runWorkflow(page: Page, opts: WorkflowOptions): Promise<{ 
   const results = page.getByRole('list', { name: 'Search results' });
   await results.getByRole('listitem').first().waitFor();
   await between('search');
-  const apiResults = (await apiGet(opts, '/api/stations/search?lat=37.7&lng=-5.1&radius=5000')).items as Array<{ name: string; distanceMeters: number }>;
+  const apiResults = (await apiGet<{ items: Array<{ name: string; distanceMeters: number }> }>(opts, '/api/stations/search?lat=37.7&lng=-5.1&radius=5000')).items;
   const shown = await results.getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   assert.deepEqual(shown, apiResults.map((r) => r.name), 'results in the API order (nearest first)');
   assert.deepEqual(apiResults.map((r) => r.distanceMeters), [...apiResults.map((r) => r.distanceMeters)].sort((a, b) => a - b));

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { FakeExternals } from '../../../dev/fake-externals/index.ts';
 import type { KeyPair } from '../../../dev/keys.ts';
-import { startInfrastructure } from '../../../stack/infrastructure.ts';
+import { ServiceNotStartedError, startInfrastructure, started } from '../../../stack/infrastructure.ts';
 import { spawnApp, type AppProcess } from '../../../stack/apps.ts';
 import { newTestUser, type TestUser } from '../../support/users.ts';
 import { createScratchDb, withHostPort } from './scratch-db.ts';
@@ -17,6 +17,8 @@ export interface StackOptions {
   env?: Record<string, string>;
 }
 
+type ProxiedService = 'postgres' | 'redis' | 's3';
+
 export interface Stack {
   appEnv: Record<string, string>;
   /** What the apps use (through the proxy when there is one). */
@@ -26,7 +28,8 @@ export interface Stack {
   db: pg.Pool;
   fakes: FakeExternals;
   keys: KeyPair;
-  proxies: { postgres?: TcpProxy; redis?: TcpProxy; s3?: TcpProxy };
+  /** The TCP proxy in front of a service (ServiceNotStartedError unless `proxy` asked for it). */
+  proxy(service: ProxiedService): TcpProxy;
   sign(o?: { sub?: string; permissions?: string[] }): Promise<string>;
   newUser(o?: { permissions?: string[] }): Promise<TestUser>;
   spawnLegacy(extra?: Record<string, string>, name?: string, port?: number): Promise<AppProcess>;
@@ -59,10 +62,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       from: { REDIS_URL: process.env.REDIS_URL }, databaseUrl: scratch.url, s3: { ignoreConfigured: true }, auth: 'fresh-url',
     });
     cleanups.push(() => infra.close());
-    const s3 = infra.s3!;
-    const fakes = infra.fakes!;
+    const s3 = started(infra, 's3');
+    const fakes = started(infra, 'fakes');
 
-    const proxies: Stack['proxies'] = {};
+    const proxies: Partial<Record<ProxiedService, TcpProxy>> = {};
     let databaseUrl = scratch.url;
     if (opts.proxy?.postgres) {
       const u = new URL(scratch.url);
@@ -81,7 +84,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       proxies.s3 = await startTcpProxy({ host: s3.endPoint, port: s3.port });
       s3Port = proxies.s3.port;
     }
-    for (const p of Object.values(proxies)) cleanups.push(() => p!.close());
+    for (const p of Object.values(proxies)) if (p) cleanups.push(() => p.close());
 
     const appEnv: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -109,8 +112,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       directDatabaseUrl: scratch.url,
       db,
       fakes,
-      keys: infra.keys!,
-      proxies,
+      keys: started(infra, 'keys'),
+      proxy: (service) => {
+        const p = proxies[service];
+        if (!p) throw new ServiceNotStartedError(`the ${service} proxy`);
+        return p;
+      },
       sign,
       newUser: (o = {}) => newTestUser(sign, o),
       async spawnLegacy(extra = {}, name = 'legacy', port) {

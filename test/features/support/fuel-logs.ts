@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { Deps } from '../../../src/core/deps.ts';
+import type { ApiResponse } from '../../support/client.ts';
 
 export async function insertVehicle(deps: Deps, userId: string, odometer = 0): Promise<string> {
   const id = randomUUID();
@@ -42,7 +43,7 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 export const ISO_MS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** A 400 VALIDATION_ERROR whose first detail names `field`. */
-export function assertValidation(res: { status: number; body: any }, field: string, context = ''): void {
+export function assertValidation(res: Pick<ApiResponse, 'status' | 'body'>, field: string, context = ''): void {
   assert.equal(res.status, 400, `${context} status (${JSON.stringify(res.body)})`);
   assert.equal(res.body?.error?.code, 'VALIDATION_ERROR', context);
   assert.equal(res.body.error.details?.[0]?.field, field, `${context} field (${JSON.stringify(res.body)})`);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../../src/core/deps.ts';
+import type { ApiResponse } from '../../support/client.ts';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ISO_MS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -39,7 +40,7 @@ export function utcDay(days = 0): string {
 }
 
 /** A 400 VALIDATION_ERROR whose details all name `field` (a nullable field's union yields several). */
-export function assertValidation(res: { status: number; body: any }, field: string, context = ''): void {
+export function assertValidation(res: Pick<ApiResponse, 'status' | 'body'>, field: string, context = ''): void {
   const where = `${context} ${JSON.stringify(res.body)}`;
   assert.equal(res.status, 400, where);
   assert.equal(res.body?.error?.code, 'VALIDATION_ERROR', where);
@@ -51,7 +52,7 @@ export function assertValidation(res: { status: number; body: any }, field: stri
   }
 }
 
-export function assertError(res: { status: number; body: any }, status: number, code: string, context = ''): void {
+export function assertError(res: Pick<ApiResponse, 'status' | 'body'>, status: number, code: string, context = ''): void {
   const where = `${context} ${JSON.stringify(res.body)}`;
   assert.equal(res.status, status, where);
   assert.equal(res.body?.error?.code, code, where);
@@ -59,7 +60,7 @@ export function assertError(res: { status: number; body: any }, status: number, 
   assert.equal('details' in res.body.error, code === 'VALIDATION_ERROR', where);
 }
 
-export function assertNotFound(res: { status: number; body: any }, context = ''): void {
+export function assertNotFound(res: Pick<ApiResponse, 'status' | 'body'>, context = ''): void {
   assert.equal(res.status, 404, context);
   assert.deepEqual(res.body, NOT_FOUND_BODY, context);
 }

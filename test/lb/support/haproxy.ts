@@ -20,7 +20,7 @@ export interface RenderOptions {
 
 /** Replaces `pattern` exactly once in `text`, or throws: a drifted config must fail the test, not pass it. */
 function replaceOnce(text: string, pattern: RegExp, replacement: string): string {
-  const matches = text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'));
+  const matches = text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`));
   if (matches?.length !== 1) throw new Error(`haproxy.cfg: expected exactly one match of ${pattern}, found ${matches?.length ?? 0}`);
   return text.replace(pattern, replacement);
 }
@@ -87,7 +87,7 @@ export async function startHaproxy(o: RenderOptions): Promise<HaproxyProcess> {
   const lines: LogLine[] = [];
   let raw = '';
   let partial = '';
-  child.stdout!.on('data', (b: Buffer) => {
+  child.stdout.on('data', (b: Buffer) => {
     const now = Date.now();
     const text = partial + b.toString('utf8');
     const parts = text.split('\n');
@@ -95,10 +95,10 @@ export async function startHaproxy(o: RenderOptions): Promise<HaproxyProcess> {
     for (const l of parts) {
       const parsed = parseLogLine(l, now);
       if (parsed) lines.push(parsed);
-      else raw += l + '\n';
+      else raw += `${l}\n`;
     }
   });
-  child.stderr!.on('data', (b: Buffer) => { raw += b.toString('utf8'); });
+  child.stderr.on('data', (b: Buffer) => { raw += b.toString('utf8'); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => { live.delete(child); resolve(); }));
   const statsUrl = `http://127.0.0.1:${o.statsPort}/stats;csv`;
 
