@@ -12,6 +12,10 @@ COPY fastify-features fastify-features
 COPY legacy-express legacy-express
 COPY benchmarks/floor benchmarks/floor
 RUN npm run build
+# The web app and the migration console: static bundles the gateway serves (/ and /admin/console).
+COPY web web
+COPY console console
+RUN npm run build:web && npm run build:console
 
 FROM node:24-slim
 WORKDIR /app
@@ -19,6 +23,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist dist
+COPY --from=build /app/web/dist web/dist
+COPY --from=build /app/console/dist console/dist
 # dev/ holds the dev-keys job's script (run with type stripping: a one-shot tool, not a server).
 COPY dev dev
 # .data/dev-keys is where the dev-keys job writes the development JWKS (a named volume in compose).

@@ -76,6 +76,9 @@ async function infrastructure(): Promise<void> {
   // Dev tools (fault injection for `make chaos`) are on in `make dev` unless said otherwise; the config
   // refuses them with NODE_ENV=production.
   env.DEV_TOOLS ??= env.NODE_ENV === 'production' ? 'false' : 'true';
+  // Everything a developer sends (browser, curl loops, make targets) comes from 127.0.0.1: the production
+  // default (1,000 requests a minute per client address) would lock them out of their own stack.
+  env.RATE_LIMIT_MAX ??= '100000';
   env.LEGACY_URL ??= `http://${urlHost(env.HOST || '127.0.0.1')}:${env.LEGACY_PORT}`;
   if (shuttingDown) return;
 
@@ -156,7 +159,9 @@ async function applications(notes: string[]): Promise<void> {
     ...notes.map((n) => `  ${n}`),
     '',
     `  open the web app: http://${urlHost(host)}:${env.PORT}/   (dev sign-in: pick any user name)`,
+    `  migration console: http://${urlHost(host)}:${env.PORT}/admin/console   (dev sign-in button)`,
     '  get a token: make token   (admin API: PERMISSIONS=admin:flags make token)',
+    '  move a feature: make shadow / make canary / make ramp / make rollback FEATURE=vehicles; make chaos to test the guard',
     `  flags: make flip/status${env.PORT === '3001' ? '' : ` (GATEWAY_URL=http://${urlHost(host)}:${env.PORT} unless PORT=${env.PORT} is set for make too)`}`,
     '  Ctrl-C stops everything',
     '',

@@ -4,10 +4,10 @@ import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppError } from '../core/errors.ts';
+import { projectRoot } from '../core/project-root.ts';
 
-export const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+export const CONSOLE_DIST = join(projectRoot(), 'console/dist/');
 const PREFIX = '/admin/console';
 
 export interface ConsoleOptions {

@@ -5,11 +5,11 @@ import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { authConfigRoute, auth0Domain } from '../web/auth-config-route.ts';
 import { pageCsp, wantsSpaPage } from '../web/spa-fallback.ts';
+import { projectRoot } from '../core/project-root.ts';
 
-export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const WEB_DIST = join(projectRoot(), 'web/dist/');
 
 export interface WebAppOptions {
   /** The built app (default WEB_DIST_DIR, else web/dist). */
