@@ -58,8 +58,13 @@ export function prefixOf(feature: FeatureName): string {
 
 /** The feature serving a URL path, or undefined for paths outside every feature prefix. */
 export function featureForPath(path: string): FeatureDef | undefined {
+  // Called on every request: compares in place, no string built per call.
   for (const f of FEATURES) {
-    if (path === f.prefix || path.startsWith(`${f.prefix}/`) || path.startsWith(`${f.prefix}?`)) return f;
+    const n = f.prefix.length;
+    if (path.startsWith(f.prefix) && (path.length === n || path.charCodeAt(n) === SLASH || path.charCodeAt(n) === QUESTION)) return f;
   }
   return undefined;
 }
+
+const SLASH = 0x2f;
+const QUESTION = 0x3f;

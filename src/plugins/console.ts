@@ -1,7 +1,6 @@
 // The migration console: serves console/dist (built by `make console`) at /admin/console/. The page and
 // its assets need no token; every data call it makes goes to the admin API, which does.
 import fp from 'fastify-plugin';
-import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../core/errors.ts';
@@ -26,6 +25,8 @@ export const consolePlugin = fp<ConsoleOptions>(async (app, opts) => {
       scope.get(`${PREFIX}/*`, notBuilt);
       return;
     }
+    // Loaded only when there is something to serve (an API-only gateway does not carry it).
+    const { default: fastifyStatic } = await import('@fastify/static');
     await scope.register(fastifyStatic, {
       root,
       prefix: `${PREFIX}/`,

@@ -22,8 +22,9 @@ export const drainPlugin = fp(
       app.log.info({ delayMs }, 'draining: /health answers 503 while requests are still served');
       await sleep(delayMs);
     });
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (draining) reply.header('connection', 'close');
+      done(null, payload);
     });
   },
   { name: 'drain' },

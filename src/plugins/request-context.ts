@@ -20,14 +20,17 @@ export const requestContextPlugin = fp(async (app) => {
   const hasLegacy = Boolean(app.config.LEGACY_URL);
   app.decorateRequest('feature', null);
   app.decorateRequest('backend', 'gateway');
-  app.addHook('onRequest', async (request, reply) => {
+  // Synchronous (`done`), like every per-request gateway hook: no Promise and no microtask per request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     request.feature = featureForPath(request.url) ?? null;
     // The matched route says who serves it; an unmatched path falls back to the flag (servingBackend).
     // A shadow run (the gateway's own in-process replay) is neither backend's user traffic: guard windows skip it.
     const backend = isShadowRun(request.headers) ? 'shadow' : request.routeOptions.config.backend ?? servingBackend(request.url, app.flags, hasLegacy);
-    if (!backend) return;
-    request.backend = backend;
-    reply.header('x-backend', backend);
+    if (backend) {
+      request.backend = backend;
+      reply.header('x-backend', backend);
+    }
+    done();
   });
 }, { name: 'request-context', dependencies: ['config', 'flags'] });

@@ -6,7 +6,7 @@ import { hasTraversalSegment } from '../core/request-target.ts';
 
 export const requestTargetPlugin = fp(async (app) => {
   // After request-context and security, so the 404 carries the request id, x-backend, helmet and rate-limit headers.
-  app.addHook('onRequest', async (request) => {
-    if (hasTraversalSegment(request.url)) throw routeNotFound(request.method, request.url);
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(hasTraversalSegment(request.url) ? routeNotFound(request.method, request.url) : undefined);
   });
 }, { name: 'request-target', dependencies: ['request-context', 'security', 'errors'] });

@@ -25,7 +25,12 @@ export function helmetHeaders(): Record<string, string> {
 export const securityPlugin = fp(async (app) => {
   const c = app.config;
   const securityHeaders = helmetHeaders();
-  app.addHook('onRequest', async (_request, reply) => { reply.headers(securityHeaders); });
+  const headerNames = Object.keys(securityHeaders);
+  // Before CORS (a preflight answer carries them too); synchronous: no Promise per request.
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const name of headerNames) reply.header(name, securityHeaders[name]);
+    done();
+  });
   const origins = c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, { origin: origins.length ? origins : false });
   const limiter = new SharedRateLimiter({ max: c.RATE_LIMIT_MAX, windowMs: c.RATE_LIMIT_WINDOW_MS, redis: app.redis, prefix: 'mvp:ratelimit:' });

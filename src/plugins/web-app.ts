@@ -2,7 +2,6 @@
 // immutable cache, index.html revalidated — with an SPA fallback for page URLs, and GET /auth/config.
 // Without a build the gateway still starts (one warning) and only the fallback is missing.
 import fp from 'fastify-plugin';
-import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { authConfigRoute, auth0Domain } from '../web/auth-config-route.ts';
@@ -23,6 +22,8 @@ export const webAppPlugin = fp<WebAppOptions>(async (app, opts) => {
     app.log.warn({ root }, 'web app not built (run `make web`): / is not served');
     return;
   }
+  // Loaded only when there is something to serve (an API-only gateway does not carry it).
+  const { default: fastifyStatic } = await import('@fastify/static');
   const csp = pageCsp(auth0Domain(app.config));
   const assets = join(root, 'assets');
   // Encapsulated, so reply.sendFile stays private to the web app (the console registers its own).

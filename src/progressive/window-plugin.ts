@@ -23,7 +23,7 @@ export const progressiveWindowPlugin = fp(async (app) => {
   const push = new WindowPush(recorder, store, app.config.WINDOW_PUSH_INTERVAL_MS, (msg, err) =>
     app.log.warn({ err: err instanceof Error ? err.message : String(err) }, msg));
   app.decorate('sharedWindow', store);
-  app.addHook('onResponse', async (request, reply) => {
+  app.observeResponse((request, reply) => {
     const backend = request.backend;
     if (request.feature && (backend === 'fastify' || backend === 'express')) {
       recorder.record(request.feature.name, backend, reply.statusCode, reply.elapsedTime);
@@ -31,4 +31,4 @@ export const progressiveWindowPlugin = fp(async (app) => {
   });
   app.addHook('onReady', async () => push.start());
   app.addHook('onClose', async () => push.stop());
-}, { name: 'progressive-window', dependencies: ['config', 'redis', 'request-context'] });
+}, { name: 'progressive-window', dependencies: ['config', 'redis', 'request-context', 'access-log'] });
