@@ -24,7 +24,7 @@ export function printShadowFeature(name: string, f: ShadowFeatureView, examples 
     }
     for (const e of r.examples.slice(0, examples)) {
       const what = e.error ? `native ${e.error}` : e.fields.map((x) => `${x.path}: ${x.express} ≠ ${x.native}`).join('; ');
-      console.log(`      e.g. ${new Date(e.at).toISOString()} ${e.method} ${e.route}${e.query ? `?${e.query}` : ''} [${e.status.express}/${e.status.native ?? '-'}] ${what}`);
+      console.log(`      e.g. ${new Date(e.at).toISOString()} ${e.route}${e.query ? `?${e.query}` : ''} [${e.status.express}/${e.status.native ?? '-'}] ${what}`);
     }
   }
 }
