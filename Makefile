@@ -138,8 +138,9 @@ test-progressive: install
 check-express-free: install
 	bash scripts/check-express-free.sh
 
-## make bench [QUICK=1] — benchmarks; writes STATUS.md and benchmarks/results/*.json
+## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path); writes STATUS.md and benchmarks/results/*.json
 bench: install build
+	@if [ -n "$$DATABASE_URL" ]; then $(NODE) benchmarks/shadow-overhead.ts $(if $(QUICK),--quick,); else echo "[bench] shadow-stage cost skipped: it needs DATABASE_URL (a scratch database per run)"; fi
 	$(NODE) benchmarks/run.ts $(if $(QUICK),--quick,)
 
 ci: test test-faults check-express-free

@@ -196,6 +196,8 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w(`Peak RSS over the whole run: ${Object.entries(summary.peakRssOverall).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}. Raw per-round JSON: \`benchmarks/results/latest.json\`.`);
   w();
 
+  renderShadowCost(w);
+
   w('## Findings');
   w();
   const findings = existsSync(opts.findingsFile) ? readFileSync(opts.findingsFile, 'utf8').trim() : '';
@@ -206,4 +208,38 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
 
 function shortName(n: string): string {
   return n === PROCESS_NAMES.legacy ? 'express' : n === PROCESS_NAMES.proxy ? 'gw' : n === PROCESS_NAMES.native ? 'gw-native' : n;
+}
+
+interface ShadowRow { stage: string; reqPerSec: number; p50: number; p99: number; gatewayCpuSecondsPer1k: number; legacyCpuSecondsPer1k: number; failures: number }
+interface ShadowRecord {
+  date: string; mode: string; seconds: number; rounds: number; fixedRate: number;
+  saturated: ShadowRow[]; atFixedRate: Array<{ stage: string; p50: number; p99: number; non2xx: number }>;
+  shadowReport: { compared: number; matched: number; mismatched: number; skipped: number; errored: number };
+}
+
+/** The shadow stage's cost to clients, from benchmarks/shadow-overhead.ts (run by `make bench` first). */
+function renderShadowCost(w: (s?: string) => void): void {
+  const file = new URL('./results/shadow-overhead.json', import.meta.url);
+  w('## Shadow stage cost (issue 12)');
+  w();
+  if (!existsSync(file)) {
+    w('_Not measured yet: `make bench` runs `benchmarks/shadow-overhead.ts` first when `DATABASE_URL` is set._');
+    w();
+    return;
+  }
+  const r = JSON.parse(readFileSync(file, 'utf8')) as ShadowRecord;
+  const base = r.saturated.find((x) => x.stage === 'express');
+  w(`_${r.mode} run on ${r.date}: \`GET /api/vehicles/:id\` through one gateway per stage (vehicles on express, shadow 100 %, shadow 10 %), one legacy app; ${r.rounds} round(s) × ${r.seconds} s, 10 connections closed loop (saturated), then an open loop at ${r.fixedRate} req/s. Medians over rounds._`);
+  w();
+  w('| stage | saturated req/s | p50 ms | p99 ms | gateway CPU-s per 1k req | legacy CPU-s per 1k req | failures | p50 at fixed rate | p99 at fixed rate |');
+  w('|---|---|---|---|---|---|---|---|---|');
+  for (const row of r.saturated) {
+    const fixed = r.atFixedRate.find((x) => x.stage === row.stage);
+    const vs = (v: number, b: number | undefined) => (b && row.stage !== 'express' ? ` (${num(v / b, 2)}x)` : '');
+    w(`| ${row.stage} | ${num(row.reqPerSec)}${vs(row.reqPerSec, base?.reqPerSec)} | ${num(row.p50, 2)} | ${num(row.p99, 2)} | ${num(row.gatewayCpuSecondsPer1k, 3)}${vs(row.gatewayCpuSecondsPer1k, base?.gatewayCpuSecondsPer1k)} | ${num(row.legacyCpuSecondsPer1k, 3)} | ${row.failures} | ${fixed ? num(fixed.p50, 2) : '-'} | ${fixed ? num(fixed.p99, 2) : '-'} |`);
+  }
+  const sr = r.shadowReport;
+  w();
+  w(`Shadow report after the run: compared ${num(sr.compared)}, matched ${num(sr.matched)}, mismatched ${num(sr.mismatched)}, skipped ${num(sr.skipped)} (over budget or event-loop lag), errored ${num(sr.errored)}. Added latency is the difference between the fixed-rate columns (the saturated columns include the native run's CPU competing with the client's requests on the same 2 cores).`);
+  w();
 }

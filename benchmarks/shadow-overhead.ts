@@ -1,16 +1,20 @@
-// What shadow traffic costs the client: GET /api/vehicles/:id through a gateway with vehicles in stage
-// express, shadow 100% and shadow 10% (one legacy app, real processes), rounds interleaved, figures from
-// benchmarks/measure.ts. Usage: DATABASE_URL=… REDIS_URL=… node test/shadow/overhead.bench.ts [seconds] [rounds]
+// What shadow traffic costs the client (issue 12): GET /api/vehicles/:id through a gateway with vehicles in
+// stage express, shadow 100% and shadow 10% (one legacy app, real processes, the production build), rounds
+// interleaved, figures from benchmarks/measure.ts. `make bench` runs it before the main run and STATUS.md
+// shows the result (benchmarks/results/shadow-overhead.json). Alone: node benchmarks/shadow-overhead.ts [--quick]
 import autocannon from 'autocannon';
-import { startStack, ALL_EXPRESS } from '../faults/support/stack.ts';
-import { measure, type Measurement } from '../../benchmarks/measure.ts';
-import type { RequestSpec } from '../../benchmarks/scenarios.ts';
-import { randomVin } from '../features/support/vehicles.ts';
-import { Client } from '../support/client.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { startStack, ALL_EXPRESS } from '../test/faults/support/stack.ts';
+import { measure, type Measurement } from './measure.ts';
+import type { RequestSpec } from './scenarios.ts';
+import { randomVin } from '../test/features/support/vehicles.ts';
+import { Client } from '../test/support/client.ts';
 
-const seconds = Number(process.argv[2] ?? 8);
-const rounds = Number(process.argv[3] ?? 3);
-const fixedRate = Number(process.argv[4] ?? 200);
+const quick = process.argv.includes('--quick');
+const seconds = quick ? 3 : 8;
+const rounds = quick ? 1 : 3;
+const fixedRate = 200;
+export const SHADOW_RESULTS = new URL('./results/shadow-overhead.json', import.meta.url);
 
 /** Latency at a fixed offered rate (not saturating): what a client pays when the gateway has headroom. */
 async function atRate(url: string, specs: RequestSpec[], rate: number): Promise<{ p50: number; p99: number; non2xx: number }> {
@@ -59,21 +63,26 @@ try {
     for (const [name, gw] of Object.entries(targets)) fixed[name].push(await atRate(gw.url, specs, fixedRate));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`saturated (10 connections, closed loop; medians of ${rounds} rounds):`);
-  console.log('| stage | req/s | p50 ms | p99 ms | gateway CPU s per 1k req | legacy CPU s per 1k req |');
-  console.log('|---|---|---|---|---|---|');
-  for (const [name, ms] of Object.entries(results)) {
-    const cpuPer1k = (proc: string) => median(ms.map((m) => (m.processes.find((p) => p.name === proc)?.cpuSeconds ?? 0) / m.responses * 1000));
-    const gw = targets[name as keyof typeof targets];
-    console.log(`| ${name} | ${median(ms.map((m) => m.reqPerSec))} | ${median(ms.map((m) => m.latencyMs.p50))} | ${median(ms.map((m) => m.latencyMs.p99))} | ${cpuPer1k(gw.name).toFixed(3)} | ${cpuPer1k(legacy.name).toFixed(3)} |`);
-  }
-  console.log(`\nat a fixed ${fixedRate} req/s (medians of ${rounds} rounds):\n| stage | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|`);
-  for (const [name, xs] of Object.entries(fixed)) {
-    console.log(`| ${name} | ${median(xs.map((x) => x.p50))} | ${median(xs.map((x) => x.p99))} | ${xs.reduce((a, x) => a + x.non2xx, 0)} |`);
-  }
+  const saturated = Object.entries(results).map(([stage, ms]) => {
+    const cpuPer1k = (proc: string) => median(ms.map((m) => ((m.processes.find((p) => p.name === proc)?.cpuSeconds ?? 0) / m.responses) * 1000));
+    const gw = targets[stage as keyof typeof targets];
+    return {
+      stage, reqPerSec: median(ms.map((m) => m.reqPerSec)), p50: median(ms.map((m) => m.latencyMs.p50)), p99: median(ms.map((m) => m.latencyMs.p99)),
+      gatewayCpuSecondsPer1k: cpuPer1k(gw.name), legacyCpuSecondsPer1k: cpuPer1k(legacy.name), failures: ms.reduce((a, m) => a + m.non2xx + m.backendMismatches, 0),
+    };
+  });
+  const atFixedRate = Object.entries(fixed).map(([stage, xs]) => ({
+    stage, p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
+  }));
   const admin = new Client(targets['shadow 100%'].url, await stack.sign({ permissions: ['admin:flags'] }));
   const report = (await admin.get('/admin/shadow/vehicles')).body;
-  console.log(`\nshadow report (both shadow gateways): compared ${report.compared}, mismatched ${report.mismatched}, skipped ${report.skipped} ${JSON.stringify(report.routes.map((r: { skippedBy: unknown }) => r.skippedBy))}, errored ${report.errored}`);
+  const record = {
+    date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, saturated, atFixedRate,
+    shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, errored: report.errored },
+  };
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(SHADOW_RESULTS, `${JSON.stringify(record, null, 2)}\n`);
+  console.error(`[shadow-bench] ${JSON.stringify(saturated)}`);
 } finally {
   await stack.close();
 }
