@@ -115,7 +115,7 @@ export const SCENARIOS: Scenario[] = [
           vehicleId: vehicle.id,
           date: today(),
           odometer: vehicle.odometer + 1 + (n % 100_000),
-          gallons: 8 + (n % 700) / 100,
+          gallons: (800 + (n % 700)) / 100, // one division: a two-decimal value (8 + x / 100 can be 8.290000000000001)
           pricePerGallon: 3.459,
           fullTank: n % 5 !== 0,
           notes: WRITE_MARKER,

@@ -17,6 +17,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
     // One access line per request, with feature and backend, written by the access-log plugin.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
+    trustProxy: trustedProxies(config.TRUST_PROXY),
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     bodyLimit: 1024 * 1024,
     // As Express does by default; params as long as a URL can be, so an over-long id is the schema's 400
@@ -48,4 +49,15 @@ export function serverOptions(config: Config): FastifyServerOptions {
       reply.raw.end(body);
     },
   };
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy`: nothing trusted by default, else a hop count or addresses/CIDRs. */
+export function trustedProxies(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const v = value.trim();
+  if (v === '') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address, hop) => hop < hops; // trust the nearest `hops` proxies
+  }
+  return v.split(',').map((a) => a.trim()).filter(Boolean);
 }

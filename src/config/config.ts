@@ -44,6 +44,9 @@ export const ConfigSchema = Type.Object({
   GOOGLE_MAPS_TIMEOUT_MS: Millis(5000),
 
   CORS_ORIGINS: Type.String({ default: '' }),
+  /** Which peers may say who the client is (x-forwarded-for): '' none (the socket address is the client),
+   * a hop count, or comma-separated addresses/CIDRs of the load balancers. Keys the rate limit and logs. */
+  TRUST_PROXY: Type.String({ default: '', pattern: '^[0-9a-fA-F.:/, ]*$' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 1000 }),
   RATE_LIMIT_WINDOW_MS: Millis(60_000),
   PROXY_CONNECT_TIMEOUT_MS: Millis(1000),

@@ -47,7 +47,8 @@ export const securityPlugin = fp(async (app) => {
   };
   // Applied once, early, to every request (401s and 404s included) but /health and /metrics, after the
   // request id and backend headers are set (request-context), so a 429 carries them too. Keyed by the
-  // client address (request.ip: x-forwarded-* are not trusted). Far from the limit the hook is synchronous.
+  // client address (request.ip: the socket's peer, or the forwarded client when that peer is a TRUST_PROXY
+  // load balancer). Far from the limit the hook is synchronous.
   app.addHook('onRequest', (request, reply, done) => {
     if (request.url === '/health' || request.url === '/metrics' || isShadowRun(request.headers)) return done(); // shadow runs are the gateway's own
     const hit = limiter.hit(request.ip);

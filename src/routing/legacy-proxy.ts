@@ -74,10 +74,13 @@ function proxyHooks(onProxyError: (kind: ProxyErrorKind) => void): FastifyReplyF
     rewriteHeaders: (headers) => withoutHopByHop(headers),
     rewriteRequestHeaders: (request, headers) => {
       const prior = headers['x-forwarded-for'];
+      const peer = request.socket.remoteAddress ?? request.ip;
       return {
         ...withoutHopByHop(headers),
         'x-request-id': request.id,
-        'x-forwarded-for': prior ? `${prior}, ${request.ip}` : request.ip,
+        // Appends the peer this gateway heard from, as every proxy in a chain does (the client itself
+        // unless a load balancer is in front: then TRUST_PROXY decides what request.ip means).
+        'x-forwarded-for': prior ? `${prior}, ${peer}` : peer,
         'x-forwarded-host': request.headers.host ?? '',
         'x-forwarded-proto': request.protocol,
       };

@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { Client } from '../support/client.ts';
 import { assertError } from './support/contract.ts';
 import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
@@ -12,6 +15,7 @@ const MAX = 20;
 let env: SecurityEnv;
 let redis: Redis;
 let redisUrl: string;
+let behindProxy: FastifyInstance | undefined;
 
 async function clearCounters() {
   const keys = await redis.keys('mvp:ratelimit:*');
@@ -29,6 +33,7 @@ before(async () => {
 });
 
 after(async () => {
+  await behindProxy?.close();
   await env?.close();
   if (redis) {
     await clearCounters().catch(() => {});
@@ -100,6 +105,23 @@ test('/health stays reachable while the client is limited', { skip: !process.env
     const res = await new Client(url).get('/health');
     assert.equal(res.status, 200, res.text);
   }
+});
+
+// Behind a load balancer every request comes from its address: with TRUST_PROXY naming it, the client it
+// forwards for is the key (each has its own budget); without it (the tests above) forwarded headers are ignored.
+test('behind a trusted proxy (TRUST_PROXY) each forwarded client has its own budget', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+  await clearCounters();
+  const e = { ...env.env, TRUST_PROXY: '127.0.0.1,::1' };
+  behindProxy = await buildApp({ config: loadConfig(e), env: e });
+  await behindProxy.listen({ port: 0, host: '127.0.0.1' });
+  const address = behindProxy.server.address();
+  assert.ok(address && typeof address === 'object');
+  const url = `http://127.0.0.1:${address.port}`;
+  const { token } = await env.newUser();
+  const as = (client: string) => new Client(url, token).get('/api/vehicles', { headers: { 'x-forwarded-for': client } });
+  for (let i = 0; i < MAX; i++) assert.equal((await as('203.0.113.1')).status, 200, `request ${i + 1}`);
+  assertError(await as('203.0.113.1'), 429, 'RATE_LIMITED', 'the same forwarded client, over its budget');
+  assert.equal((await as('203.0.113.2')).status, 200, 'another forwarded client keeps its own budget');
 });
 
 test('the window resets: after the counters expire requests pass again', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
