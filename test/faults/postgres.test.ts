@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { call, describeRes, type TimedResponse } from './support/http.ts';
 import { eventually } from '../support/wait.ts';
+import { Client } from '../support/client.ts';
 import { assertError } from '../security/support/contract.ts';
 import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
 import type { ProxyMode } from './support/tcp-proxy.ts';
@@ -120,6 +121,35 @@ test('/health answers "down" within 1 s while PostgreSQL hangs (black hole)', as
     await stack.proxy('postgres').setMode('up');
   }
   await eventually(assertAllUp, { timeoutMs: 15_000, intervalMs: 250 });
+});
+
+// Issue 11: a PostgreSQL outage keeps the last known flags. An override made before the outage (stations on
+// fastify on the all-express gateway) keeps routing during it — the answer is the native 503, never a flip
+// back to the env default — and is still in force after it.
+test('an outage keeps the last known flags: an override keeps routing during and after it', async () => {
+  const gateway = targets.find((t) => t.name === 'gateway → express');
+  assert.ok(gateway, 'the all-express gateway');
+  const admin = new Client(gateway.proc.url, await stack.sign({ permissions: ['admin:flags'] }));
+  const backendOf = async () => (await call(gateway.proc.url, 'GET', '/api/stations/saved', { token: user.token, timeoutMs: 8000 })).headers['x-backend'];
+  assert.equal((await admin.put('/admin/flags/stations', { stage: 'fastify' })).status, 200);
+  try {
+    await eventually(async () => assert.equal(await backendOf(), 'fastify'), { timeoutMs: 5000, intervalMs: 100 });
+    await stack.proxy('postgres').setMode('refuse');
+    try {
+      const seen: unknown[] = [];
+      for (let i = 0; i < 6; i++) { // over several flag-sync intervals and push reconnect attempts
+        seen.push(await backendOf());
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.deepEqual(seen, Array(6).fill('fastify'), 'routing during the outage');
+    } finally {
+      await stack.proxy('postgres').setMode('up');
+    }
+    await eventually(assertAllUp, { timeoutMs: 15_000, intervalMs: 250 });
+    assert.equal(await backendOf(), 'fastify', 'after the outage');
+  } finally {
+    await eventually(async () => assert.equal((await admin.del('/admin/flags/stations')).status, 200), { timeoutMs: 10_000, intervalMs: 250 });
+  }
 });
 
 test('no process crashed or logged an unhandled error', () => {
