@@ -1,49 +1,39 @@
 // The native route templates (`GET /api/vehicles/:id`, from the capsules' registered routes), matched per request
 // so a shadowed request is reported under its template — never its raw URL — even when it is skipped
-// before the native run. Static segments win over `:params`, which win over `*`, as in Fastify's router.
-interface Template { label: string; segments: string[]; rank: number[] }
+// before the native run. Matching is find-my-way's, the router Fastify itself uses, so precedence agrees.
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 
-const rankOf = (s: string) => (s === '*' ? 2 : s.startsWith(':') ? 1 : 0);
-
-function split(path: string): string[] {
-  return path.split('/').filter(Boolean);
+/** "METHOD /a/b" without a trailing slash: one label however the route was written. */
+export function templateLabel(method: string, url: string): string {
+  return `${method} /${url.split('/').filter(Boolean).join('/')}`;
 }
 
 export class RouteTemplates {
-  private readonly byMethod = new Map<string, Template[]>();
+  private readonly router = FindMyWay({ ignoreTrailingSlash: true });
+  private readonly known = new Set<string>();
 
   add(method: string, url: string): void {
-    const segments = split(url);
-    const label = `${method} /${segments.join('/')}`;
-    const list = this.byMethod.get(method) ?? [];
-    if (list.some((t) => t.label === label)) return;
-    list.push({ label, segments, rank: segments.map(rankOf) });
-    list.sort((a, b) => {
-      for (let i = 0; i < Math.max(a.rank.length, b.rank.length); i++) {
-        const d = (a.rank[i] ?? -1) - (b.rank[i] ?? -1);
-        if (d) return d;
-      }
-      return 0;
-    });
-    this.byMethod.set(method, list);
+    const label = templateLabel(method, url);
+    if (this.known.has(label)) return; // `/x` and `/x/` are one route under ignoreTrailingSlash
+    this.known.add(label);
+    this.router.on(method as HTTPMethod, url, () => {}, { label });
   }
 
   /** The template serving `method path` (query string ignored), or undefined when no native route does. */
   match(method: string, url: string): string | undefined {
-    const q = url.indexOf('?');
-    const parts = split(q === -1 ? url : url.slice(0, q));
-    const list = this.byMethod.get(method) ?? (method === 'HEAD' ? this.byMethod.get('GET') : undefined);
-    const hit = list?.find((t) => fits(t.segments, parts));
-    return hit && (method === 'HEAD' && !hit.label.startsWith('HEAD') ? `HEAD ${hit.label.slice(4)}` : hit.label);
+    const own = this.find(method, url);
+    if (own || method !== 'HEAD') return own;
+    const get = this.find('GET', url); // HEAD is answered by the GET route
+    return get && `HEAD ${get.slice(4)}`;
   }
-}
 
-function fits(template: string[], parts: string[]): boolean {
-  for (let i = 0; i < template.length; i++) {
-    const s = template[i];
-    if (s === '*') return true;
-    if (i >= parts.length) return false;
-    if (!s.startsWith(':') && s !== parts[i]) return false;
+  private find(method: string, url: string): string | undefined {
+    const q = url.indexOf('?');
+    try {
+      const store = this.router.find(method as HTTPMethod, q === -1 ? url : url.slice(0, q))?.store as { label?: string } | undefined;
+      return store?.label;
+    } catch {
+      return undefined; // an undecodable path matches no route
+    }
   }
-  return template.length === parts.length;
 }

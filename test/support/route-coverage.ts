@@ -1,14 +1,12 @@
 // "Every route" claims made checkable: which native routes (as the capsules registered them) no request
-// of a suite reached. Requests are matched to route templates by find-my-way, the gateway's own router.
-import FindMyWay, { type HTTPMethod } from 'find-my-way';
+// of a suite reached. Requests are matched to templates the way the shadow reports do (src/shadow/route-templates.ts).
 import type { NativeRoute } from '../../src/capsules/plugin.ts';
+import { RouteTemplates, templateLabel } from '../../src/shadow/route-templates.ts';
 
 export interface RequestLine {
   method: string;
   path: string;
 }
-
-const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
 export interface Coverage {
   /** Native routes (HEAD twins of GET routes aside) that no request matched, as "METHOD /template". */
@@ -19,22 +17,16 @@ export interface Coverage {
 
 export function coverage(routes: readonly NativeRoute[], requests: Iterable<RequestLine>): Coverage {
   const wanted = routes.filter((r) => r.method !== 'HEAD');
-  const router = FindMyWay({ ignoreTrailingSlash: true });
-  for (const r of wanted) router.on(r.method as HTTPMethod, r.url, () => {}, { template: key(r) });
+  const templates = new RouteTemplates();
+  for (const r of wanted) templates.add(r.method, r.url);
   const hit = new Set<string>();
   const unmatched: RequestLine[] = [];
   for (const request of requests) {
-    let template: string | undefined;
-    try {
-      const store = router.find(request.method as HTTPMethod, request.path.split('?')[0])?.store as { template?: string } | undefined;
-      template = store?.template;
-    } catch {
-      // a deliberately malformed path in a suite matches no route
-    }
+    const template = templates.match(request.method, request.path);
     if (template) hit.add(template);
     else unmatched.push(request);
   }
-  return { uncovered: [...new Set(wanted.map(key))].filter((k) => !hit.has(k)).sort(), unmatched };
+  return { uncovered: [...new Set(wanted.map((r) => templateLabel(r.method, r.url)))].filter((k) => !hit.has(k)).sort(), unmatched };
 }
 
 /** Parses "METHOD /path?query" lines as the parity runner records them. */
