@@ -3,7 +3,6 @@
 // `app.observeResponse` instead of adding a hook (and a hook runner pass) of their own.
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isShadowRun } from '../shadow/marker.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,7 +17,7 @@ export const accessLogPlugin = fp(async (app) => {
   const observers: Array<(request: FastifyRequest, reply: FastifyReply) => void> = [];
   app.decorate('observeResponse', (observer: (request: FastifyRequest, reply: FastifyReply) => void) => { observers.push(observer); });
   app.addHook('onResponse', (request, reply, done) => {
-    if (isShadowRun(request.headers)) return done(); // in-process shadow runs are not user traffic (docs/shadow.md)
+    if (request.backend === 'shadow') return done(); // in-process shadow runs are not user traffic (docs/shadow.md)
     const feature = request.feature?.name ?? 'gateway';
     app.metrics.observe(feature, request.backend, request.method, reply.statusCode, reply.elapsedTime / 1000);
     if (VERBOSE.has(request.log.level)) {

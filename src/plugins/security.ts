@@ -7,7 +7,6 @@ import { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import type { FastifyReply, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../core/errors.ts';
-import { isShadowRun } from '../shadow/marker.ts';
 import { SharedRateLimiter, type Hit } from '../core/rate-limiter.ts';
 
 /**
@@ -50,7 +49,7 @@ export const securityPlugin = fp(async (app) => {
   // client address (request.ip: the socket's peer, or the forwarded client when that peer is a TRUST_PROXY
   // load balancer). Far from the limit the hook is synchronous.
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url === '/health' || request.url === '/metrics' || isShadowRun(request.headers)) return done(); // shadow runs are the gateway's own
+    if (request.url === '/health' || request.url === '/metrics' || request.backend === 'shadow') return done(); // shadow runs are the gateway's own (tagged by request-context)
     const hit = limiter.hit(request.ip);
     if (hit instanceof Promise) hit.then((h) => apply(h, reply, done), done);
     else apply(hit, reply, done);
