@@ -9,7 +9,7 @@ import { capsulesPlugin } from './capsules/plugin.ts';
 import { serverOptions } from './server-options.ts';
 import { compileValidator } from './core/validation.ts';
 import { configPlugin } from './plugins/config.ts';
-import { postgresPlugin, redisPlugin, storagePlugin, depsPlugin } from './plugins/infrastructure.ts';
+import { postgresPlugin, redisPlugin, storagePlugin, depsPlugin, orphanSweepPlugin } from './plugins/infrastructure.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
@@ -62,6 +62,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(flagPushPlugin);
     await app.register(progressiveWindowPlugin);
     await app.register(progressiveLeaderPlugin);
+    await app.register(orphanSweepPlugin);
     await app.register(drainPlugin);
     await app.register(healthRoutes);
     await app.register(flagsRoutes);

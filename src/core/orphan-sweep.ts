@@ -27,12 +27,15 @@ export async function sweepOrphans(db: Db, store: ObjectStore,
   return removed;
 }
 
-/** Sweeps now and every `intervalMs` (timer unref'd); failures are logged and retried next time. */
+/**
+ * Sweeps soon after start and every `intervalMs` (timers unref'd) while `mayRun()` says so (the leader);
+ * failures are logged and retried next time.
+ */
 export function startOrphanSweeper(db: Db, store: ObjectStore, log: { warn(obj: unknown, msg?: string): void; info(obj: unknown, msg?: string): void },
-  intervalMs = SWEEP_INTERVAL_MS): () => void {
+  mayRun: () => boolean, intervalMs = SWEEP_INTERVAL_MS): () => void {
   let running = false;
   const run = async () => {
-    if (running) return;
+    if (running || !mayRun()) return;
     running = true;
     try {
       const removed = await sweepOrphans(db, store);

@@ -33,16 +33,21 @@ export const redisPlugin = fp(async (app) => {
 }, { name: 'redis', dependencies: ['config'] });
 
 export const storagePlugin = fp(async (app) => {
-  const store = createStoreFor(app.config);
-  app.decorate('store', store);
-  // Objects no row names (a crash between upload and row switch, a failed delete): swept by the gateway,
-  // which outlives the legacy app (docs/api-notes.md, Vehicles).
-  if (store) {
-    let stop = () => {};
-    app.addHook('onReady', async () => { stop = startOrphanSweeper(app.db, store, app.log); });
-    app.addHook('onClose', async () => stop());
-  }
+  app.decorate('store', createStoreFor(app.config));
 }, { name: 'storage', dependencies: ['config', 'postgres'] });
+
+/**
+ * Objects no row names (a crash between upload and row switch, a failed delete) are swept by the gateway,
+ * which outlives the legacy app (docs/api-notes.md, Vehicles) — by the leader only, so N replicas do not
+ * list the bucket N times.
+ */
+export const orphanSweepPlugin = fp(async (app) => {
+  const store = app.store;
+  if (!store) return;
+  let stop = () => {};
+  app.addHook('onReady', async () => { stop = startOrphanSweeper(app.db, store, app.log, () => app.progressive.leader.isLeader); });
+  app.addHook('onClose', async () => stop());
+}, { name: 'orphan-sweep', dependencies: ['postgres', 'storage', 'progressive-leader'] });
 
 /** The shared dependency bundle the capsules receive (same shape the legacy app builds). */
 export const depsPlugin = fp(async (app) => {
