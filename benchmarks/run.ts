@@ -30,6 +30,7 @@ import { memoryFile, MEMORY_INTERVAL_MS, readCurve, type Phase } from './memory.
 import { seed, USER_PREFIX } from './seed.ts';
 import { expectedBackend, floorServes, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
 import { measure } from './measure.ts';
+import { GATEWAY_NODE_ARGS } from './node-args.ts';
 import { mb, PROCESS_NAMES, SERVERS_OF, summarise, type RoundResult } from './summary.ts';
 import { renderStatus, writeResults, type RunMeta, type RunRecord } from './report.ts';
 
@@ -119,13 +120,6 @@ function machine(): RunMeta['machine'] {
   const model = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
   return { cores: cpus().length, model, memoryBytes: totalmem(), kernel: release() };
 }
-
-/**
- * Young-generation cap of the gateway (and of the floor, so the two differ only by framework): the same
- * flag `npm start`, the Dockerfile and docker-compose use. Without it V8 grows the new space to 64 MB
- * under load (and keeps it), which was most of the gateway's RSS (benchmarks/findings.md).
- */
-export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=2'];
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();

@@ -133,6 +133,8 @@ export interface SpawnOptions {
   output?: Output;
   /** Extra Node flags (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** The file to run instead of appEntry(kind), e.g. another build's (benchmarks/paired.ts A/B runs). */
+  entry?: string;
   /** Own process group, so a terminal's Ctrl-C reaches only the parent (`make dev` stops the apps itself). */
   detached?: boolean;
   /** Wait until GET /health answers — default true. */
@@ -178,7 +180,8 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
   const output = opts.output ?? 'buffer';
   let fd: number | undefined;
   if (typeof output === 'object' && 'file' in output) fd = openSync(output.file, 'a');
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), appEntry(kind)], {
+  const entry = opts.entry ?? appEntry(kind);
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), entry], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],
@@ -243,7 +246,7 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
   if (alive) live.add(proc);
   if (opts.waitReady !== false) {
     try {
-      if (!alive) throw new Error(`could not spawn ${appEntry(kind)}`);
+      if (!alive) throw new Error(`could not spawn ${entry}`);
       await waitForHttp(`${proc.url}/health`, { timeoutMs: opts.readyTimeoutMs ?? 20_000, exited, healthy: opts.requireHealthy });
     } catch (err) {
       await proc.stop(1000);

@@ -293,6 +293,31 @@ describe('health, metrics, unknown routes', () => {
     assert.equal((await c.get('/api/unknown-feature')).status, 404); // the legacy app's 404 (proxied, x-backend: express)
     assert.equal((await c.get('/api/vehicles/x/y/z')).status, 401);
   });
+
+  test('draining: /health answers 503 and every answer closes its keep-alive connection, while requests are still served', async () => {
+    const app = await buildApp({ config: loadConfig({ ...env.env, LEGACY_URL: '' }), env: { ...env.env, ...flagEnv('fastify', new Set(env.capsules.map((c) => c.feature))) } });
+    extra.push(app);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const agent = new http.Agent({ keepAlive: true });
+    const get = (path: string) => new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get(`${url}${path}`, { agent }, (res) => { res.resume(); res.on('end', () => resolve(res)); }).on('error', reject);
+    });
+    try {
+      const before = await get('/health');
+      assert.equal(before.statusCode, 200);
+      assert.equal(before.headers.connection, 'keep-alive');
+      void app.drain(60_000); // resolves after the delay (an unref'd timer); the assertions run meanwhile
+      const health = await get('/health');
+      assert.equal(health.statusCode, 503);
+      assert.equal(health.headers.connection, 'close');
+      const served = await get('/api/vehicles');
+      assert.equal(served.statusCode, 401, 'still served (no token: the capsule answers 401)');
+      assert.equal(served.headers.connection, 'close');
+    } finally {
+      agent.destroy();
+    }
+  });
 });
 
 

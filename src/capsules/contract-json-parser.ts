@@ -1,7 +1,7 @@
 // JSON bodies for native routes: the parser the legacy app uses too (src/core/json-body.ts), after the
 // same media type, charset and content-coding rules (src/core/http-body.ts); no text/plain parser, so a
 // text body is a 415 on both backends. Scoped to the capsules: the proxy has its own pass-through parsers.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import { classifyJsonBody } from '../core/http-body.ts';
 import { parseJsonBody } from '../core/json-body.ts';
@@ -24,7 +24,13 @@ export function useContractJsonParser(scope: FastifyInstance): void {
       done(null, new RefusedBody(err instanceof AppError ? err : new AppError('INVALID_JSON')));
     }
   });
-  scope.addHook('preValidation', async (request) => {
-    if (request.body instanceof RefusedBody) throw request.body.error;
+  // Only routes that can take a body check for a refusal (a route-level hook, synchronous): a GET pays nothing.
+  scope.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((m) => m === 'GET' || m === 'HEAD')) return;
+    route.preValidation = [...[route.preValidation ?? []].flat(), throwRefusedBody];
   });
+}
+
+function throwRefusedBody(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  done(request.body instanceof RefusedBody ? request.body.error : undefined);
 }

@@ -16,8 +16,10 @@ export function toOriginForm(url: string): string {
  * normalised by someone else. Undecodable segments are left to the URL check (400).
  */
 export function hasTraversalSegment(url: string): boolean {
-  const path = url.split('?')[0];
-  if (!path.includes('%') && !path.includes('\\') && !/(^|\/)\.\.?(\/|$)/.test(path)) return false;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  // Every request pays this line: a dot segment needs "/." (or a leading "."), the rest a "%" or "\\".
+  if (path.charCodeAt(0) !== 46 && !path.includes('/.') && !path.includes('%') && !path.includes('\\')) return false;
   return path.split('/').some((segment) => {
     let decoded: string;
     try {

@@ -2,6 +2,7 @@
 // `connection: close`, while requests are still served, so load balancers take this instance out (and
 // keep-alive clients reconnect elsewhere) before it stops accepting. server.ts calls it on SIGTERM.
 import fp from 'fastify-plugin';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 declare module 'fastify' {
@@ -18,13 +19,16 @@ export const drainPlugin = fp(
     let draining = false;
     app.decorate('draining', { getter: () => draining });
     app.decorate('drain', async (delayMs: number) => {
+      if (!draining) {
+        // No per-request hook while serving normally: only from here on does a listener (ahead of
+        // Fastify's) mark each answer `connection: close`; Node then closes the socket after it.
+        app.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+          res.shouldKeepAlive = false;
+        });
+      }
       draining = true;
       app.log.info({ delayMs }, 'draining: /health answers 503 while requests are still served');
-      await sleep(delayMs);
-    });
-    app.addHook('onSend', (_request, reply, payload, done) => {
-      if (draining) reply.header('connection', 'close');
-      done(null, payload);
+      await sleep(delayMs, undefined, { ref: false }); // the listening server keeps the process alive meanwhile
     });
   },
   { name: 'drain' },
