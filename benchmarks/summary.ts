@@ -145,19 +145,34 @@ export function summarise(results: RoundResult[], curve?: MemoryCurve): Summary 
     const f = cell(s.name, 'floor');
     if (!d) continue;
     const dRss = d.peakRss[PROCESS_NAMES.legacy];
+    // A ratio is the median of each round's ratio: a scenario's paths are measured back to back within a
+    // round, so a slow phase of the shared machine (seconds to minutes) divides out instead of landing on
+    // one path's median only.
+    const ratio = (a: PathName, b: PathName, of: (m: Measurement) => number) => {
+      const perRound: number[] = [];
+      for (const x of results) {
+        if (x.scenario !== s.name || x.path !== a) continue;
+        const y = results.find((z) => z.scenario === s.name && z.path === b && z.round === x.round);
+        if (y) perRound.push(of(x.measurement) / of(y.measurement));
+      }
+      return perRound.length ? r(median(perRound)) : NaN;
+    };
+    const perCpu = (m: Measurement) => m.reqPerServerCpuSecond;
+    const perSec = (m: Measurement) => m.reqPerSec;
+    const p99 = (m: Measurement) => m.latencyMs.p99;
     ratios.push({
       scenario: s.name,
       feature: s.feature,
       kind: s.kind,
-      cpuEfficiency: n ? r(n.reqPerServerCpuSecond / d.reqPerServerCpuSecond) : NaN,
-      throughput: n ? r(n.reqPerSec / d.reqPerSec) : NaN,
-      p99: n ? r(n.p99 / d.p99) : NaN,
+      cpuEfficiency: n ? ratio('gateway-native', 'express-direct', perCpu) : NaN,
+      throughput: n ? ratio('gateway-native', 'express-direct', perSec) : NaN,
+      p99: n ? ratio('gateway-native', 'express-direct', p99) : NaN,
       memory: n ? r(n.peakRss[PROCESS_NAMES.native] / dRss) : NaN,
-      nativeOfFloor: n && f ? r(n.reqPerServerCpuSecond / f.reqPerServerCpuSecond) : NaN,
-      nativeOfFloorThroughput: n && f ? r(n.reqPerSec / f.reqPerSec) : NaN,
-      proxyThroughput: p ? r(p.reqPerSec / d.reqPerSec) : NaN,
-      proxyP99: p ? r(p.p99 / d.p99) : NaN,
-      proxyCpuEfficiency: p ? r(p.reqPerServerCpuSecond / d.reqPerServerCpuSecond) : NaN,
+      nativeOfFloor: n && f ? ratio('gateway-native', 'floor', perCpu) : NaN,
+      nativeOfFloorThroughput: n && f ? ratio('gateway-native', 'floor', perSec) : NaN,
+      proxyThroughput: p ? ratio('gateway-proxy', 'express-direct', perSec) : NaN,
+      proxyP99: p ? ratio('gateway-proxy', 'express-direct', p99) : NaN,
+      proxyCpuEfficiency: p ? ratio('gateway-proxy', 'express-direct', perCpu) : NaN,
     });
   }
 
