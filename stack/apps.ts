@@ -320,7 +320,15 @@ export async function startLegacyInProcess(config: Config, port = 0): Promise<In
   ]);
   const deps = createDeps(config, silent);
   const server: Server = buildLegacyApp(deps, silent).listen(port, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject); // e.g. EADDRINUSE
+    });
+  } catch (err) {
+    await closeDeps(deps); // its PostgreSQL pool and Redis client would keep the process alive
+    throw err;
+  }
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {

@@ -126,10 +126,12 @@ describe('the web app', () => {
   });
 
   test('legacy stopped while features are on express: the retry message, then it works again', { skip: !hasLegacyApp() && 'no legacy app' }, async () => {
-    const LEGACY_PORT = 42010; // from this suite's fixed range, so the restarted legacy has the same address
     const legacyStops: Array<() => Promise<unknown>> = [];
     const stopLegacy = async () => { for (const fn of legacyStops.splice(0).reverse()) await fn(); };
-    const legacy = await startLegacy(stack.env.config, legacyStops, LEGACY_PORT);
+    // A port the kernel hands out now, reused for the restart so the gateway's LEGACY_URL stays right
+    // (a fixed port can be taken by any outgoing connection's ephemeral port: EADDRINUSE).
+    const legacy = await startLegacy(stack.env.config, legacyStops);
+    const LEGACY_PORT = Number(new URL(legacy).port);
     const native = new Set(stack.env.capsules.map((c) => c.feature));
     const gw = await buildApp({ config: loadConfig({ ...stack.env.env, LEGACY_URL: legacy }), env: { ...stack.env.env, ...flagEnv('express', native) }, capsules: stack.env.capsules });
     await gw.listen({ port: 0, host: '127.0.0.1' });
