@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appEntry, buildIsFresh, REPO_ROOT } from '../stack/apps.ts';
-import { FEATURES } from '../flags/registry.ts';
+import { flagEnv } from '../flags/registry.ts';
 import { GATEWAY_NODE_ARGS } from './node-args.ts';
 import { setUpEnvironment } from './environment.ts';
 
@@ -48,11 +48,10 @@ if (!buildIsFresh()) throw new Error('dist/ is missing or stale: npm run build f
 const tmpDir = await mkdtemp(join(tmpdir(), 'mvp-idle-memory-'));
 const environment = await setUpEnvironment({ tmpDir, log: (m) => console.log(`[idle-memory] ${m}`) });
 try {
-  const flags = Object.fromEntries(FEATURES.map((f) => [f.envVar, 'fastify']));
   console.log(`[idle-memory] ${appEntry('gateway')} loaded step by step with ${GATEWAY_NODE_ARGS.join(' ')}, every feature native:`);
   const code = await new Promise<number | null>((resolve) => {
     spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--expose-gc', '--input-type=module', '-e', CHILD], {
-      env: { ...environment.serverEnv, ...flags, PORT: '0', DIST: join(REPO_ROOT, 'dist'), SNAPSHOT: join(tmpDir, 'gateway.heapsnapshot') },
+      env: { ...environment.serverEnv, ...flagEnv('fastify'), PORT: '0', DIST: join(REPO_ROOT, 'dist'), SNAPSHOT: join(tmpDir, 'gateway.heapsnapshot') },
       stdio: 'inherit',
     }).on('close', resolve);
   });

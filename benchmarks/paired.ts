@@ -19,14 +19,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { migrateUp } from '../src/db/migrate.ts';
-import { FEATURES } from '../flags/registry.ts';
-import { appEntry, buildIsFresh, spawnApp, stopAllApps, type AppProcess } from '../stack/apps.ts';
+import { flagEnv } from '../flags/registry.ts';
+import { appEntry, REPO_ROOT, spawnApp, stopAllApps, type AppProcess } from '../stack/apps.ts';
 import { setUpEnvironment } from './environment.ts';
-import { cpuSeconds, rssBytes } from './processes.ts';
+import { measure } from './measure.ts';
+import { rssBytes } from './processes.ts';
 import { seed } from './seed.ts';
 import { SCENARIOS, type BenchUser, type RequestSpec } from './scenarios.ts';
+import { median } from './summary.ts';
 import { GATEWAY_NODE_ARGS } from './node-args.ts';
 
 const { values: opts, positionals } = parseArgs({
@@ -54,8 +55,8 @@ function parseVariant(spec: string): Variant {
   if (!m || !(m[2] in KINDS)) fail(`bad variant "${spec}" (name=native|floor|fastify-floor[@dist-root][:node-flags])`);
   const kind = m[2] as KindName;
   const { file } = KINDS[kind];
-  // This checkout: the build when fresh, else the sources (as everywhere); another root: its build.
-  const entry = m[3] ? join(m[3], `${file}.js`) : kind === 'native' ? appEntry('gateway') : appEntry('floor').replace(/benchmarks\/floor\/server\.(ts|js)$/, `${file}.$1`);
+  // Another root: its build. This checkout: its build when fresh, else the sources (as appEntry decides everywhere).
+  const entry = m[3] ? join(m[3], `${file}.js`) : join(REPO_ROOT, BUILT ? `dist/${file}.js` : `${file}.ts`);
   if (!existsSync(entry)) fail(`${spec}: ${entry} does not exist`);
   return { name: m[1], kind, entry, nodeArgs: m[4] ? m[4].split(',') : GATEWAY_NODE_ARGS };
 }
@@ -65,29 +66,26 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
+const BUILT = appEntry('gateway').endsWith('.js');
 const variants = positionals.map(parseVariant);
 if (variants.length < 2) fail('give at least two variants');
 const scenarios = opts.scenarios.split(',').map((n) => SCENARIOS.find((s) => s.name === n) ?? fail(`unknown scenario ${n}`));
 const rounds = Number(opts.rounds);
 const duration = Number(opts.duration);
 const connectionsEach = Math.max(5, Math.round(Number(opts.connections) / variants.length));
-if (!buildIsFresh()) console.log('[paired] note: dist/ is stale, this checkout\'s variants run the TypeScript sources (npm run build first)');
+if (!BUILT) console.log('[paired] note: this checkout\'s variants run the TypeScript sources (dist/ is stale or MVP_RUN_SOURCE=1; npm run build first)');
 
-function load(url: string, specs: RequestSpec[], seconds: number): Promise<autocannon.Result> {
-  let next = 0;
-  return autocannon({
-    url, connections: connectionsEach, duration: seconds,
-    requests: [{
-      setupRequest: (req) => {
-        const spec = specs[next];
-        next = (next + 1) % specs.length;
-        return { ...req, method: spec.method, path: spec.path, headers: { ...spec.headers } };
-      },
-    }],
+/** Each variant under its own share of the connections, all at once: CPU µs per request, in order. */
+async function cpuPerRequest(procs: AppProcess[], specs: RequestSpec[], seconds: number, scenario: string): Promise<number[]> {
+  const runs = await Promise.all(procs.map((p) => measure({
+    url: p.url, specs, connections: connectionsEach, durationSeconds: seconds, expectBackend: null, sampled: [p], servers: [p.name],
+  })));
+  return runs.map((m, i) => {
+    const bad = m.non2xx + m.errors;
+    if (bad) fail(`${procs[i].name}: ${bad} failed requests in ${scenario}: ${m.failureSamples[0] ?? ''}`);
+    return (m.serverCpuSeconds * 1e6) / m.responses;
   });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const tmpDir = await mkdtemp(join(tmpdir(), 'mvp-paired-'));
@@ -96,28 +94,21 @@ async function main(): Promise<void> {
     await migrateUp(environment.databaseUrl);
     const seeded = await seed(environment.databaseUrl, { users: Number(opts.users) });
     const users: BenchUser[] = await Promise.all(seeded.users.map(async (u) => ({ ...u, token: await environment.sign(u.sub) })));
-    const flags = Object.fromEntries(FEATURES.map((f) => [f.envVar, 'fastify']));
     const procs: AppProcess[] = [];
     for (const v of variants) {
       procs.push(await spawnApp(KINDS[v.kind].kind, {
         name: v.name, entry: v.entry, nodeArgs: v.nodeArgs, requireHealthy: true, readyTimeoutMs: 60_000,
-        env: { ...environment.serverEnv, ...flags },
+        env: { ...environment.serverEnv, ...flagEnv('fastify') },
       }));
     }
     console.log(`[paired] idle RSS: ${procs.map((p) => `${p.name} ${(rssBytes(p.pid) / 2 ** 20).toFixed(1)} MB`).join(', ')}`);
     console.log(`[paired] ${rounds} rounds × ${duration} s, ${connectionsEach} connections per variant, all variants at once`);
     for (const scenario of scenarios) {
       const specs = scenario.requests(users);
-      await Promise.all(procs.map((p) => load(p.url, specs, 2))); // warm-up
+      await cpuPerRequest(procs, specs, 2, scenario.name); // warm-up
       const perRequest: number[][] = procs.map(() => []);
       for (let r = 0; r < rounds; r++) {
-        const cpu0 = procs.map((p) => cpuSeconds(p.pid));
-        const results = await Promise.all(procs.map((p) => load(p.url, specs, duration)));
-        procs.forEach((p, i) => {
-          const bad = results[i].non2xx + results[i].errors;
-          if (bad) fail(`${p.name}: ${bad} failed requests in ${scenario.name}`);
-          perRequest[i].push(((cpuSeconds(p.pid) - cpu0[i]) * 1e6) / results[i].requests.total);
-        });
+        for (const [i, us] of (await cpuPerRequest(procs, specs, duration, scenario.name)).entries()) perRequest[i].push(us);
       }
       console.log(`\n${scenario.title}`);
       procs.forEach((p, i) => {

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.ts';
-import { FEATURES, type FeatureName } from '../flags/registry.ts';
+import { FEATURES, flagEnv, type FeatureName } from '../flags/registry.ts';
 import { setUpEnvironment, RATE_LIMIT_MAX, type BenchEnvironment } from './environment.ts';
 import { execSync } from 'node:child_process';
 import { rssBytes } from './processes.ts';
@@ -153,8 +153,8 @@ async function main(): Promise<void> {
     if (!native.has(f.name)) notes.push(`${f.name}: no native capsule yet — the "fastify" gateway serves it through the proxy, native path not measured.`);
     if (!legacyOk.has(f.name)) notes.push(`${f.name}: legacy Express router is still a placeholder — Express paths not measured.`);
   }
-  const flagsA = Object.fromEntries(FEATURES.map((f) => [f.envVar, 'express']));
-  const flagsB = Object.fromEntries(FEATURES.map((f) => [f.envVar, native.has(f.name) ? 'fastify' : 'express']));
+  const flagsA = flagEnv('express');
+  const flagsB = flagEnv('fastify', native);
   const profDir = join(RESULTS, 'profiles');
   if (cpuProf) await mkdir(profDir, { recursive: true });
   const extra = args['node-args']?.split(/\s+/).filter(Boolean) ?? [];

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { startStack, ALL_EXPRESS } from '../test/faults/support/stack.ts';
 import { measure, type Measurement } from './measure.ts';
 import type { RequestSpec } from './scenarios.ts';
+import { median } from './summary.ts';
 import { randomVin } from '../test/features/support/vehicles.ts';
 import { Client } from '../test/support/client.ts';
 
@@ -62,7 +63,6 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const [name, gw] of Object.entries(targets)) fixed[name].push(await atRate(gw.url, specs, fixedRate));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const saturated = Object.entries(results).map(([stage, ms]) => {
     const cpuPer1k = (proc: string) => median(ms.map((m) => ((m.processes.find((p) => p.name === proc)?.cpuSeconds ?? 0) / m.responses) * 1000));
     const gw = targets[stage as keyof typeof targets];

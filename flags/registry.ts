@@ -42,6 +42,11 @@ export function isBackend(value: unknown): value is Backend {
   return typeof value === 'string' && (BACKENDS as readonly string[]).includes(value);
 }
 
+/** The *_BACKEND variables putting every feature in `native` on `backend` (fastify) and the rest on express. */
+export function flagEnv(backend: Backend, native: ReadonlySet<FeatureName> = new Set(FEATURE_NAMES)): Record<string, string> {
+  return Object.fromEntries(FEATURES.map((f) => [f.envVar, backend === 'fastify' && native.has(f.name) ? 'fastify' : 'express']));
+}
+
 /** A feature name outside the registry reached code typed with FeatureName (a programming error). */
 export class UnknownFeatureError extends Error {
   constructor(feature: string) {

@@ -5,33 +5,16 @@
 // through schemas) is its framework cost. Only the routes the benchmark reads exist; anything else is 404.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { loadConfigOrExit } from '../../src/config/config.ts';
-import { closeDeps, createDeps, type Deps } from '../../src/core/deps.ts';
+import { closeDeps, createDeps } from '../../src/core/deps.ts';
 import { AppError, routeNotFound } from '../../src/core/errors.ts';
 import { compileValidator, validationErrorFrom } from '../../src/core/validation.ts';
 import { cachedVerifier } from '../../src/core/token-cache.ts';
-import * as vehicles from '../../fastify-features/vehicles/service.ts';
-import * as fuelLogs from '../../fastify-features/fuel-logs/service.ts';
-import * as stations from '../../fastify-features/stations/service.ts';
-import * as maintenance from '../../fastify-features/maintenance/service.ts';
-import { ListQuerySchema } from '../../fastify-features/vehicles/api/schemas.ts';
-import { FuelStatsQuerySchema, ListFuelLogsQuerySchema } from '../../fastify-features/fuel-logs/api/schemas.ts';
-import { SearchQuerySchema } from '../../fastify-features/stations/api/schemas.ts';
-import { UpcomingQuery } from '../../fastify-features/maintenance/api/schemas.ts';
-
-type Handler = (deps: Deps, userId: string, query: Record<string, unknown>) => Promise<unknown>;
+import { FLOOR_READS, type ReadCall } from './reads.ts';
 
 /** One validated read route: query schema (coerced and defaulted like the gateway's) and service call. */
-function route<Q>(schema: object, call: (deps: Deps, userId: string, query: Q) => Promise<unknown>): { validate: ReturnType<typeof compileValidator>; call: Handler } {
-  return { validate: compileValidator(schema, 'querystring'), call: call as Handler };
-}
-
-const ROUTES = new Map([
-  ['/api/vehicles', route(ListQuerySchema, vehicles.listVehicles)],
-  ['/api/fuel-logs', route(ListFuelLogsQuerySchema, fuelLogs.listFuelLogs)],
-  ['/api/fuel-logs/stats', route<{ vehicleId: string }>(FuelStatsQuerySchema, (d, u, q) => fuelLogs.getFuelStats(d, u, q.vehicleId))],
-  ['/api/stations/search', route(SearchQuerySchema, stations.searchStations)],
-  ['/api/maintenance/upcoming', route(UpcomingQuery, maintenance.getUpcoming)],
-]);
+const ROUTES = new Map<string, { validate: ReturnType<typeof compileValidator>; call: ReadCall }>(
+  FLOOR_READS.map((r) => [r.path, { validate: compileValidator(r.query, 'querystring'), call: r.call }]),
+);
 
 const config = loadConfigOrExit();
 const deps = createDeps(config, { warn: (obj, msg) => console.warn(msg, obj) });

@@ -12,7 +12,9 @@ import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createDeps, closeDeps, type Deps } from '../../src/core/deps.ts';
 import { CAPSULES } from '../../src/capsules/registry.ts';
 import type { Capsule } from '../../src/capsules/capsule.ts';
-import { FEATURES, type Backend, type FeatureName } from '../../flags/registry.ts';
+import { flagEnv, type Backend } from '../../flags/registry.ts';
+
+export { flagEnv } from '../../flags/registry.ts';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
 import type { KeyPair, SignTokenOptions } from '../../dev/keys.ts';
 import { startInfrastructure, started } from '../../stack/infrastructure.ts';
@@ -62,10 +64,6 @@ export function storeOf(env: TestEnv): NonNullable<Deps['store']> {
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-export function flagEnv(backend: Backend, native: ReadonlySet<FeatureName>): Record<string, string> {
-  return Object.fromEntries(FEATURES.map((f) => [f.envVar, backend === 'fastify' && native.has(f.name) ? 'fastify' : 'express']));
 }
 
 export function hasLegacyApp(): boolean {

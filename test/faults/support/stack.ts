@@ -3,6 +3,7 @@
 // can be cut. `appEnv` is the environment for the child processes; `db` talks to PostgreSQL directly
 // (never through the proxy) for assertions.
 import pg from 'pg';
+import { flagEnv } from '../../../flags/registry.ts';
 import type { FakeExternals } from '../../../dev/fake-externals/index.ts';
 import type { KeyPair } from '../../../dev/keys.ts';
 import { ServiceNotStartedError, startInfrastructure, started } from '../../../stack/infrastructure.ts';
@@ -37,14 +38,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export const ALL_EXPRESS = { VEHICLES_BACKEND: 'express', FUEL_LOGS_BACKEND: 'express', STATIONS_BACKEND: 'express', MAINTENANCE_BACKEND: 'express' };
+export const ALL_EXPRESS = flagEnv('express');
 
 /** Flag env putting every feature that has a native capsule on fastify. */
 export async function nativeFlags(): Promise<Record<string, string>> {
   const { CAPSULES } = await import('../../../src/capsules/registry.ts');
-  const { FEATURES } = await import('../../../flags/registry.ts');
-  const native = new Set(CAPSULES.map((c) => c.feature));
-  return Object.fromEntries(FEATURES.map((f) => [f.envVar, native.has(f.name) ? 'fastify' : 'express']));
+  return flagEnv('fastify', new Set(CAPSULES.map((c) => c.feature)));
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
