@@ -12,7 +12,7 @@
 //         floor          the feature reads on bare node:http (benchmarks/floor/server.ts)
 //         fastify-floor  the same on bare Fastify (benchmarks/floor/fastify-server.ts)
 //   root  another build's dist/ (e.g. a copy taken before a change) instead of this checkout's
-//   flags replace the default --max-semi-space-size=2 (the production flag)
+//   flags replace the default --max-semi-space-size=16 (the production flag)
 // e.g. node benchmarks/paired.ts before=native@/tmp/dist-before after=native floor=floor
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

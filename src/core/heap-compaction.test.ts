@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { compactHeap, compactWhenIdle, IdleDetector } from './heap-compaction.ts';
+
+const oldSpaceBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.physical_space_size ?? 0;
+
+test('compactHeap returns old-space garbage to the OS', () => {
+  // Survivors of many young GCs end up in old space; dropped, they stay there until a full GC.
+  let keep: object[] | null = [];
+  for (let i = 0; i < 400_000; i++) keep.push({ i, s: `item-${i}`, a: [i, i] });
+  keep = null;
+  const before = oldSpaceBytes();
+  compactHeap();
+  const after = oldSpaceBytes();
+  assert.ok(before - after > 20 * 2 ** 20, `old space went from ${before} to ${after} bytes`);
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'gc() is not left exposed as a global');
+});
+
+test('IdleDetector compacts on the first quiet interval after enough work, once', () => {
+  const d = new IdleDetector({ checkEveryMs: 1000, quietCpuShare: 0.02, minBusyCpuMs: 2000 });
+  assert.equal(d.observe(900, 1000), false, 'busy');
+  assert.equal(d.observe(5, 1000), false, 'quiet, but only 905 ms of work so far');
+  assert.equal(d.observe(1500, 1000), false, 'busy again');
+  assert.equal(d.observe(10, 1000), true, 'quiet after 2.4 s of work');
+  assert.equal(d.observe(10, 1000), false, 'still quiet: nothing new to give back');
+  assert.equal(d.observe(19, 1000), false);
+});
+
+test('IdleDetector: an interval above the quiet share is not quiet', () => {
+  const d = new IdleDetector({ checkEveryMs: 1000, quietCpuShare: 0.02, minBusyCpuMs: 0 });
+  assert.equal(d.observe(21, 1000), false);
+  assert.equal(d.observe(20, 1000), true);
+});
+
+test('compactWhenIdle reads the process CPU on its timer and compacts when quiet', async (t) => {
+  let compactions = 0;
+  const idle = compactWhenIdle({ checkEveryMs: 50, quietCpuShare: 0.5, minBusyCpuMs: 0 }, () => { compactions++; });
+  t.after(() => idle.stop());
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(compactions >= 2, `compacted ${compactions} times while the test slept`);
+});
