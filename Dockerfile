@@ -20,6 +20,8 @@ RUN npm run build:web && npm run build:console
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc malloc arenas capped: V8's background threads otherwise each keep one (stack/production-flags.ts)
+ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist dist

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appEntry, buildIsFresh, REPO_ROOT } from '../stack/apps.ts';
 import { flagEnv } from '../flags/registry.ts';
-import { GATEWAY_NODE_ARGS } from './node-args.ts';
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../stack/production-flags.ts';
 import { setUpEnvironment } from './environment.ts';
 
 const CHILD = `
@@ -51,7 +51,7 @@ try {
   console.log(`[idle-memory] ${appEntry('gateway')} loaded step by step with ${GATEWAY_NODE_ARGS.join(' ')}, every feature native:`);
   const code = await new Promise<number | null>((resolve) => {
     spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--expose-gc', '--input-type=module', '-e', CHILD], {
-      env: { ...environment.serverEnv, ...flagEnv('fastify'), PORT: '0', DIST: join(REPO_ROOT, 'dist'), SNAPSHOT: join(tmpDir, 'gateway.heapsnapshot') },
+      env: { ...environment.serverEnv, ...GATEWAY_ENV, ...flagEnv('fastify'), PORT: '0', DIST: join(REPO_ROOT, 'dist'), SNAPSHOT: join(tmpDir, 'gateway.heapsnapshot') },
       stdio: 'inherit',
     }).on('close', resolve);
   });

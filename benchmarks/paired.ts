@@ -7,12 +7,13 @@
 //   node benchmarks/paired.ts [--scenarios stations-search,vehicles-list] [--rounds 5] [--duration 4]
 //        [--connections 50] VARIANT...
 //
-// VARIANT is name=kind[@root][:node-flag,node-flag…]
+// VARIANT is name=kind[@root][:node-flag,node-flag…][+VAR=value,VAR=value…]
 //   kind  native         the gateway, every feature on its capsule (flags fastify)
 //         floor          the feature reads on bare node:http (benchmarks/floor/server.ts)
 //         fastify-floor  the same on bare Fastify (benchmarks/floor/fastify-server.ts)
 //   root  another build's dist/ (e.g. a copy taken before a change) instead of this checkout's
 //   flags replace the default --max-semi-space-size=16 (the production flag)
+//   +VARs are added to the variant's environment (e.g. +MALLOC_ARENA_MAX=2)
 // e.g. node benchmarks/paired.ts before=native@/tmp/dist-before after=native floor=floor
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +29,7 @@ import { rssBytes } from './processes.ts';
 import { seed } from './seed.ts';
 import { SCENARIOS, type BenchUser, type RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
-import { GATEWAY_NODE_ARGS } from './node-args.ts';
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../stack/production-flags.ts';
 
 const { values: opts, positionals } = parseArgs({
   options: {
@@ -48,17 +49,21 @@ const KINDS = {
 } as const;
 type KindName = keyof typeof KINDS;
 
-interface Variant { name: string; kind: KindName; entry: string; nodeArgs: string[] }
+interface Variant { name: string; kind: KindName; entry: string; nodeArgs: string[]; env: Record<string, string> }
 
 function parseVariant(spec: string): Variant {
-  const m = /^([\w.-]+)=([\w-]+)(?:@([^:]+))?(?::(.+))?$/.exec(spec);
-  if (!m || !(m[2] in KINDS)) fail(`bad variant "${spec}" (name=native|floor|fastify-floor[@dist-root][:node-flags])`);
+  const m = /^([\w.-]+)=([\w-]+)(?:@([^:+]+))?(?::([^+]+))?(?:\+(.+))?$/.exec(spec);
+  if (!m || !(m[2] in KINDS)) fail(`bad variant "${spec}" (name=native|floor|fastify-floor[@dist-root][:node-flags][+VAR=value,…])`);
   const kind = m[2] as KindName;
   const { file } = KINDS[kind];
   // Another root: its build. This checkout: its build when fresh, else the sources (as appEntry decides everywhere).
   const entry = m[3] ? join(m[3], `${file}.js`) : join(REPO_ROOT, BUILT ? `dist/${file}.js` : `${file}.ts`);
   if (!existsSync(entry)) fail(`${spec}: ${entry} does not exist`);
-  return { name: m[1], kind, entry, nodeArgs: m[4] ? m[4].split(',') : GATEWAY_NODE_ARGS };
+  const env = Object.fromEntries((m[5] ?? '').split(',').filter(Boolean).map((kv) => {
+    const at = kv.indexOf('=');
+    return at > 0 ? [kv.slice(0, at), kv.slice(at + 1)] : fail(`${spec}: bad variable "${kv}" (VAR=value)`);
+  }));
+  return { name: m[1], kind, entry, nodeArgs: m[4] ? m[4].split(',') : GATEWAY_NODE_ARGS, env };
 }
 
 function fail(msg: string): never {
@@ -75,12 +80,16 @@ const duration = Number(opts.duration);
 const connectionsEach = Math.max(5, Math.round(Number(opts.connections) / variants.length));
 if (!BUILT) console.log('[paired] note: this checkout\'s variants run the TypeScript sources (dist/ is stale or MVP_RUN_SOURCE=1; npm run build first)');
 
+/** Highest RSS each variant reached under load (bytes), by name. */
+const peakRss = new Map<string, number>();
+
 /** Each variant under its own share of the connections, all at once: CPU µs per request, in order. */
 async function cpuPerRequest(procs: AppProcess[], specs: RequestSpec[], seconds: number, scenario: string): Promise<number[]> {
   const runs = await Promise.all(procs.map((p) => measure({
     url: p.url, specs, connections: connectionsEach, durationSeconds: seconds, expectBackend: null, sampled: [p], servers: [p.name],
   })));
   return runs.map((m, i) => {
+    for (const u of m.processes) peakRss.set(u.name, Math.max(peakRss.get(u.name) ?? 0, u.peakRssBytes));
     const bad = m.non2xx + m.errors;
     if (bad) fail(`${procs[i].name}: ${bad} failed requests in ${scenario}: ${m.failureSamples[0] ?? ''}`);
     return (m.serverCpuSeconds * 1e6) / m.responses;
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
     for (const v of variants) {
       procs.push(await spawnApp(KINDS[v.kind].kind, {
         name: v.name, entry: v.entry, nodeArgs: v.nodeArgs, requireHealthy: true, readyTimeoutMs: 60_000,
-        env: { ...environment.serverEnv, ...flagEnv('fastify') },
+        env: { ...environment.serverEnv, ...GATEWAY_ENV, ...flagEnv('fastify'), ...v.env },
       }));
     }
     console.log(`[paired] idle RSS: ${procs.map((p) => `${p.name} ${(rssBytes(p.pid) / 2 ** 20).toFixed(1)} MB`).join(', ')}`);
@@ -116,6 +125,7 @@ async function main(): Promise<void> {
         console.log(`  ${p.name.padEnd(16)} ${median(perRequest[i]).toFixed(1).padStart(7)} µs CPU per request (${Math.round(1e6 / median(perRequest[i]))} req per CPU-s)  ×${median(ratios).toFixed(2)} of ${procs[0].name}  [rounds: ${perRequest[i].map((x) => x.toFixed(0)).join(' ')}]`);
       });
     }
+    console.log(`\n[paired] peak RSS under load: ${procs.map((p) => `${p.name} ${((peakRss.get(p.name) ?? 0) / 2 ** 20).toFixed(0)} MB`).join(', ')}`);
   } finally {
     await stopAllApps(8000);
     await environment.close();

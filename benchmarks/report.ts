@@ -30,6 +30,7 @@ export interface RunMeta {
   entry?: 'dist' | 'source';
   /** Extra Node flags of the gateways and the floor. */
   gatewayNodeArgs?: string[];
+  gatewayEnv?: Record<string, string>;
   notes: string[];
 }
 
@@ -103,7 +104,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w();
   w(`- Mode: **${meta.mode}** — ${meta.rounds} round(s), each scenario measured on the four paths in turn (Express direct, gateway→proxy→Express, gateway native, and for the feature reads the floor: the same service, SQL, cache and token-cache code on bare \`node:http\`, \`benchmarks/floor/server.ts\`; the order rotates by one path each round) before the next scenario; ${meta.durationSeconds} s per measurement, ${meta.connections} connections, a warm-up burst before every measurement (${meta.warmupSeconds.first} s in round 1, ${meta.warmupSeconds.later} s after) that is not counted. Figures are medians over rounds; ratios are the median of each round's ratio (a scenario's paths are measured back to back, so a slow phase of the machine divides out); peak RSS is the maximum; failures are summed.`);
   w(`- Machine: ${meta.machine.cores} cores (${meta.machine.model}), ${num(meta.machine.memoryBytes / 1024 ** 3, 1)} GiB RAM, Linux ${meta.machine.kernel}. **The load generator (autocannon, in the benchmark process), PostgreSQL and Redis share these cores with the servers**, so raw req/s understates what a server could do alone and penalises the proxied path (two server processes plus the load generator on ${meta.machine.cores} cores); requests per server CPU-second is the fairer comparison.`);
-  w(`- Node: ${meta.node} for the load generator and every server (each spawned with the benchmark's own \`process.execPath\`). Servers ran ${meta.entry === 'dist' ? 'the production build (`dist/`, `npm run build`)' : meta.entry === 'source' ? '**the TypeScript sources (type stripping)**' : 'unknown code (older run)'}${meta.gatewayNodeArgs?.length ? `; the gateways and the floor with \`${meta.gatewayNodeArgs.join(' ')}\` (as \`npm start\`)` : ''}.`);
+  w(`- Node: ${meta.node} for the load generator and every server (each spawned with the benchmark's own \`process.execPath\`). Servers ran ${meta.entry === 'dist' ? 'the production build (`dist/`, `npm run build`)' : meta.entry === 'source' ? '**the TypeScript sources (type stripping)**' : 'unknown code (older run)'}${meta.gatewayNodeArgs?.length ? `; the gateways and the floor with \`${[...Object.entries(meta.gatewayEnv ?? {}).map(([k, v]) => `${k}=${v}`), 'node', ...meta.gatewayNodeArgs].join(' ')}\` (as \`npm start\`)` : ''}.`);
   w(`- Data: ${Object.entries(meta.dataset).map(([k, v]) => `${num(v)} ${k}`).join(', ')} (users \`bench-user-N\`, reseeded every run); requests rotate over every user and vehicle with each user's own token.`);
   w(`- PostgreSQL: ${meta.database}. Redis: ${meta.redis}.`);
   w(`- Rate limiting: every process runs with RATE_LIMIT_MAX=${num(meta.rateLimitMax)} — the limiter (and its Redis counter) still runs on every gateway request, it just never trips. LOG_LEVEL=warn everywhere.`);

@@ -30,7 +30,7 @@ import { memoryFile, MEMORY_INTERVAL_MS, readCurve, type Phase } from './memory.
 import { seed, USER_PREFIX } from './seed.ts';
 import { expectedBackend, floorServes, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
 import { measure } from './measure.ts';
-import { GATEWAY_NODE_ARGS } from './node-args.ts';
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../stack/production-flags.ts';
 import { mb, PROCESS_NAMES, SERVERS_OF, summarise, type RoundResult } from './summary.ts';
 import { renderStatus, writeResults, type RunMeta, type RunRecord } from './report.ts';
 
@@ -170,9 +170,9 @@ async function main(): Promise<void> {
       env: { ...env, BENCH_MEMORY_FILE: memoryFile(tmpDir, name), BENCH_MEMORY_INTERVAL_MS: String(MEMORY_INTERVAL_MS) },
     });
   const legacy = await start('legacy', PROCESS_NAMES.legacy, env.serverEnv, prof('all'));
-  const gwExpress = await start('gateway', PROCESS_NAMES.proxy, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsA }, [...GATEWAY_NODE_ARGS, ...prof('all')]);
-  const gwFastify = await start('gateway', PROCESS_NAMES.native, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsB }, [...GATEWAY_NODE_ARGS, ...prof('native')]);
-  const floor = await start('floor', PROCESS_NAMES.floor, env.serverEnv, [...GATEWAY_NODE_ARGS, ...prof('all')]);
+  const gwExpress = await start('gateway', PROCESS_NAMES.proxy, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsA }, prof('all'));
+  const gwFastify = await start('gateway', PROCESS_NAMES.native, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsB }, prof('native'));
+  const floor = await start('floor', PROCESS_NAMES.floor, { ...env.serverEnv, ...GATEWAY_ENV }, [...GATEWAY_NODE_ARGS, ...prof('all')]);
   const all = [legacy, gwExpress, gwFastify, floor];
   const phases: Phase[] = [{ t: Date.now(), label: 'idle' }];
   log(`healthy: ${all.map((p) => `${p.name} pid ${p.pid} ${p.url}`).join(', ')}`);
@@ -282,6 +282,7 @@ async function main(): Promise<void> {
     idleRss,
     entry,
     gatewayNodeArgs: GATEWAY_NODE_ARGS,
+    gatewayEnv: GATEWAY_ENV,
     notes,
   };
   const record: RunRecord = { meta, results, summary, memory };

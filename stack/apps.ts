@@ -29,6 +29,7 @@ import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../src/config/config.ts';
 import type { Capsule } from '../src/capsules/capsule.ts';
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from './production-flags.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
@@ -131,7 +132,7 @@ export interface SpawnOptions {
   port?: number;
   host?: string;
   output?: Output;
-  /** Extra Node flags (e.g. --cpu-prof). */
+  /** Extra Node flags (e.g. --cpu-prof); a gateway's come after the production ones, so they win. */
   nodeArgs?: string[];
   /** The file to run instead of appEntry(kind), e.g. another build's (benchmarks/paired.ts A/B runs). */
   entry?: string;
@@ -176,12 +177,14 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
   }
   const port = opts.port ?? (await freePort());
   const host = opts.host ?? '127.0.0.1';
-  const env = cleanEnv({ ...opts.env, HOST: host, [PORT_VAR[kind]]: String(port) });
+  // A gateway runs as in production (npm start): its Node flags and environment, which the caller's may override.
+  const production = kind === 'gateway';
+  const env = cleanEnv({ ...(production ? GATEWAY_ENV : {}), ...opts.env, HOST: host, [PORT_VAR[kind]]: String(port) });
   const output = opts.output ?? 'buffer';
   let fd: number | undefined;
   if (typeof output === 'object' && 'file' in output) fd = openSync(output.file, 'a');
   const entry = opts.entry ?? appEntry(kind);
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), entry], {
+  const child = spawn(process.execPath, [...(production ? GATEWAY_NODE_ARGS : []), ...(opts.nodeArgs ?? []), entry], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],

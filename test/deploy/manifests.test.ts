@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ConfigSchema, loadConfig } from '../../src/config/config.ts';
 import { FEATURES, BACKENDS } from '../../flags/registry.ts';
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../../stack/production-flags.ts';
 import { render, readYamlDocs, type K8sObject } from './support/kustomize.ts';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
@@ -24,6 +25,13 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const K8S = `${ROOT}deploy/k8s`;
 const OVERLAYS = ['dev', 'production'] as const;
+
+/** What each process runs in production: the build (no type stripping), the gateway with the flags the benchmark measured. */
+const PRODUCTION_COMMANDS = {
+  gateway: ['node', ...GATEWAY_NODE_ARGS, 'dist/src/server.js'],
+  legacy: ['node', 'dist/legacy-express/server.js'],
+  migrate: ['node', 'dist/src/db/migrate.js'],
+};
 
 const MODELS: Record<string, new (o: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment, 'batch/v1/Job': Job, 'v1/ConfigMap': ConfigMap, 'v1/Secret': Secret, 'v1/Service': Service,
@@ -116,8 +124,13 @@ for (const overlay of OVERLAYS) {
         assert.equal(cfg.DEV_TOOLS, false);
       }
       const migrate = podSpec(find(objs, 'Job', 'motovaultpro-migrate')).spec.containers[0];
-      assert.deepEqual(migrate.command, ['node', 'src/db/migrate.ts']);
       assert.match(containerEnv(objs, migrate).DATABASE_URL, /^postgres(ql)?:\/\//);
+    });
+
+    test('every process runs the production build (dist/), the gateway with the production Node flags', () => {
+      assert.deepEqual(container(objs, 'motovaultpro-gateway').command, PRODUCTION_COMMANDS.gateway);
+      assert.deepEqual(container(objs, 'motovaultpro-legacy').command, PRODUCTION_COMMANDS.legacy);
+      assert.deepEqual(podSpec(find(objs, 'Job', 'motovaultpro-migrate')).spec.containers[0].command, PRODUCTION_COMMANDS.migrate);
     });
 
     test('the flag variables live in one ConfigMap, one per feature of the registry, with valid values', () => {
@@ -137,14 +150,12 @@ for (const overlay of OVERLAYS) {
       const gwEnv = loadConfig(containerEnv(objs, gw));
       assert.equal(gwEnv.PORT, DEFAULTS.PORT, 'the manifests keep the code default PORT');
       assert.deepEqual(gw.ports, [{ name: 'http', containerPort: gwEnv.PORT }]);
-      assert.deepEqual(gw.command, ['node', 'src/server.ts']);
       assert.deepEqual(gw.readinessProbe?.httpGet, { path: '/health', port: 'http' });
       assert.deepEqual(gw.livenessProbe?.httpGet, { path: '/health/live', port: 'http' });
       assert.deepEqual(gw.startupProbe?.httpGet, { path: '/health/live', port: 'http' });
       const legacy = container(objs, 'motovaultpro-legacy');
       const lEnv = loadConfig(containerEnv(objs, legacy));
       assert.deepEqual(legacy.ports, [{ name: 'http', containerPort: lEnv.LEGACY_PORT }]);
-      assert.deepEqual(legacy.command, ['node', 'legacy-express/server.ts']);
       assert.deepEqual(legacy.readinessProbe?.httpGet, { path: '/health', port: 'http' });
       // The gateway reaches legacy through its Service, on the port the Service exposes.
       const url = new URL(gwEnv.LEGACY_URL);
@@ -248,4 +259,22 @@ test('config: a drain as long as the whole grace period is refused', () => {
   const env = { DATABASE_URL: 'postgres://x@127.0.0.1/x', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', AUTH_JWKS_FILE: '/x' };
   assert.throws(() => loadConfig({ ...env, SHUTDOWN_GRACE_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '5000' }), /SHUTDOWN_DRAIN_DELAY_MS/);
   assert.equal(loadConfig({ ...env, SHUTDOWN_GRACE_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '4000' }).SHUTDOWN_DRAIN_DELAY_MS, 4000);
+});
+
+test('npm start, the Dockerfile and docker-compose run the same production commands and environment as the manifests', () => {
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+  const envPrefix = Object.entries(GATEWAY_ENV).map(([k, v]) => `${k}=\${${k}:-${v}}`).join(' ');
+  assert.equal(pkg.scripts.start, `${envPrefix} ${PRODUCTION_COMMANDS.gateway.join(' ')}`);
+  assert.equal(pkg.scripts['start:legacy'], PRODUCTION_COMMANDS.legacy.join(' '));
+  assert.equal(pkg.scripts.migrate, PRODUCTION_COMMANDS.migrate.join(' '));
+
+  const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  assert.deepEqual(JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? 'null'), PRODUCTION_COMMANDS.gateway);
+  for (const [k, v] of Object.entries(GATEWAY_ENV)) assert.match(runtime, new RegExp(`^ENV ${k}=${v}$`, 'm'), `the image sets ${k} for every process`);
+
+  const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, { command?: string[] }> };
+  assert.deepEqual(compose.services.gateway.command, PRODUCTION_COMMANDS.gateway);
+  assert.deepEqual(compose.services.legacy.command, PRODUCTION_COMMANDS.legacy);
+  assert.deepEqual(compose.services.migrate.command, PRODUCTION_COMMANDS.migrate);
 });

@@ -1,0 +1,17 @@
+// The Node flags and environment the gateway runs with in production (npm start, the Dockerfile, docker-compose,
+// the Kubernetes manifests: test/deploy/manifests.test.ts checks they agree); every spawned gateway gets them
+// (stack/apps.ts), and the benchmark gives them to the floor too, so the two differ only by framework.
+/**
+ * Young-generation cap. 16 MB semi-spaces cost 0.68–0.87x the CPU per
+ * request of 2 MB ones (fewer scavenges, fewer in-flight requests promoted); 32 and 64 MB gave no more and
+ * raised peak RSS. Idle RSS no longer depends on it: the gateway compacts its heap when ready and when
+ * quiet (src/core/heap-compaction.ts). Measurements in benchmarks/findings.md.
+ */
+export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=16'];
+
+/**
+ * glibc's malloc arenas capped at 2, as `npm start` and the Dockerfile do: V8's background threads
+ * (compilers, GC) otherwise each keep an arena of freed memory. Idle RSS 2–4 MB lower, CPU per request
+ * unchanged within the noise of paired runs (benchmarks/findings.md).
+ */
+export const GATEWAY_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
