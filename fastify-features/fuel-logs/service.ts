@@ -50,9 +50,9 @@ async function dropStats(deps: Deps, vehicleId: string): Promise<void> {
 }
 
 export async function listFuelLogs(deps: Deps, userId: string, query: ListFuelLogsQuery): Promise<FuelLogList> {
-  // A vehicleId that is not a live vehicle of the user is a 404, like every other not-yours id.
-  if (query.vehicleId) await requireVehicle(deps, userId, query.vehicleId);
   const page = await listLogs(deps.db, userId, query.vehicleId, query.limit, query.offset);
+  // A vehicleId that is not a live vehicle of the user is a 404, like every other not-yours id.
+  if (!page) throw new AppError('NOT_FOUND');
   return { items: await withMpg(deps, page.items), total: page.total, limit: query.limit, offset: query.offset };
 }
 

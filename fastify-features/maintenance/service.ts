@@ -123,7 +123,6 @@ export async function deleteSchedule(deps: Deps, userId: string, id: string): Pr
 // ---- upcoming ----
 
 export async function getUpcoming(deps: Deps, userId: string, query: UpcomingQuery): Promise<UpcomingList> {
-  const odometer = found(await upcoming.vehicleOdometer(deps.db, userId, query.vehicleId));
-  const facts = await upcoming.scheduleFacts(deps.db, userId, query.vehicleId);
-  return { items: computeUpcoming(facts, odometer, query.asOf ?? utcToday()) as UpcomingList['items'] };
+  const { odometer, schedules } = found(await upcoming.upcomingInputs(deps.db, userId, query.vehicleId));
+  return { items: computeUpcoming(schedules, odometer, query.asOf ?? utcToday()) as UpcomingList['items'] };
 }

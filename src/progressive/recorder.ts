@@ -2,6 +2,7 @@
 // backend, bucketed by the second they finished in. `drain()` hands the accumulated deltas to the
 // window push (every second) and starts afresh, so memory stays bounded by one push interval.
 import { bucketIndex, type Histogram } from './histogram.ts';
+import { innerMap } from '../core/inner-map.ts';
 
 export interface Cell {
   requests: number;
@@ -19,6 +20,7 @@ export class Recorder {
   private pending: Deltas = new Map();
   private lastSecond = -1;
   private lastSlot: Map<string, Cell> | undefined;
+  private readonly keys = new Map<string, Map<string, string>>();
 
   record(feature: string, backend: string, status: number, ms: number, now = Date.now()): void {
     const second = Math.floor(now / 1000);
@@ -32,7 +34,7 @@ export class Recorder {
       this.lastSecond = second;
       this.lastSlot = slot;
     }
-    const key = cellKey(feature, backend);
+    const key = this.keyOf(feature, backend);
     let cell = slot.get(key);
     if (!cell) {
       cell = emptyCell();
@@ -42,6 +44,17 @@ export class Recorder {
     if (status >= 500) cell.errors++;
     const i = bucketIndex(ms);
     cell.latency.set(i, (cell.latency.get(i) ?? 0) + 1);
+  }
+
+  /** cellKey, remembered: a new string per request would be hashed for every Map lookup. */
+  private keyOf(feature: string, backend: string): string {
+    const byBackend = innerMap(this.keys, feature);
+    let key = byBackend.get(backend);
+    if (key === undefined) {
+      key = cellKey(feature, backend);
+      byBackend.set(backend, key);
+    }
+    return key;
   }
 
   drain(): Deltas {

@@ -72,15 +72,18 @@ export async function findLog(db: Queryable, userId: string, id: string, forUpda
 /**
  * One page, newest first, and the total — in one round trip: the total is computed once (per live
  * vehicle of the user, from the (vehicle_id, odometer) index) and the page is LEFT JOINed to it so that
- * an offset past the end still reports the total. The page walks fuel_logs_user_date_idx.
+ * an offset past the end still reports the total. The page walks fuel_logs_user_date_idx. With
+ * `vehicleId`, null when it is not a live vehicle of the user (the caller's 404), counted in the same
+ * statement, so the check and the page come from one snapshot.
  */
 export async function listLogs(db: Queryable, userId: string, vehicleId: string | undefined, limit: number, offset: number):
-  Promise<{ items: FuelLogRecord[]; total: number }> {
+  Promise<{ items: FuelLogRecord[]; total: number } | null> {
   const params: unknown[] = [userId, limit, offset];
   if (vehicleId) params.push(vehicleId);
-  const { rows } = await db.query<FuelLogRow & { total: number }>(
-    `SELECT t.total, p.*
-       FROM (SELECT coalesce(sum((SELECT count(*) FROM fuel_logs c WHERE c.vehicle_id = v.id)), 0)::int AS total
+  const { rows } = await db.query<FuelLogRow & { total: number; vehicles: number }>(
+    `SELECT t.total, t.vehicles, p.*
+       FROM (SELECT coalesce(sum((SELECT count(*) FROM fuel_logs c WHERE c.vehicle_id = v.id)), 0)::int AS total,
+                    count(*)::int AS vehicles
                FROM vehicles v
               WHERE v.user_id = $1 AND v.deleted_at IS NULL${vehicleId ? ' AND v.id = $4' : ''}) t
        LEFT JOIN LATERAL (
@@ -91,6 +94,7 @@ export async function listLogs(db: Queryable, userId: string, vehicleId: string 
        ) p ON true`,
     params,
   );
+  if (vehicleId && !rows[0]?.vehicles) return null;
   const total = rows[0]?.total ?? 0;
   return { total, items: rows.filter((r) => r.id !== null).map(toRecord) };
 }
