@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfigOrExit } from './config/config.ts';
 import { FlagConfigError } from '../flags/parse.ts';
 import { buildApp } from './app.ts';
-import { compactHeap, compactWhenIdle } from './core/heap-compaction.ts';
+import { boundHeapGrowth, compactHeap, compactWhenIdle } from './core/heap-compaction.ts';
 
 const config = loadConfigOrExit();
 let app: FastifyInstance;
@@ -32,6 +32,7 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
 if (config.HEAP_COMPACTION) {
   // Start-up's garbage (~17 MB of RSS) goes back before the first request; later, after each busy spell.
   await app.ready();
+  boundHeapGrowth(); // before the compaction: the limits it sets already use the bounded growth
   compactHeap();
   compactWhenIdle(); // an unref'd timer: it never holds the process open
 }

@@ -5,12 +5,10 @@
  * Young-generation cap. 16 MB semi-spaces cost 0.68–0.87x the CPU per
  * request of 2 MB ones (fewer scavenges, fewer in-flight requests promoted); 32 and 64 MB gave no more and
  * raised peak RSS. Idle RSS no longer depends on it: the gateway compacts its heap when ready and when
- * quiet (src/core/heap-compaction.ts).
- * Old generation grown by 2x its live size after each major GC instead of V8's adaptive factor (up to 4x
- * for small heaps): peak RSS under the benchmark's 50 connections 164–178 MB instead of 198–238, with no
- * measurable CPU cost there. Measurements in benchmarks/findings.md.
+ * quiet, and bounds the old generation's growth from then on (src/core/heap-compaction.ts).
+ * Measurements in benchmarks/findings.md.
  */
-export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=16', '--heap-growing-percent=100'];
+export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=16'];
 
 /**
  * glibc's malloc arenas capped at 2, as `npm start` and the Dockerfile do: V8's background threads
