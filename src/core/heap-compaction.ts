@@ -22,7 +22,7 @@ function gcFunction(): Gc {
 
 /**
  * From now on the old generation grows to 2x its live size between major GCs, instead of V8's adaptive
- * factor (up to 4x for a small heap): peak RSS under the benchmark's 50 connections 172–186 MB instead of
+ * factor (up to 4x for a small heap): peak RSS under the benchmark's 50 connections 173–185 MB instead of
  * 198–238, no measurable CPU cost. Set at run time, after start-up: as a command-line flag it also
  * changes start-up's GCs and left idle RSS 3–7 MB higher (benchmarks/findings.md). V8 reads the flag at
  * every heap-limit computation; Node leaves flags writable after start (v8.setFlagsFromString).
