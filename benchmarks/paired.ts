@@ -12,7 +12,7 @@
 //         floor          the feature reads on bare node:http (benchmarks/floor/server.ts)
 //         fastify-floor  the same on bare Fastify (benchmarks/floor/fastify-server.ts)
 //   root  another build's dist/ (e.g. a copy taken before a change) instead of this checkout's
-//   flags replace the default --max-semi-space-size=16 (the production flag)
+//   flags come after the production ones (stack/production-flags.ts), so a flag given again wins
 //   +VARs are added to the variant's environment (e.g. +MALLOC_ARENA_MAX=2)
 // e.g. node benchmarks/paired.ts before=native@/tmp/dist-before after=native floor=floor
 import { existsSync } from 'node:fs';
@@ -29,7 +29,6 @@ import { rssBytes } from './processes.ts';
 import { seed } from './seed.ts';
 import { SCENARIOS, type BenchUser, type RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
-import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../stack/production-flags.ts';
 
 const { values: opts, positionals } = parseArgs({
   options: {
@@ -63,7 +62,7 @@ function parseVariant(spec: string): Variant {
     const at = kv.indexOf('=');
     return at > 0 ? [kv.slice(0, at), kv.slice(at + 1)] : fail(`${spec}: bad variable "${kv}" (VAR=value)`);
   }));
-  return { name: m[1], kind, entry, nodeArgs: m[4] ? m[4].split(',') : GATEWAY_NODE_ARGS, env };
+  return { name: m[1], kind, entry, nodeArgs: m[4] ? m[4].split(',') : [], env };
 }
 
 function fail(msg: string): never {
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
     for (const v of variants) {
       procs.push(await spawnApp(KINDS[v.kind].kind, {
         name: v.name, entry: v.entry, nodeArgs: v.nodeArgs, requireHealthy: true, readyTimeoutMs: 60_000,
-        env: { ...environment.serverEnv, ...GATEWAY_ENV, ...flagEnv('fastify'), ...v.env },
+        env: { ...environment.serverEnv, ...flagEnv('fastify'), ...v.env },
       }));
     }
     console.log(`[paired] idle RSS: ${procs.map((p) => `${p.name} ${(rssBytes(p.pid) / 2 ** 20).toFixed(1)} MB`).join(', ')}`);

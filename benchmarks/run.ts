@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   const legacy = await start('legacy', PROCESS_NAMES.legacy, env.serverEnv, prof('all'));
   const gwExpress = await start('gateway', PROCESS_NAMES.proxy, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsA }, prof('all'));
   const gwFastify = await start('gateway', PROCESS_NAMES.native, { ...env.serverEnv, LEGACY_URL: legacy.url, ...flagsB }, prof('native'));
-  const floor = await start('floor', PROCESS_NAMES.floor, { ...env.serverEnv, ...GATEWAY_ENV }, [...GATEWAY_NODE_ARGS, ...prof('all')]);
+  const floor = await start('floor', PROCESS_NAMES.floor, env.serverEnv, prof('all'));
   const all = [legacy, gwExpress, gwFastify, floor];
   const phases: Phase[] = [{ t: Date.now(), label: 'idle' }];
   log(`healthy: ${all.map((p) => `${p.name} pid ${p.pid} ${p.url}`).join(', ')}`);

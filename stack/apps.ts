@@ -132,7 +132,7 @@ export interface SpawnOptions {
   port?: number;
   host?: string;
   output?: Output;
-  /** Extra Node flags (e.g. --cpu-prof); a gateway's come after the production ones, so they win. */
+  /** Extra Node flags (e.g. --cpu-prof); a gateway's or floor's come after the production ones, so they win. */
   nodeArgs?: string[];
   /** The file to run instead of appEntry(kind), e.g. another build's (benchmarks/paired.ts A/B runs). */
   entry?: string;
@@ -177,8 +177,9 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
   }
   const port = opts.port ?? (await freePort());
   const host = opts.host ?? '127.0.0.1';
-  // A gateway runs as in production (npm start): its Node flags and environment, which the caller's may override.
-  const production = kind === 'gateway';
+  // A gateway runs as in production (npm start): its Node flags and environment, which the caller's may
+  // override. So does the benchmark's floor, so that the two differ only by framework.
+  const production = kind === 'gateway' || kind === 'floor';
   const env = cleanEnv({ ...(production ? GATEWAY_ENV : {}), ...opts.env, HOST: host, [PORT_VAR[kind]]: String(port) });
   const output = opts.output ?? 'buffer';
   let fd: number | undefined;

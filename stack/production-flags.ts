@@ -1,6 +1,6 @@
 // The Node flags and environment the gateway runs with in production (npm start, the Dockerfile, docker-compose,
-// the Kubernetes manifests: test/deploy/manifests.test.ts checks they agree); every spawned gateway gets them
-// (stack/apps.ts), and the benchmark gives them to the floor too, so the two differ only by framework.
+// the Kubernetes manifests: test/deploy/manifests.test.ts checks they agree); every gateway and benchmark
+// floor that stack/apps.ts spawns gets them, so the two differ only by framework.
 /**
  * Young-generation cap. 16 MB semi-spaces cost 0.68–0.87x the CPU per
  * request of 2 MB ones (fewer scavenges, fewer in-flight requests promoted); 32 and 64 MB gave no more and

@@ -1,5 +1,6 @@
 // Gives memory back to the OS when the gateway is idle: one full, memory-reducing GC once the app is ready
-// (before it listens), and another whenever the process goes quiet after serving load. V8 keeps start-up's
+// (before it listens), and another whenever the process goes quiet after serving load; and bounds how far
+// the heap grows under load (boundHeapGrowth). V8 keeps start-up's
 // and a load burst's garbage in old space until a GC that an idle process may not trigger for a long time:
 // measured, the built gateway sat at 107 MB RSS for 30 s after start, and at 90 MB after one such GC
 // (benchmarks/findings.md). The GC takes ~40 ms of one core and only runs when nothing else does.
