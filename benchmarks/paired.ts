@@ -5,10 +5,12 @@
 // runs) and visible here (identical variants agree within ~5%). For diagnosis, not for STATUS.md.
 //
 //   node benchmarks/paired.ts [--scenarios stations-search,vehicles-list] [--rounds 5] [--duration 4]
-//        [--connections 50] VARIANT...
+//        [--connections 50] [--users 300] [--vehicles-per-user 20] VARIANT...
 //
 // VARIANT is name=kind[@root][:node-flag,node-flag…][+VAR=value,VAR=value…]
 //   kind  native         the gateway, every feature on its capsule (flags fastify)
+//         proxied        the gateway proxying every feature to one legacy app the run starts (flags express);
+//                        only the gateway's CPU is counted, so variants compare the proxy's own cost
 //         floor          the feature reads on bare node:http (benchmarks/floor/server.ts)
 //         fastify-floor  the same on bare Fastify (benchmarks/floor/fastify-server.ts)
 //   root  another build's dist/ (e.g. a copy taken before a change) instead of this checkout's
@@ -37,12 +39,14 @@ const { values: opts, positionals } = parseArgs({
     duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '50' },
     users: { type: 'string', default: '300' },
+    'vehicles-per-user': { type: 'string' }, // e.g. 20, or 2-4 (the seed's default)
   },
   allowPositionals: true,
 });
 
 const KINDS = {
   native: { kind: 'gateway', file: 'src/server' },
+  proxied: { kind: 'gateway', file: 'src/server' },
   floor: { kind: 'floor', file: 'benchmarks/floor/server' },
   'fastify-floor': { kind: 'floor', file: 'benchmarks/floor/fastify-server' },
 } as const;
@@ -100,13 +104,19 @@ async function main(): Promise<void> {
   const environment = await setUpEnvironment({ tmpDir, log: (m) => console.log(`[paired] ${m}`) });
   try {
     await migrateUp(environment.databaseUrl);
-    const seeded = await seed(environment.databaseUrl, { users: Number(opts.users) });
+    const perUser = opts['vehicles-per-user']?.split('-').map(Number);
+    const seeded = await seed(environment.databaseUrl, { users: Number(opts.users), vehiclesPerUser: perUser && [perUser[0], perUser[1] ?? perUser[0]] });
     const users: BenchUser[] = await Promise.all(seeded.users.map(async (u) => ({ ...u, token: await environment.sign(u.sub) })));
+    // One legacy app behind every proxied variant (not measured itself: its CPU is the same for each).
+    const legacy = variants.some((v) => v.kind === 'proxied')
+      ? await spawnApp('legacy', { name: 'legacy', requireHealthy: true, readyTimeoutMs: 60_000, env: environment.serverEnv })
+      : null;
     const procs: AppProcess[] = [];
     for (const v of variants) {
+      const backend = v.kind === 'proxied' && legacy ? { LEGACY_URL: legacy.url, ...flagEnv('express') } : flagEnv('fastify');
       procs.push(await spawnApp(KINDS[v.kind].kind, {
         name: v.name, entry: v.entry, nodeArgs: v.nodeArgs, requireHealthy: true, readyTimeoutMs: 60_000,
-        env: { ...environment.serverEnv, ...flagEnv('fastify'), ...v.env },
+        env: { ...environment.serverEnv, ...backend, ...v.env },
       }));
     }
     console.log(`[paired] idle RSS: ${procs.map((p) => `${p.name} ${(rssBytes(p.pid) / 2 ** 20).toFixed(1)} MB`).join(', ')}`);

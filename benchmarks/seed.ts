@@ -10,6 +10,8 @@ export interface SeedOptions {
   users: number;
   /** Deterministic shape for a given seed (ids are fresh UUIDs every run). */
   seed?: number;
+  /** Vehicles per user, inclusive range (default 2–4). */
+  vehiclesPerUser?: readonly [number, number];
 }
 
 export interface SeededVehicle {
@@ -128,7 +130,7 @@ export async function seed(databaseUrl: string, opts: SeedOptions): Promise<Seed
     const sub = `${USER_PREFIX}${u}`;
     const user: SeededUser = { sub, vehicles: [] };
     users.push(user);
-    const nVehicles = rnd.int(2, 4);
+    const nVehicles = rnd.int(...(opts.vehiclesPerUser ?? [2, 4]));
     for (let v = 0; v < nVehicles; v++) {
       const id = randomUUID();
       const [make, models] = rnd.pick(MAKES);

@@ -8,6 +8,7 @@ import { CAPSULES } from './capsules/registry.ts';
 import { capsulesPlugin } from './capsules/plugin.ts';
 import { serverOptions } from './server-options.ts';
 import { compileValidator } from './core/validation.ts';
+import { responseSerializerCompiler } from './core/response-serializer.ts';
 import { configPlugin } from './plugins/config.ts';
 import { postgresPlugin, redisPlugin, storagePlugin, depsPlugin, orphanSweepPlugin } from './plugins/infrastructure.ts';
 import { authPlugin } from './plugins/auth.ts';
@@ -44,6 +45,8 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
   // No gateway route takes text; without this the proxy would buffer text bodies instead of streaming them.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
+  // JSON.stringify for response bodies; outside production checked against the schemas' own serialiser.
+  app.setSerializerCompiler(responseSerializerCompiler(config.NODE_ENV !== 'production'));
 
   try {
     await app.register(configPlugin, { config });

@@ -452,3 +452,35 @@ describe('proxy: real clients, hop-by-hop headers, unclaimed /api paths', () => 
     }
   });
 });
+
+describe('response bodies (src/core/response-serializer.ts)', () => {
+  // A capsule whose route answers a field its response schema does not name.
+  const leaky = {
+    feature: 'vehicles' as const,
+    plugin: async (app: FastifyInstance) => {
+      const schema = { type: 'object', properties: { id: { type: 'string' } } };
+      app.get('/', { schema: { response: { 200: schema } } }, async () => ({ id: 'v1', userId: 'someone-else' }));
+    },
+  };
+  const build = async (nodeEnv: string) => {
+    const e = { ...env.env, NODE_ENV: nodeEnv, DEV_TOOLS: 'false', VEHICLES_BACKEND: 'fastify' };
+    const app = await buildApp({ config: loadConfig(e), env: e, capsules: [leaky] });
+    return app;
+  };
+
+  test('outside production an off-schema body is a 500 INTERNAL_ERROR, so the suites catch it', async (t) => {
+    const app = await build('test');
+    t.after(() => app.close());
+    const res = await app.inject({ url: '/api/vehicles', headers: { authorization: `Bearer ${await env.sign({})}` } });
+    assert.equal(res.statusCode, 500);
+    assert.equal(res.json().error.code, 'INTERNAL_ERROR');
+  });
+
+  test('in production the body is JSON.stringify of what the route returned (the check is off)', async (t) => {
+    const app = await build('production');
+    t.after(() => app.close());
+    const res = await app.inject({ url: '/api/vehicles', headers: { authorization: `Bearer ${await env.sign({})}` } });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.body, JSON.stringify({ id: 'v1', userId: 'someone-else' }));
+  });
+});

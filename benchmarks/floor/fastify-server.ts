@@ -1,6 +1,6 @@
 // A second reference for the benchmark: the floor's work on bare Fastify. Same deps, token cache, AJV
 // query validators, services, SQL and cache calls as the floor (server.ts), the capsules' own response
-// schemas (so fast-json-stringify serialises the same shapes), a pino logger at LOG_LEVEL like the
+// schemas (serialised as the production gateway does, src/core/response-serializer.ts), a pino logger at LOG_LEVEL like the
 // gateway's, and nothing else: no helmet headers, rate limit, metrics, request context, flags or proxy.
 // native vs this = what the gateway's own cross-cutting plugins cost; this vs the floor = Fastify's.
 // Used by `node benchmarks/paired.ts` (variant kind `fastify-floor`).
@@ -9,6 +9,7 @@ import { loadConfigOrExit } from '../../src/config/config.ts';
 import { closeDeps, createDeps } from '../../src/core/deps.ts';
 import { userOf } from '../../src/plugins/auth.ts'; // and its FastifyRequest.user declaration (AuthUser | null)
 import { compileValidator } from '../../src/core/validation.ts';
+import { responseSerializerCompiler } from '../../src/core/response-serializer.ts';
 import { cachedVerifier } from '../../src/core/token-cache.ts';
 import { FLOOR_READS } from './reads.ts';
 
@@ -17,6 +18,7 @@ const deps = createDeps(config, { warn: (obj, msg) => console.warn(msg, obj) });
 const verify = cachedVerifier(deps.verifyToken);
 const app = Fastify({ logger: { level: config.LOG_LEVEL }, routerOptions: { ignoreTrailingSlash: true } });
 app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
+app.setSerializerCompiler(responseSerializerCompiler(false)); // as the production gateway
 
 app.decorateRequest('user', null);
 
