@@ -31,14 +31,15 @@ export function compileValidator(schema: object, httpPart: string | undefined): 
   return fn;
 }
 
-/** Path of the first string holding a NUL character (PostgreSQL text cannot store one), or null. */
-function nulPath(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const hit = nulPath(v, `${path}/${k}`);
-      if (hit !== null) return hit;
-    }
+/** JSON-pointer path of the first string holding a NUL character (PostgreSQL text cannot store one), or null. */
+function nulPath(value: unknown): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? '' : null;
+  if (value === null || typeof value !== 'object') return null;
+  // Runs on every validated request part: no entries array, and the path is only built on a hit.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const hit = nulPath((value as Record<string, unknown>)[key]);
+    if (hit !== null) return `/${key}${hit}`;
   }
   return null;
 }
@@ -50,7 +51,7 @@ function refuseNul(validate: ValidateFunction): ValidateFunction {
       wrapped.errors = validate.errors;
       return false;
     }
-    const path = nulPath(data, '');
+    const path = nulPath(data);
     wrapped.errors = path === null ? null : [{ instancePath: path, schemaPath: '#', keyword: 'nul', params: {}, message: 'must not contain NUL characters' }];
     return path === null;
   }) as ValidateFunction;
