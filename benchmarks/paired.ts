@@ -13,6 +13,7 @@
 //                        only the gateway's CPU is counted, so variants compare the proxy's own cost
 //         floor          the feature reads on bare node:http (benchmarks/floor/server.ts)
 //         fastify-floor  the same on bare Fastify (benchmarks/floor/fastify-server.ts)
+//         express        the legacy Express app answering directly (Node's default flags, as in make bench)
 //   root  another build's dist/ (e.g. a copy taken before a change) instead of this checkout's
 //   flags come after the production ones (stack/production-flags.ts), so a flag given again wins
 //   +VARs are added to the variant's environment (e.g. +MALLOC_ARENA_MAX=2)
@@ -49,6 +50,7 @@ const KINDS = {
   proxied: { kind: 'gateway', file: 'src/server' },
   floor: { kind: 'floor', file: 'benchmarks/floor/server' },
   'fastify-floor': { kind: 'floor', file: 'benchmarks/floor/fastify-server' },
+  express: { kind: 'legacy', file: 'legacy-express/server' },
 } as const;
 type KindName = keyof typeof KINDS;
 

@@ -6,7 +6,7 @@ import type { Deps } from '../../src/core/deps.ts';
 import { AppError, validationError } from '../../src/core/errors.ts';
 import { cached, cacheKeys, cacheTtlSeconds } from '../../src/core/cache.ts';
 import type { CreateFuelLogBody, FuelLog, FuelLogList, FuelStats, ListFuelLogsQuery, UpdateFuelLogBody } from './api/schemas.ts';
-import { computeMpgById } from './domain/mpg.ts';
+import { computeMpgById, type MpgLog } from './domain/mpg.ts';
 import { computeStats } from './domain/stats.ts';
 import { defaultTotalCost } from './domain/decimal.ts';
 import { inputProblem, type CheckedFields } from './domain/input-rules.ts';
@@ -24,9 +24,8 @@ function checkInput(input: CheckedFields): void {
   if (problem) throw validationError(problem.field, problem.message);
 }
 
-/** Adds the computed mpg to stored logs: one history query for all of their vehicles. */
-async function withMpg(deps: Deps, records: FuelLogRecord[]): Promise<FuelLog[]> {
-  const history = await mpgHistory(deps.db, records);
+/** Adds the computed mpg to stored logs, from the history of their vehicles (mpgHistory / listLogs). */
+function withMpg(records: FuelLogRecord[], history: Map<string, MpgLog[]>): FuelLog[] {
   const mpgByVehicle = new Map<string, Map<string, number | null>>();
   for (const [vehicleId, logs] of history) mpgByVehicle.set(vehicleId, computeMpgById(logs));
   return records.map((r) => ({
@@ -50,16 +49,17 @@ async function dropStats(deps: Deps, vehicleId: string): Promise<void> {
 }
 
 export async function listFuelLogs(deps: Deps, userId: string, query: ListFuelLogsQuery): Promise<FuelLogList> {
+  // The page and its mpg history come from one statement (one round trip, one snapshot).
   const page = await listLogs(deps.db, userId, query.vehicleId, query.limit, query.offset);
   // A vehicleId that is not a live vehicle of the user is a 404, like every other not-yours id.
   if (!page) throw new AppError('NOT_FOUND');
-  return { items: await withMpg(deps, page.items), total: page.total, limit: query.limit, offset: query.offset };
+  return { items: withMpg(page.items, page.history), total: page.total, limit: query.limit, offset: query.offset };
 }
 
 export async function getFuelLog(deps: Deps, userId: string, id: string): Promise<FuelLog> {
   const record = await findLog(deps.db, userId, id);
   if (!record) throw new AppError('NOT_FOUND');
-  return (await withMpg(deps, [record]))[0];
+  return withMpg([record], await mpgHistory(deps.db, [record]))[0];
 }
 
 export async function createFuelLog(deps: Deps, userId: string, body: CreateFuelLogBody): Promise<FuelLog> {

@@ -44,9 +44,9 @@ interface FuelLogRow {
   updated_at: Date;
 }
 
-function toRecord(r: FuelLogRow): FuelLogRecord {
+function toRecord(r: Omit<FuelLogRow, 'id'>, id: string): FuelLogRecord {
   return {
-    id: r.id,
+    id,
     vehicleId: r.vehicle_id,
     date: r.date,
     odometer: r.odometer,
@@ -66,71 +66,101 @@ export async function findLog(db: Queryable, userId: string, id: string, forUpda
     `SELECT ${COLUMNS} FROM ${VISIBLE} WHERE f.id = $1 AND f.user_id = $2${forUpdate ? ' FOR UPDATE OF f' : ''}`,
     [id, userId],
   );
-  return rows[0] ? toRecord(rows[0]) : null;
+  return rows[0] ? toRecord(rows[0], rows[0].id) : null;
+}
+
+/** A page of logs, the user's total, and the history their mpg depends on (see mpgHistory), by vehicle. */
+export interface LogPage {
+  items: FuelLogRecord[];
+  total: number;
+  history: Map<string, MpgLog[]>;
+}
+
+// The slice of each vehicle's history that the mpg of the given logs depends on: from the last full tank
+// below the lowest given odometer up to the highest given odometer (index fuel_logs_vehicle_odometer_idx).
+// `logs` names a relation with vehicle_id and odometer columns.
+const historyOf = (logs: string) => `
+  span AS (
+    SELECT vehicle_id, min(odometer) AS lo, max(odometer) AS hi FROM ${logs} GROUP BY vehicle_id
+  ), bounds AS MATERIALIZED ( -- evaluated once per vehicle, then range scans of the index
+    SELECT span.vehicle_id, span.hi,
+           COALESCE((SELECT max(p.odometer) FROM fuel_logs p
+                      WHERE p.vehicle_id = span.vehicle_id AND p.full_tank AND p.odometer < span.lo), span.lo) AS lo
+      FROM span
+  ), history AS (
+    SELECT h.id, h.vehicle_id, h.odometer, h.gallons, h.full_tank
+      FROM bounds b JOIN fuel_logs h ON h.vehicle_id = b.vehicle_id AND h.odometer BETWEEN b.lo AND b.hi
+  )`;
+
+interface PageRow extends Omit<FuelLogRow, 'id'> {
+  /** 0: the total (with the page's logs, if any); 1: a history log (only id, vehicle_id, odometer, gallons, full_tank). */
+  part: 0 | 1;
+  total: number | null;
+  vehicles: number | null;
+  id: string | null;
 }
 
 /**
- * One page, newest first, and the total — in one round trip: the total is computed once (per live
- * vehicle of the user, from the (vehicle_id, odometer) index) and the page is LEFT JOINed to it so that
- * an offset past the end still reports the total. The page walks fuel_logs_user_date_idx. With
- * `vehicleId`, null when it is not a live vehicle of the user (the caller's 404), counted in the same
- * statement, so the check and the page come from one snapshot.
+ * One page, newest first, the total and the page's mpg history — in one statement, so one round trip
+ * and one snapshot. The total is computed once (per live vehicle of the user, from the (vehicle_id,
+ * odometer) index) and the page is LEFT JOINed to it so that an offset past the end still reports the
+ * total. The page walks fuel_logs_user_date_idx. With `vehicleId`, null when it is not a live vehicle of
+ * the user (the caller's 404), counted in the same statement.
  */
 export async function listLogs(db: Queryable, userId: string, vehicleId: string | undefined, limit: number, offset: number):
-  Promise<{ items: FuelLogRecord[]; total: number } | null> {
+  Promise<LogPage | null> {
   const params: unknown[] = [userId, limit, offset];
   if (vehicleId) params.push(vehicleId);
-  const { rows } = await db.query<FuelLogRow & { total: number; vehicles: number }>(
-    `SELECT t.total, t.vehicles, p.*
-       FROM (SELECT coalesce(sum((SELECT count(*) FROM fuel_logs c WHERE c.vehicle_id = v.id)), 0)::int AS total,
-                    count(*)::int AS vehicles
-               FROM vehicles v
-              WHERE v.user_id = $1 AND v.deleted_at IS NULL${vehicleId ? ' AND v.id = $4' : ''}) t
-       LEFT JOIN LATERAL (
-         SELECT ${COLUMNS} FROM ${VISIBLE}
-          WHERE f.user_id = $1${vehicleId ? ' AND f.vehicle_id = $4' : ''}
-          ORDER BY f.date DESC, f.odometer DESC, f.id
-          LIMIT $2 OFFSET $3
-       ) p ON true`,
+  const { rows } = await db.query<PageRow>(
+    `WITH t AS (
+       SELECT coalesce(sum((SELECT count(*) FROM fuel_logs c WHERE c.vehicle_id = v.id)), 0)::int AS total,
+              count(*)::int AS vehicles
+         FROM vehicles v
+        WHERE v.user_id = $1 AND v.deleted_at IS NULL${vehicleId ? ' AND v.id = $4' : ''}
+     ), page AS (
+       SELECT ${COLUMNS} FROM ${VISIBLE}
+        WHERE f.user_id = $1${vehicleId ? ' AND f.vehicle_id = $4' : ''}
+        ORDER BY f.date DESC, f.odometer DESC, f.id
+        LIMIT $2 OFFSET $3
+     ), ${historyOf('page')}
+     SELECT 0 AS part, t.total, t.vehicles, p.* FROM t LEFT JOIN page p ON true
+     UNION ALL
+     SELECT 1, NULL, NULL, h.id, h.vehicle_id, NULL, h.odometer, h.gallons, NULL, NULL, h.full_tank, NULL, NULL, NULL, NULL
+       FROM history h
+     ORDER BY part, date DESC, odometer DESC, id`,
     params,
   );
-  if (vehicleId && !rows[0]?.vehicles) return null;
-  const total = rows[0]?.total ?? 0;
-  return { total, items: rows.filter((r) => r.id !== null).map(toRecord) };
+  const head = rows[0];
+  if (vehicleId && !head?.vehicles) return null;
+  const items: FuelLogRecord[] = [];
+  const history = new Map<string, MpgLog[]>();
+  for (const r of rows) {
+    if (r.id === null) continue; // the total's row when the page is empty
+    if (r.part === 0) items.push(toRecord(r, r.id));
+    else addHistory(history, r.vehicle_id, { id: r.id, odometer: r.odometer, gallons: r.gallons, fullTank: r.full_tank });
+  }
+  return { items, total: head?.total ?? 0, history };
 }
 
-/**
- * The slice of each vehicle's history that the mpg of the given logs depends on: from the last full
- * tank below the lowest given odometer up to the highest given odometer (index fuel_logs_vehicle_odometer_idx).
- * Returns the logs grouped by vehicle id.
- */
+function addHistory(byVehicle: Map<string, MpgLog[]>, vehicleId: string, log: MpgLog): void {
+  const list = byVehicle.get(vehicleId);
+  if (list) list.push(log);
+  else byVehicle.set(vehicleId, [log]);
+}
+
+/** The history the mpg of the given logs depends on (historyOf), grouped by vehicle id. */
 export async function mpgHistory(db: Queryable, logs: readonly { vehicleId: string; odometer: number }[]):
   Promise<Map<string, MpgLog[]>> {
   const byVehicle = new Map<string, MpgLog[]>();
   if (logs.length === 0) return byVehicle;
   const { rows } = await db.query<{ id: string; vehicle_id: string; odometer: number; gallons: number; full_tank: boolean }>(
-    `WITH page AS (
-       SELECT vehicle_id, min(odometer) AS lo, max(odometer) AS hi
-         FROM unnest($1::uuid[], $2::int[]) AS t(vehicle_id, odometer)
-        GROUP BY vehicle_id
-     ), bounds AS MATERIALIZED ( -- evaluated once per vehicle, then range scans of the index
-       SELECT page.vehicle_id, page.hi,
-              COALESCE((SELECT max(p.odometer) FROM fuel_logs p
-                         WHERE p.vehicle_id = page.vehicle_id AND p.full_tank AND p.odometer < page.lo), page.lo) AS lo
-         FROM page
-     )
-     SELECT f.id, f.vehicle_id, f.odometer, f.gallons, f.full_tank
-       FROM bounds b JOIN fuel_logs f ON f.vehicle_id = b.vehicle_id AND f.odometer BETWEEN b.lo AND b.hi`,
+    `WITH given AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[]) AS t(vehicle_id, odometer)
+     ), ${historyOf('given')}
+     SELECT * FROM history`,
     [logs.map((l) => l.vehicleId), logs.map((l) => l.odometer)],
   );
-  for (const r of rows) {
-    let list = byVehicle.get(r.vehicle_id);
-    if (!list) {
-      list = [];
-      byVehicle.set(r.vehicle_id, list);
-    }
-    list.push({ id: r.id, odometer: r.odometer, gallons: r.gallons, fullTank: r.full_tank });
-  }
+  for (const r of rows) addHistory(byVehicle, r.vehicle_id, { id: r.id, odometer: r.odometer, gallons: r.gallons, fullTank: r.full_tank });
   return byVehicle;
 }
 
