@@ -138,9 +138,12 @@ test-progressive: install
 check-express-free: install
 	bash scripts/check-express-free.sh
 
-## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path); writes STATUS.md and benchmarks/results/*.json
+PAIRED_SCENARIOS := vehicles-list,fuel-logs-list,fuel-stats,stations-search,maintenance-upcoming
+## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path, then the three servers at once); writes STATUS.md and benchmarks/results/*.json
 bench: install build
 	@if [ -n "$$DATABASE_URL" ]; then $(NODE) benchmarks/shadow-overhead.ts $(if $(QUICK),--quick,); else echo "[bench] shadow-stage cost skipped: it needs DATABASE_URL (a scratch database per run)"; fi
 	$(NODE) benchmarks/run.ts $(if $(QUICK),--quick,)
+	@# The cross-check in STATUS.md: native, floor and Express loaded at once (full runs only).
+	$(if $(QUICK),,$(NODE) benchmarks/paired.ts --scenarios $(PAIRED_SCENARIOS) --rounds 6 native=native floor=floor express=express --json benchmarks/results/paired-latest.json && $(NODE) benchmarks/run.ts --report-only)
 
 ci: test test-faults check-express-free

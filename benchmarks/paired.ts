@@ -5,7 +5,7 @@
 // runs) and visible here (identical variants agree within ~5%). For diagnosis, not for STATUS.md.
 //
 //   node benchmarks/paired.ts [--scenarios stations-search,vehicles-list] [--rounds 5] [--duration 4]
-//        [--connections 50] [--users 300] [--vehicles-per-user 20] VARIANT...
+//        [--connections 50] [--users 300] [--vehicles-per-user 20] [--json FILE] VARIANT...
 //
 // VARIANT is name=kind[@root][:node-flag,node-flag…][+VAR=value,VAR=value…]
 //   kind  native         the gateway, every feature on its capsule (flags fastify)
@@ -19,7 +19,7 @@
 //   +VARs are added to the variant's environment (e.g. +MALLOC_ARENA_MAX=2)
 // e.g. node benchmarks/paired.ts before=native@/tmp/dist-before after=native floor=floor
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,7 @@ const { values: opts, positionals } = parseArgs({
     connections: { type: 'string', default: '50' },
     users: { type: 'string', default: '300' },
     'vehicles-per-user': { type: 'string' }, // e.g. 20, or 2-4 (the seed's default)
+    json: { type: 'string' }, // also write the results there (make bench: results/paired-latest.json, shown in STATUS.md)
   },
   allowPositionals: true,
 });
@@ -88,8 +89,27 @@ if (!BUILT) console.log('[paired] note: this checkout\'s variants run the TypeSc
 /** Highest RSS each variant reached under load (bytes), by name. */
 const peakRss = new Map<string, number>();
 
-/** Each variant under its own share of the connections, all at once: CPU µs per request, in order. */
-async function cpuPerRequest(procs: AppProcess[], specs: RequestSpec[], seconds: number, scenario: string): Promise<number[]> {
+/** One variant's figures in one round. */
+interface Sample { cpuUsPerRequest: number; p99Ms: number }
+
+/** What --json writes: every round of every variant, and the medians the console shows. */
+export interface PairedRecord {
+  date: string;
+  command: string;
+  rounds: number;
+  durationSeconds: number;
+  connectionsPerVariant: number;
+  variants: Array<{ name: string; kind: string; nodeArgs: string[]; env: Record<string, string> }>;
+  scenarios: Array<{
+    name: string;
+    title: string;
+    variants: Array<{ name: string; medianCpuUsPerRequest: number; medianP99Ms: number; cpuRatioToFirst: number; p99RatioToFirst: number; rounds: Sample[] }>;
+  }>;
+  peakRssBytes: Record<string, number>;
+}
+
+/** Each variant under its own share of the connections, all at once: CPU µs per request and p99, in order. */
+async function cpuPerRequest(procs: AppProcess[], specs: RequestSpec[], seconds: number, scenario: string): Promise<Sample[]> {
   const runs = await Promise.all(procs.map((p) => measure({
     url: p.url, specs, connections: connectionsEach, durationSeconds: seconds, expectBackend: null, sampled: [p], servers: [p.name],
   })));
@@ -97,7 +117,7 @@ async function cpuPerRequest(procs: AppProcess[], specs: RequestSpec[], seconds:
     for (const u of m.processes) peakRss.set(u.name, Math.max(peakRss.get(u.name) ?? 0, u.peakRssBytes));
     const bad = m.non2xx + m.errors;
     if (bad) fail(`${procs[i].name}: ${bad} failed requests in ${scenario}: ${m.failureSamples[0] ?? ''}`);
-    return (m.serverCpuSeconds * 1e6) / m.responses;
+    return { cpuUsPerRequest: (m.serverCpuSeconds * 1e6) / m.responses, p99Ms: m.latencyMs.p99 };
   });
 }
 
@@ -123,20 +143,35 @@ async function main(): Promise<void> {
     }
     console.log(`[paired] idle RSS: ${procs.map((p) => `${p.name} ${(rssBytes(p.pid) / 2 ** 20).toFixed(1)} MB`).join(', ')}`);
     console.log(`[paired] ${rounds} rounds × ${duration} s, ${connectionsEach} connections per variant, all variants at once`);
+    const record: PairedRecord = {
+      date: new Date().toISOString(), command: `node benchmarks/paired.ts ${process.argv.slice(2).join(' ')}`, rounds,
+      durationSeconds: duration, connectionsPerVariant: connectionsEach,
+      variants: variants.map((v) => ({ name: v.name, kind: v.kind, nodeArgs: v.nodeArgs, env: v.env })), scenarios: [], peakRssBytes: {},
+    };
     for (const scenario of scenarios) {
       const specs = scenario.requests(users);
       await cpuPerRequest(procs, specs, 2, scenario.name); // warm-up
-      const perRequest: number[][] = procs.map(() => []);
+      const samples: Sample[][] = procs.map(() => []);
       for (let r = 0; r < rounds; r++) {
-        for (const [i, us] of (await cpuPerRequest(procs, specs, duration, scenario.name)).entries()) perRequest[i].push(us);
+        for (const [i, sample] of (await cpuPerRequest(procs, specs, duration, scenario.name)).entries()) samples[i].push(sample);
       }
       console.log(`\n${scenario.title}`);
-      procs.forEach((p, i) => {
-        const ratios = perRequest[i].map((us, r) => us / perRequest[0][r]);
-        console.log(`  ${p.name.padEnd(16)} ${median(perRequest[i]).toFixed(1).padStart(7)} µs CPU per request (${Math.round(1e6 / median(perRequest[i]))} req per CPU-s)  ×${median(ratios).toFixed(2)} of ${procs[0].name}  [rounds: ${perRequest[i].map((x) => x.toFixed(0)).join(' ')}]`);
+      const rows = procs.map((p, i) => {
+        const cpu = samples[i].map((x) => x.cpuUsPerRequest);
+        // Ratios are taken within each round (the variants shared that round's noise), then the median.
+        const cpuRatio = median(samples[i].map((x, r) => x.cpuUsPerRequest / samples[0][r].cpuUsPerRequest));
+        const p99Ratio = median(samples[i].map((x, r) => x.p99Ms / samples[0][r].p99Ms));
+        console.log(`  ${p.name.padEnd(16)} ${median(cpu).toFixed(1).padStart(7)} µs CPU per request (${Math.round(1e6 / median(cpu))} req per CPU-s)  ×${cpuRatio.toFixed(2)} of ${procs[0].name}  p99 ×${p99Ratio.toFixed(2)}  [rounds: ${cpu.map((x) => x.toFixed(0)).join(' ')}]`);
+        return { name: p.name, medianCpuUsPerRequest: median(cpu), medianP99Ms: median(samples[i].map((x) => x.p99Ms)), cpuRatioToFirst: cpuRatio, p99RatioToFirst: p99Ratio, rounds: samples[i] };
       });
+      record.scenarios.push({ name: scenario.name, title: scenario.title, variants: rows });
     }
+    record.peakRssBytes = Object.fromEntries(procs.map((p) => [p.name, peakRss.get(p.name) ?? 0]));
     console.log(`\n[paired] peak RSS under load: ${procs.map((p) => `${p.name} ${((peakRss.get(p.name) ?? 0) / 2 ** 20).toFixed(0)} MB`).join(', ')}`);
+    if (opts.json) {
+      await writeFile(opts.json, `${JSON.stringify(record, null, 2)}\n`);
+      console.log(`[paired] results: ${opts.json}`);
+    }
   } finally {
     await stopAllApps(8000);
     await environment.close();

@@ -7,7 +7,8 @@ import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { parseEnvFlags } from '../flags/parse.ts';
 import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
 import type { MemoryCurve } from './memory.ts';
-import { mb, PROCESS_NAMES, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
+import { CACHED_SCENARIOS, mb, median, PROCESS_NAMES, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
+import type { PairedRecord } from './paired.ts';
 
 export interface RunMeta {
   startedAt: string;
@@ -98,7 +99,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w('# MotoVaultPro — status');
   w();
   const rerendered = opts.renderedAt ? ` (tables re-rendered with \`node benchmarks/run.ts --report-only\` on ${opts.renderedAt})` : '';
-  w(`_Written by \`${meta.command}\` on ${meta.finishedAt}${rerendered}. Do not edit by hand: rerun \`make bench\` (full, < 10 min) or \`make bench QUICK=1\` (smoke)._`);
+  w(`_Written by \`${meta.command}\` on ${meta.finishedAt}${rerendered}. Do not edit by hand: rerun \`make bench\` (full, about 15 min on 2 cores) or \`make bench QUICK=1\` (smoke)._`);
   w();
   w('## Run');
   w();
@@ -198,6 +199,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w();
 
   renderShadowCost(w);
+  renderPaired(w);
 
   w('## Findings');
   w();
@@ -218,17 +220,22 @@ interface ShadowRecord {
   shadowReport: { compared: number; matched: number; mismatched: number; skipped: number; errored: number };
 }
 
+/** Writes a section's heading and returns its results file (benchmarks/results/<name>), or says it is missing. */
+function sectionResult<T>(w: (s?: string) => void, heading: string, name: string, howToMeasure: string): T | null {
+  const file = new URL(`./results/${name}`, import.meta.url);
+  w(`## ${heading}`);
+  w();
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as T;
+  w(`_Not measured yet: ${howToMeasure}._`);
+  w();
+  return null;
+}
+
 /** The shadow stage's cost to clients, from benchmarks/shadow-overhead.ts (run by `make bench` first). */
 function renderShadowCost(w: (s?: string) => void): void {
-  const file = new URL('./results/shadow-overhead.json', import.meta.url);
-  w('## Shadow stage cost (issue 12)');
-  w();
-  if (!existsSync(file)) {
-    w('_Not measured yet: `make bench` runs `benchmarks/shadow-overhead.ts` first when `DATABASE_URL` is set._');
-    w();
-    return;
-  }
-  const r = JSON.parse(readFileSync(file, 'utf8')) as ShadowRecord;
+  const r = sectionResult<ShadowRecord>(w, 'Shadow stage cost (issue 12)', 'shadow-overhead.json',
+    '`make bench` runs `benchmarks/shadow-overhead.ts` first when `DATABASE_URL` is set');
+  if (!r) return;
   const base = r.saturated.find((x) => x.stage === 'express');
   w(`_${r.mode} run on ${r.date}: \`GET /api/vehicles/:id\` through one gateway per stage (vehicles on express, shadow 100 %, shadow 10 %), one legacy app; ${r.rounds} round(s) × ${r.seconds} s, 10 connections closed loop (saturated), then an open loop at ${r.fixedRate} req/s. Medians over rounds._`);
   w();
@@ -242,5 +249,40 @@ function renderShadowCost(w: (s?: string) => void): void {
   const sr = r.shadowReport;
   w();
   w(`Shadow report after the run: compared ${num(sr.compared)}, matched ${num(sr.matched)}, mismatched ${num(sr.mismatched)}, skipped ${num(sr.skipped)} (over budget or event-loop lag), errored ${num(sr.errored)}. Added latency is the difference between the fixed-rate columns (the saturated columns include the native run's CPU competing with the client's requests on the same 2 cores).`);
+  w();
+}
+
+type PairedVariant = PairedRecord['scenarios'][number]['variants'][number];
+type PairedRound = PairedVariant['rounds'][number];
+
+/** The median over rounds of f(native's round, the other's same round); undefined without the other. */
+function perRound(native: PairedVariant, other: PairedVariant | undefined, f: (n: PairedRound, o: PairedRound) => number): number | undefined {
+  return other ? median(native.rounds.map((x, i) => f(x, other.rounds[i]))) : undefined;
+}
+
+/**
+ * The same targets measured the other way (benchmarks/paired.ts, run by `make bench` after the main run):
+ * native, floor and Express loaded at the same time, so each round's ratios share that round's noise.
+ */
+function renderPaired(w: (s?: string) => void): void {
+  const r = sectionResult<PairedRecord>(w, 'Cross-check: the three servers loaded at once', 'paired-latest.json',
+    '`make bench` runs `benchmarks/paired.ts native=native floor=floor express=express` after the main run');
+  if (!r) return;
+  w(`_${r.date}: \`${r.command}\`. ${r.rounds} rounds × ${r.durationSeconds} s; each server under its own ${r.connectionsPerVariant} connections (closed loop), all three at once, same request list. A round's ratios compare servers that shared that round's machine noise; the figures are medians over rounds. The sequential run above is what the targets are judged on; this is a second measurement of the same ratios that the machine's drift between paths cannot move._`);
+  w();
+  w('| scenario | native req per CPU-s | native % of floor (≥ 85%) | native/Express per CPU-s (≥ 1.5x; cached ≥ 2x) | p99 native/Express (≤ 0.7x) |');
+  w('|---|---|---|---|---|');
+  for (const s of r.scenarios) {
+    const [native, floor, express] = ['native', 'floor', 'express'].map((n) => s.variants.find((v) => v.name === n));
+    if (!native) continue;
+    const ofFloor = perRound(native, floor, (n, f) => f.cpuUsPerRequest / n.cpuUsPerRequest);
+    const vsExpress = perRound(native, express, (n, e) => e.cpuUsPerRequest / n.cpuUsPerRequest);
+    const p99 = perRound(native, express, (n, e) => n.p99Ms / e.p99Ms);
+    const mark = (ok: boolean) => (ok ? '' : ' ✗');
+    const need = CACHED_SCENARIOS.has(s.name) ? 2 : 1.5;
+    w(`| ${s.title} | ${num(1e6 / native.medianCpuUsPerRequest)} | ${ofFloor === undefined ? '–' : `${Math.round(ofFloor * 100)}%${mark(ofFloor >= 0.85)}`} | ${vsExpress === undefined ? '–' : `${num(vsExpress, 2)}x${mark(vsExpress >= need)}`} | ${p99 === undefined ? '–' : `${num(p99, 2)}x${mark(p99 <= 0.7)}`} |`);
+  }
+  w();
+  w(`Absolute figures are inflated by three servers sharing two cores with PostgreSQL and the load generator: read the ratios. Peak RSS under this load: ${Object.entries(r.peakRssBytes).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
   w();
 }
