@@ -5,7 +5,7 @@
 // runs) and visible here (identical variants agree within ~5%). For diagnosis, not for STATUS.md.
 //
 //   node benchmarks/paired.ts [--scenarios stations-search,vehicles-list] [--rounds 5] [--duration 4]
-//        [--connections 50] [--users 300] [--vehicles-per-user 20] [--json FILE] VARIANT...
+//        [--connections 50] [--users 300] [--vehicles-per-user 20] [--pause S] [--json FILE] VARIANT...
 //
 // VARIANT is name=kind[@root][:node-flag,node-flag…][+VAR=value,VAR=value…]
 //   kind  native         the gateway, every feature on its capsule (flags fastify)
@@ -23,6 +23,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { migrateUp } from '../src/db/migrate.ts';
 import { flagEnv } from '../flags/registry.ts';
 import { appEntry, REPO_ROOT, spawnApp, stopAllApps, type AppProcess } from '../stack/apps.ts';
@@ -41,6 +42,7 @@ const { values: opts, positionals } = parseArgs({
     connections: { type: 'string', default: '50' },
     users: { type: 'string', default: '300' },
     'vehicles-per-user': { type: 'string' }, // e.g. 20, or 2-4 (the seed's default)
+    pause: { type: 'string', default: '0' }, // seconds without load before each round (as make bench leaves a server idle while the other paths run)
     json: { type: 'string' }, // also write the results there (make bench: results/paired-latest.json, shown in STATUS.md)
   },
   allowPositionals: true,
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
       await cpuPerRequest(procs, specs, 2, scenario.name); // warm-up
       const samples: Sample[][] = procs.map(() => []);
       for (let r = 0; r < rounds; r++) {
+        if (Number(opts.pause) > 0) await sleep(Number(opts.pause) * 1000);
         for (const [i, sample] of (await cpuPerRequest(procs, specs, duration, scenario.name)).entries()) samples[i].push(sample);
       }
       console.log(`\n${scenario.title}`);

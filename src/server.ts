@@ -30,7 +30,7 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
 });
 
 if (config.HEAP_COMPACTION) {
-  // Start-up's garbage (~17 MB of RSS) goes back before the first request; later, after each busy spell.
+  // Start-up's garbage (~17 MB of RSS) goes back before the first request; later, after a minute of quiet.
   await app.ready();
   boundHeapGrowth(); // before the compaction: the limits it sets already use the bounded growth
   compactHeap();

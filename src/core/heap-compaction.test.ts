@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { compactHeap, compactWhenIdle, IdleDetector } from './heap-compaction.ts';
+import { compactHeap, compactWhenIdle, IDLE_COMPACTION, IdleDetector } from './heap-compaction.ts';
 
 const oldSpaceBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.physical_space_size ?? 0;
 
@@ -18,25 +18,34 @@ test('compactHeap returns old-space garbage to the OS', () => {
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'gc() is not left exposed as a global');
 });
 
-test('IdleDetector compacts on the first quiet interval after enough work, once', () => {
-  const d = new IdleDetector({ checkEveryMs: 1000, quietCpuShare: 0.02, minBusyCpuMs: 2000 });
+test('IdleDetector compacts after enough quiet intervals in a row following enough work, once', () => {
+  const d = new IdleDetector({ checkEveryMs: 1000, quietCpuShare: 0.02, quietChecks: 3, minBusyCpuMs: 2000 });
   assert.equal(d.observe(900, 1000), false, 'busy');
   assert.equal(d.observe(5, 1000), false, 'quiet, but only 905 ms of work so far');
   assert.equal(d.observe(1500, 1000), false, 'busy again');
-  assert.equal(d.observe(10, 1000), true, 'quiet after 2.4 s of work');
+  assert.equal(d.observe(10, 1000), false, 'quiet 1 of 3');
+  assert.equal(d.observe(10, 1000), false, 'quiet 2 of 3');
+  assert.equal(d.observe(500, 1000), false, 'a burst: the quiet spell starts over');
+  assert.equal(d.observe(10, 1000), false, 'quiet 1 of 3');
+  assert.equal(d.observe(10, 1000), false, 'quiet 2 of 3');
+  assert.equal(d.observe(10, 1000), true, 'quiet 3 of 3 after 2.9 s of work');
   assert.equal(d.observe(10, 1000), false, 'still quiet: nothing new to give back');
   assert.equal(d.observe(19, 1000), false);
 });
 
 test('IdleDetector: an interval above the quiet share is not quiet', () => {
-  const d = new IdleDetector({ checkEveryMs: 1000, quietCpuShare: 0.02, minBusyCpuMs: 0 });
+  const d = new IdleDetector({ checkEveryMs: 1000, quietCpuShare: 0.02, quietChecks: 1, minBusyCpuMs: 0 });
   assert.equal(d.observe(21, 1000), false);
   assert.equal(d.observe(20, 1000), true);
 });
 
+test('the production setting waits for a minute of quiet, not a lull between bursts', () => {
+  assert.ok(IDLE_COMPACTION.checkEveryMs * IDLE_COMPACTION.quietChecks >= 60_000);
+});
+
 test('compactWhenIdle reads the process CPU on its timer and compacts when quiet', async (t) => {
   let compactions = 0;
-  const idle = compactWhenIdle({ checkEveryMs: 50, quietCpuShare: 0.5, minBusyCpuMs: 0 }, () => { compactions++; });
+  const idle = compactWhenIdle({ checkEveryMs: 50, quietCpuShare: 0.5, quietChecks: 1, minBusyCpuMs: 0 }, () => { compactions++; });
   t.after(() => idle.stop());
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.ok(compactions >= 2, `compacted ${compactions} times while the test slept`);

@@ -1,5 +1,5 @@
 // Gives memory back to the OS when the gateway is idle: one full, memory-reducing GC once the app is ready
-// (before it listens), and another whenever the process goes quiet after serving load; and bounds how far
+// (before it listens), and another once the process has been quiet for a minute after serving load; and bounds how far
 // the heap grows under load (boundHeapGrowth). V8 keeps start-up's
 // and a load burst's garbage in old space until a GC that an idle process may not trigger for a long time:
 // measured, the built gateway sat at 107 MB RSS for 30 s after start, and at 90 MB after one such GC
@@ -45,18 +45,28 @@ export interface IdleCompactionOptions {
   checkEveryMs: number;
   /** A check interval below this share of one core counts as quiet. */
   quietCpuShare: number;
-  /** CPU time (ms) spent since the last compaction for a quiet interval to be worth a compaction. */
+  /** How many quiet intervals in a row make the process idle. */
+  quietChecks: number;
+  /** CPU time (ms) spent since the last compaction for an idle spell to be worth a compaction. */
   minBusyCpuMs: number;
 }
 
-export const IDLE_COMPACTION: IdleCompactionOptions = { checkEveryMs: 5000, quietCpuShare: 0.02, minBusyCpuMs: 2000 };
+/**
+ * A minute of quiet, not a lull between bursts: the compaction throws away the warm state of the next burst
+ * (it shrinks the young generation and the heap limits and flushes compiled code). Measured, a gateway
+ * compacting after every 5 s lull spent 1.2–1.6x the CPU per request in the 4 s of load that followed a
+ * 20 s pause (benchmarks/findings.md, fifth round).
+ */
+export const IDLE_COMPACTION: IdleCompactionOptions = { checkEveryMs: 5000, quietCpuShare: 0.02, quietChecks: 12, minBusyCpuMs: 2000 };
 
 /**
- * The decision, from CPU readings alone (no per-request work): compact when the last interval was quiet
- * and enough work was done since the last compaction to have left garbage worth returning.
+ * The decision, from CPU readings alone (no per-request work): compact once the process has been quiet for
+ * `quietChecks` intervals in a row and enough work was done since the last compaction to have left garbage
+ * worth returning.
  */
 export class IdleDetector {
   private busyMs = 0;
+  private quietInARow = 0;
   private readonly opts: IdleCompactionOptions;
 
   constructor(opts: IdleCompactionOptions) {
@@ -66,7 +76,12 @@ export class IdleDetector {
   /** One reading: CPU ms used during the last `intervalMs`. True when it is time to compact. */
   observe(cpuMs: number, intervalMs: number): boolean {
     this.busyMs += cpuMs;
-    if (cpuMs > intervalMs * this.opts.quietCpuShare || this.busyMs < this.opts.minBusyCpuMs) return false;
+    if (cpuMs > intervalMs * this.opts.quietCpuShare) {
+      this.quietInARow = 0;
+      return false;
+    }
+    this.quietInARow++;
+    if (this.quietInARow < this.opts.quietChecks || this.busyMs < this.opts.minBusyCpuMs) return false;
     this.busyMs = 0;
     return true;
   }
