@@ -18,6 +18,8 @@ export interface RunMeta {
   rounds: number;
   durationSeconds: number;
   warmupSeconds: { first: number; later: number };
+  /** Seconds without load after the last measurement (older results: absent, 15). */
+  coolDownSeconds?: number;
   connections: number;
   node: string;
   machine: { cores: number; model: string; memoryBytes: number; kernel: string };
@@ -162,7 +164,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   if (summary.memory.length) {
     w('## Memory');
     w();
-    w(`RSS and V8 heap of every server sampled every ${record.memory?.intervalMs ?? 250} ms through the whole run by a preloaded probe (\`benchmarks/floor/memory-probe.ts\`); the full curves, with the phase of the run at each moment, are in the results JSON (\`memory\`). Idle = just before the first measurement; after = the end of the cool-down without load after the last measurement; returned = share of the growth (peak − idle RSS) given back by then.`);
+    w(`RSS and V8 heap of every server sampled every ${record.memory?.intervalMs ?? 250} ms through the whole run by a preloaded probe (\`benchmarks/floor/memory-probe.ts\`); the full curves, with the phase of the run at each moment, are in the results JSON (\`memory\`). Idle = just before the first measurement; after = the end of the cool-down without load after the last measurement (${record.meta.coolDownSeconds ?? 15} s; the gateway compacts its heap after 60 s of quiet); returned = share of the growth (peak − idle RSS) given back by then.`);
     w();
     w('| process | idle RSS MB | peak RSS MB | after RSS MB | returned | idle heap used MB | peak heap used / total MB | after heap used MB |');
     w('|---|---|---|---|---|---|---|---|');

@@ -71,7 +71,8 @@ const opt = {
   warmupLater: Number(args.warmup ?? 1),
   connections: Number(args.connections ?? 50),
   users: Number(args.users ?? 300),
-  coolDown: Number(args['cool-down'] ?? (quick ? 4 : 15)),
+  // Full runs: long enough for the gateway's idle compaction (after a minute of quiet) to have run.
+  coolDown: Number(args['cool-down'] ?? (quick ? 4 : 75)),
 };
 const scenarioFilter = args.scenarios?.split(',').map((s) => s.trim());
 const pathFilter = args.paths?.split(',').map((s) => s.trim()) as PathName[] | undefined;
@@ -271,6 +272,7 @@ async function main(): Promise<void> {
     rounds: opt.rounds,
     durationSeconds: opt.duration,
     warmupSeconds: { first: opt.warmupFirst, later: opt.warmupLater },
+    coolDownSeconds: opt.coolDown,
     connections: opt.connections,
     node: process.version,
     machine: machine(),
