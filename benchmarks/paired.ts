@@ -85,6 +85,7 @@ if (variants.length < 2) fail('give at least two variants');
 const scenarios = opts.scenarios.split(',').map((n) => SCENARIOS.find((s) => s.name === n) ?? fail(`unknown scenario ${n}`));
 const rounds = Number(opts.rounds);
 const duration = Number(opts.duration);
+const pauseSeconds = Number(opts.pause);
 const connectionsEach = Math.max(5, Math.round(Number(opts.connections) / variants.length));
 if (!BUILT) console.log('[paired] note: this checkout\'s variants run the TypeScript sources (dist/ is stale or MVP_RUN_SOURCE=1; npm run build first)');
 
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
       await cpuPerRequest(procs, specs, 2, scenario.name); // warm-up
       const samples: Sample[][] = procs.map(() => []);
       for (let r = 0; r < rounds; r++) {
-        if (Number(opts.pause) > 0) await sleep(Number(opts.pause) * 1000);
+        if (pauseSeconds > 0) await sleep(pauseSeconds * 1000);
         for (const [i, sample] of (await cpuPerRequest(procs, specs, duration, scenario.name)).entries()) samples[i].push(sample);
       }
       console.log(`\n${scenario.title}`);

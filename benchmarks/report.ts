@@ -7,7 +7,7 @@ import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { parseEnvFlags } from '../flags/parse.ts';
 import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
 import type { MemoryCurve } from './memory.ts';
-import { CACHED_SCENARIOS, mb, median, PROCESS_NAMES, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
+import { cpuEfficiencyTarget, mb, median, PROCESS_NAMES, READ_TARGETS, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
 import type { PairedRecord } from './paired.ts';
 
 export interface RunMeta {
@@ -101,7 +101,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w('# MotoVaultPro — status');
   w();
   const rerendered = opts.renderedAt ? ` (tables re-rendered with \`node benchmarks/run.ts --report-only\` on ${opts.renderedAt})` : '';
-  w(`_Written by \`${meta.command}\` on ${meta.finishedAt}${rerendered}. Do not edit by hand: rerun \`make bench\` (full, about 15 min on 2 cores) or \`make bench QUICK=1\` (smoke)._`);
+  w(`_Written by \`${meta.command}\` on ${meta.finishedAt}${rerendered}. Do not edit by hand: rerun \`make bench\` (full, about 20 min on 2 cores) or \`make bench QUICK=1\` (smoke)._`);
   w();
   w('## Run');
   w();
@@ -281,8 +281,7 @@ function renderPaired(w: (s?: string) => void): void {
     const vsExpress = perRound(native, express, (n, e) => e.cpuUsPerRequest / n.cpuUsPerRequest);
     const p99 = perRound(native, express, (n, e) => n.p99Ms / e.p99Ms);
     const mark = (ok: boolean) => (ok ? '' : ' ✗');
-    const need = CACHED_SCENARIOS.has(s.name) ? 2 : 1.5;
-    w(`| ${s.title} | ${num(1e6 / native.medianCpuUsPerRequest)} | ${ofFloor === undefined ? '–' : `${Math.round(ofFloor * 100)}%${mark(ofFloor >= 0.85)}`} | ${vsExpress === undefined ? '–' : `${num(vsExpress, 2)}x${mark(vsExpress >= need)}`} | ${p99 === undefined ? '–' : `${num(p99, 2)}x${mark(p99 <= 0.7)}`} |`);
+    w(`| ${s.title} | ${num(1e6 / native.medianCpuUsPerRequest)} | ${ofFloor === undefined ? '–' : `${Math.round(ofFloor * 100)}%${mark(ofFloor >= READ_TARGETS.nativeOfFloor)}`} | ${vsExpress === undefined ? '–' : `${num(vsExpress, 2)}x${mark(vsExpress >= cpuEfficiencyTarget(s.name))}`} | ${p99 === undefined ? '–' : `${num(p99, 2)}x${mark(p99 <= READ_TARGETS.p99)}`} |`);
   }
   w();
   w(`Absolute figures are inflated by three servers sharing two cores with PostgreSQL and the load generator: read the ratios. Peak RSS under this load: ${Object.entries(r.peakRssBytes).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);

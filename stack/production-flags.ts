@@ -4,8 +4,8 @@
 /**
  * Young-generation cap. 16 MB semi-spaces cost 0.68–0.87x the CPU per
  * request of 2 MB ones (fewer scavenges, fewer in-flight requests promoted); 32 and 64 MB gave no more and
- * raised peak RSS. Idle RSS no longer depends on it: the gateway compacts its heap when ready and when
- * quiet, and bounds the old generation's growth from then on (src/core/heap-compaction.ts).
+ * raised peak RSS. Idle RSS no longer depends on it: the gateway compacts its heap when ready and after a
+ * minute of quiet, and bounds the old generation's growth from then on (src/core/heap-compaction.ts).
  * Measurements in benchmarks/findings.md.
  */
 export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=16'];
