@@ -13,6 +13,7 @@
 //                        only the gateway's CPU is counted, so variants compare the proxy's own cost
 //         floor          the feature reads on bare node:http (benchmarks/floor/server.ts)
 //         fastify-floor  the same on bare Fastify (benchmarks/floor/fastify-server.ts)
+//         proxy-floor    forwarding to the shared legacy app on bare node:http + undici (floor/proxy-server.ts)
 //         express        the legacy Express app answering directly (Node's default flags, as in make bench)
 //   root  another build's dist/ (e.g. a copy taken before a change) instead of this checkout's
 //   flags come after the production ones (stack/production-flags.ts), so a flag given again wins
@@ -53,6 +54,7 @@ const KINDS = {
   proxied: { kind: 'gateway', file: 'src/server' },
   floor: { kind: 'floor', file: 'benchmarks/floor/server' },
   'fastify-floor': { kind: 'floor', file: 'benchmarks/floor/fastify-server' },
+  'proxy-floor': { kind: 'floor', file: 'benchmarks/floor/proxy-server' },
   express: { kind: 'legacy', file: 'legacy-express/server' },
 } as const;
 type KindName = keyof typeof KINDS;
@@ -61,7 +63,7 @@ interface Variant { name: string; kind: KindName; entry: string; nodeArgs: strin
 
 function parseVariant(spec: string): Variant {
   const m = /^([\w.-]+)=([\w-]+)(?:@([^:+]+))?(?::([^+]+))?(?:\+(.+))?$/.exec(spec);
-  if (!m || !(m[2] in KINDS)) fail(`bad variant "${spec}" (name=native|floor|fastify-floor[@dist-root][:node-flags][+VAR=value,…])`);
+  if (!m || !(m[2] in KINDS)) fail(`bad variant "${spec}" (name=${Object.keys(KINDS).join('|')}[@dist-root][:node-flags][+VAR=value,…])`);
   const kind = m[2] as KindName;
   const { file } = KINDS[kind];
   // Another root: its build. This checkout: its build when fresh, else the sources (as appEntry decides everywhere).
@@ -132,13 +134,14 @@ async function main(): Promise<void> {
     const perUser = opts['vehicles-per-user']?.split('-').map(Number);
     const seeded = await seed(environment.databaseUrl, { users: Number(opts.users), vehiclesPerUser: perUser && [perUser[0], perUser[1] ?? perUser[0]] });
     const users: BenchUser[] = await Promise.all(seeded.users.map(async (u) => ({ ...u, token: await environment.sign(u.sub) })));
-    // One legacy app behind every proxied variant (not measured itself: its CPU is the same for each).
-    const legacy = variants.some((v) => v.kind === 'proxied')
+    // One legacy app behind every proxying variant (proxied, proxy-floor); not measured itself: its CPU is the same for each.
+    const proxies = (v: Variant) => v.kind === 'proxied' || v.kind === 'proxy-floor';
+    const legacy = variants.some(proxies)
       ? await spawnApp('legacy', { name: 'legacy', requireHealthy: true, readyTimeoutMs: 60_000, env: environment.serverEnv })
       : null;
     const procs: AppProcess[] = [];
     for (const v of variants) {
-      const backend = v.kind === 'proxied' && legacy ? { LEGACY_URL: legacy.url, ...flagEnv('express') } : flagEnv('fastify');
+      const backend = proxies(v) && legacy ? { LEGACY_URL: legacy.url, ...flagEnv('express') } : flagEnv('fastify');
       procs.push(await spawnApp(KINDS[v.kind].kind, {
         name: v.name, entry: v.entry, nodeArgs: v.nodeArgs, requireHealthy: true, readyTimeoutMs: 60_000,
         env: { ...environment.serverEnv, ...backend, ...v.env },

@@ -202,6 +202,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
 
   renderShadowCost(w);
   for (const section of PAIRED_SECTIONS) renderPaired(w, section);
+  renderProxyFloor(w, summary, meta.durationSeconds);
 
   w('## Findings');
   w();
@@ -302,5 +303,33 @@ function renderPaired(w: (s?: string) => void, section: PairedSection): void {
   }
   w();
   w(`Absolute figures are inflated by three servers sharing two cores with PostgreSQL and the load generator: read the ratios. Peak RSS under this load: ${Object.entries(r.peakRssBytes).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
+  w();
+}
+
+/**
+ * The proxy target's ceiling (benchmarks/paired.ts with the gateway proxying, a bare node:http + undici
+ * proxy and Express, run by `make bench` last): what any Node proxy pays per request, against everything
+ * a direct request costs the machine in the sequential run (Express, the load generator, PostgreSQL, Redis).
+ */
+function renderProxyFloor(w: (s?: string) => void, summary: Summary, durationSeconds: number): void {
+  const r = sectionResult<PairedRecord>(w, 'Cross-check: the proxy against a bare Node proxy', 'paired-proxy-latest.json',
+    '`make bench` runs `benchmarks/paired.ts proxied=proxied proxy-floor=proxy-floor express=express` last');
+  if (!r) return;
+  w(`_${r.date}: \`${r.command}\`. ${r.rounds} rounds × ${r.durationSeconds} s, ${r.connectionsPerVariant} connections each, all three at once. \`proxied\` is the gateway proxying to the legacy app; \`proxy-floor\` forwards to the same legacy app on bare \`node:http\` with undici's pool and nothing else (\`benchmarks/floor/proxy-server.ts\`); \`express\` is the legacy app answering directly. For the two proxies only the proxy process's CPU is counted (one legacy app behind both). When the machine's cores are the bottleneck, a proxied request costs everything a direct one does plus the proxy's CPU, so proxied/direct throughput cannot exceed direct / (direct + proxy), where direct is the whole machine's CPU per direct request in the sequential run above (Express, load generator, PostgreSQL, Redis)._`);
+  w();
+  w('| scenario | gateway proxy µs CPU per request | bare Node proxy µs | Express answering µs | gateway proxy / bare proxy | machine µs per direct request (sequential run) | ceiling of proxied/direct with the bare proxy | with the gateway proxy | measured (sequential run) |');
+  w('|---|---|---|---|---|---|---|---|---|');
+  for (const s of r.scenarios) {
+    const [gateway, bare, express] = ['proxied', 'proxy-floor', 'express'].map((n) => s.variants.find((v) => v.name === n));
+    if (!gateway || !bare || !express) continue;
+    const overBare = perRound(gateway, bare, (g, b) => g.cpuUsPerRequest / b.cpuUsPerRequest);
+    const direct = summary.cells.find((c) => c.scenario === s.name && c.path === 'express-direct');
+    const machineUs = direct ? ((direct.serverCpuSeconds + direct.loadGeneratorCpuSeconds + direct.postgresCpuSeconds + direct.redisCpuSeconds) * 1e6) / (direct.reqPerSec * durationSeconds) : NaN;
+    const ceiling = (proxyUs: number) => (Number.isFinite(machineUs) ? `${Math.round((100 * machineUs) / (machineUs + proxyUs))}%` : '–');
+    const measured = summary.ratios.find((x) => x.scenario === s.name)?.proxyThroughput ?? NaN;
+    w(`| ${s.title} | ${num(gateway.medianCpuUsPerRequest, 1)} | ${num(bare.medianCpuUsPerRequest, 1)} | ${num(express.medianCpuUsPerRequest, 1)} | ${num(overBare ?? NaN, 2)}x | ${num(machineUs, 1)} | ${ceiling(bare.medianCpuUsPerRequest)} | ${ceiling(gateway.medianCpuUsPerRequest)} | ${Number.isFinite(measured) ? `${Math.round(measured * 100)}%` : '–'} |`);
+  }
+  w();
+  w('The µs figures of the two methods come from different loads (17 connections each, three servers at once, against 50 connections on one path): read the ceilings as estimates.');
   w();
 }
