@@ -1,11 +1,15 @@
 // The one PostgreSQL pool factory both backends use, with the type parsers the contract needs.
 import pg from 'pg';
 import { answersWithin, HEALTH_PING_MS } from '../core/deadline.ts';
+import { parseTimestamptz } from './timestamptz.ts';
 
 // DATE stays a 'YYYY-MM-DD' string (no timezone shifts); NUMERIC becomes a JS number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+// TIMESTAMPTZ: the same Date as pg's parser gives, parsed without regular expressions (src/db/timestamptz.ts).
+const pgTimestamptz: (v: string) => Date | number | null = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text');
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v: string) => parseTimestamptz(v, pgTimestamptz));
 
 export type Db = pg.Pool;
 
