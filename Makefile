@@ -138,16 +138,11 @@ test-progressive: install
 check-express-free: install
 	bash scripts/check-express-free.sh
 
-PAIRED_SCENARIOS := vehicles-list,fuel-logs-list,fuel-stats,stations-search,maintenance-upcoming
-## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path, then the three servers at once); writes STATUS.md and benchmarks/results/*.json
+## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path, then the cross-checks with the servers at once); writes STATUS.md and benchmarks/results/*.json
 bench: install build
 	@if [ -n "$$DATABASE_URL" ]; then $(NODE) benchmarks/shadow-overhead.ts $(if $(QUICK),--quick,); else echo "[bench] shadow-stage cost skipped: it needs DATABASE_URL (a scratch database per run)"; fi
 	$(NODE) benchmarks/run.ts $(if $(QUICK),--quick,)
-	@# The cross-checks in STATUS.md: native, floor and Express loaded at once, on the bench's data set and on
-	@# 20 vehicles per user (issue 15's own measurement); then the proxy against a bare Node proxy; full runs only.
-	$(if $(QUICK),,$(NODE) benchmarks/paired.ts --scenarios $(PAIRED_SCENARIOS) --rounds 6 native=native floor=floor express=express --json benchmarks/results/paired-latest.json \
-	  && $(NODE) benchmarks/paired.ts --vehicles-per-user 20 --scenarios vehicles-list --rounds 6 native=native floor=floor express=express --json benchmarks/results/paired-vehicles20-latest.json \
-	  && $(NODE) benchmarks/paired.ts --scenarios $(PAIRED_SCENARIOS) --rounds 6 proxied=proxied proxy-floor=proxy-floor express=express --json benchmarks/results/paired-proxy-latest.json \
-	  && $(NODE) benchmarks/run.ts --report-only)
+	@# The cross-checks in STATUS.md (benchmarks/cross-checks.ts); full runs only.
+	$(if $(QUICK),,$(NODE) benchmarks/cross-checks.ts && $(NODE) benchmarks/run.ts --report-only)
 
 ci: test test-faults check-express-free

@@ -9,6 +9,7 @@ import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
 import type { MemoryCurve } from './memory.ts';
 import { cpuEfficiencyTarget, mb, median, PROCESS_NAMES, READ_TARGETS, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
 import type { PairedRecord } from './paired.ts';
+import { CROSS_CHECKS, crossCheckCommand, type CrossCheck } from './cross-checks.ts';
 
 export interface RunMeta {
   startedAt: string;
@@ -201,7 +202,8 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w();
 
   renderShadowCost(w);
-  for (const section of PAIRED_SECTIONS) renderPaired(w, section);
+  renderPaired(w, CROSS_CHECKS.reads);
+  renderPaired(w, CROSS_CHECKS.vehicles20);
   renderProxyFloor(w, summary, meta.durationSeconds);
 
   w('## Findings');
@@ -234,6 +236,11 @@ function sectionResult<T>(w: (s?: string) => void, heading: string, name: string
   return null;
 }
 
+/** A cross-check's heading and results (benchmarks/cross-checks.ts), or a line saying how to measure it. */
+function crossCheckResult(w: (s?: string) => void, check: CrossCheck): PairedRecord | null {
+  return sectionResult<PairedRecord>(w, check.heading, check.file, `\`make bench\` runs \`${crossCheckCommand(check)}\` after the main run`);
+}
+
 /** The shadow stage's cost to clients, from benchmarks/shadow-overhead.ts (run by `make bench` first). */
 function renderShadowCost(w: (s?: string) => void): void {
   const r = sectionResult<ShadowRecord>(w, 'Shadow stage cost (issue 12)', 'shadow-overhead.json',
@@ -258,37 +265,19 @@ function renderShadowCost(w: (s?: string) => void): void {
 type PairedVariant = PairedRecord['scenarios'][number]['variants'][number];
 type PairedRound = PairedVariant['rounds'][number];
 
-/** The median over rounds of f(native's round, the other's same round); undefined without the other. */
-function perRound(native: PairedVariant, other: PairedVariant | undefined, f: (n: PairedRound, o: PairedRound) => number): number | undefined {
-  return other ? median(native.rounds.map((x, i) => f(x, other.rounds[i]))) : undefined;
+/** The median over rounds of f(a's round, b's same round); undefined without b. */
+function perRound(a: PairedVariant, b: PairedVariant | undefined, f: (x: PairedRound, y: PairedRound) => number): number | undefined {
+  return b ? median(a.rounds.map((x, i) => f(x, b.rounds[i]))) : undefined;
 }
 
-interface PairedSection { heading: string; file: string; howToMeasure: string; note: string }
-
 /**
- * The same targets measured the other way (benchmarks/paired.ts, run by `make bench` after the main run):
- * native, floor and Express loaded at the same time, so each round's ratios share that round's noise.
- * The second run is the issue's own measurement: the vehicle list with 20 vehicles per user.
+ * The same targets measured the other way (a cross-check: native, floor and Express loaded at the same time,
+ * so each round's ratios share that round's noise).
  */
-const PAIRED_SECTIONS: readonly PairedSection[] = [
-  {
-    heading: 'Cross-check: the three servers loaded at once',
-    file: 'paired-latest.json',
-    howToMeasure: '`make bench` runs `benchmarks/paired.ts native=native floor=floor express=express` after the main run',
-    note: 'The sequential run above is what the targets are judged on; this is a second measurement of the same ratios that the machine\'s drift between paths cannot move.',
-  },
-  {
-    heading: 'Cross-check: a 20-vehicle list (the issue\'s own measurement)',
-    file: 'paired-vehicles20-latest.json',
-    howToMeasure: '`make bench` runs `benchmarks/paired.ts --vehicles-per-user 20 --scenarios vehicles-list …` last',
-    note: 'The same three servers on `GET /api/vehicles` with 20 vehicles per user (the data set issue 15 measured the floor on): a larger body, so the per-request cost of the framework weighs less than on the 2–4-vehicle lists above.',
-  },
-];
-
-function renderPaired(w: (s?: string) => void, section: PairedSection): void {
-  const r = sectionResult<PairedRecord>(w, section.heading, section.file, section.howToMeasure);
+function renderPaired(w: (s?: string) => void, check: CrossCheck): void {
+  const r = crossCheckResult(w, check);
   if (!r) return;
-  w(`_${r.date}: \`${r.command}\`. ${r.rounds} rounds × ${r.durationSeconds} s; each server under its own ${r.connectionsPerVariant} connections (closed loop), all three at once, same request list. A round's ratios compare servers that shared that round's machine noise; the figures are medians over rounds. ${section.note}_`);
+  w(`_${r.date}: \`${r.command}\`. ${r.rounds} rounds × ${r.durationSeconds} s; each server under its own ${r.connectionsPerVariant} connections (closed loop), all three at once, same request list. A round's ratios compare servers that shared that round's machine noise; the figures are medians over rounds. ${check.note ?? ''}_`);
   w();
   w('| scenario | native req per CPU-s | native % of floor (≥ 85%) | native/Express per CPU-s (≥ 1.5x; cached ≥ 2x) | p99 native/Express (≤ 0.7x) |');
   w('|---|---|---|---|---|');
@@ -307,13 +296,12 @@ function renderPaired(w: (s?: string) => void, section: PairedSection): void {
 }
 
 /**
- * The proxy target's ceiling (benchmarks/paired.ts with the gateway proxying, a bare node:http + undici
- * proxy and Express, run by `make bench` last): what any Node proxy pays per request, against everything
+ * The proxy target's ceiling (the gateway proxying, a bare node:http + undici proxy and Express, loaded at
+ * once: CROSS_CHECKS.proxy): what any Node proxy pays per request, against everything
  * a direct request costs the machine in the sequential run (Express, the load generator, PostgreSQL, Redis).
  */
 function renderProxyFloor(w: (s?: string) => void, summary: Summary, durationSeconds: number): void {
-  const r = sectionResult<PairedRecord>(w, 'Cross-check: the proxy against a bare Node proxy', 'paired-proxy-latest.json',
-    '`make bench` runs `benchmarks/paired.ts proxied=proxied proxy-floor=proxy-floor express=express` last');
+  const r = crossCheckResult(w, CROSS_CHECKS.proxy);
   if (!r) return;
   w(`_${r.date}: \`${r.command}\`. ${r.rounds} rounds × ${r.durationSeconds} s, ${r.connectionsPerVariant} connections each, all three at once. \`proxied\` is the gateway proxying to the legacy app; \`proxy-floor\` forwards to the same legacy app on bare \`node:http\` with undici's pool and nothing else (\`benchmarks/floor/proxy-server.ts\`); \`express\` is the legacy app answering directly. For the two proxies only the proxy process's CPU is counted (one legacy app behind both). When the machine's cores are the bottleneck, a proxied request costs everything a direct one does plus the proxy's CPU, so proxied/direct throughput cannot exceed direct / (direct + proxy), where direct is the whole machine's CPU per direct request in the sequential run above (Express, load generator, PostgreSQL, Redis)._`);
   w();

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream';
 import { Pool } from 'undici';
+import { AppError } from '../../src/core/errors.ts';
 import { withoutHopByHop } from '../../src/routing/legacy-proxy.ts';
 
 // It needs only these three settings (stack/apps.ts gives every app its PORT and HOST), not the app's config.
@@ -15,24 +16,28 @@ if (!LEGACY_URL) {
   process.exit(2);
 }
 const pool = new Pool(LEGACY_URL, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
+const upstreamHost = new URL(LEGACY_URL).host;
+const unavailable = new AppError('BACKEND_UNAVAILABLE'); // the gateway's answer when the legacy app is down
+const unavailableBody = JSON.stringify(unavailable.toBody());
 
-/** The client's headers minus hop-by-hop ones and `host` (undici sends the upstream's). */
+/** The client's headers minus hop-by-hop ones, addressed to the legacy app (as reply-from does): one copy. */
 function requestHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const { host: _host, ...rest } = withoutHopByHop(headers);
-  return rest;
+  const out = withoutHopByHop(headers);
+  out.host = upstreamHost;
+  return out;
 }
 
 const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  pool.request({ method: req.method === 'HEAD' ? 'HEAD' : (req.method ?? 'GET') as 'GET', path: req.url ?? '/', headers: requestHeaders(req.headers), body: hasBody ? req : null })
+  pool.request({ method: req.method ?? 'GET', path: req.url ?? '/', headers: requestHeaders(req.headers), body: hasBody ? req : null })
     .then(({ statusCode, headers, body }) => {
       if (res.destroyed) return void body.dump(); // the client went away while the legacy app answered
       res.writeHead(statusCode, withoutHopByHop(headers));
       pipeline(body, res, () => {});
     }, () => {
       if (res.destroyed) return;
-      res.writeHead(502, { 'content-type': 'application/json' });
-      res.end('{"error":{"code":"BACKEND_UNAVAILABLE"}}');
+      res.writeHead(unavailable.status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(unavailableBody);
     });
 });
 server.listen(Number(PORT), HOST);

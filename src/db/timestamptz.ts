@@ -30,9 +30,10 @@ function offsetSeconds(v: string, at: number): number | null {
   if (sign !== PLUS && sign !== DASH) return null;
   const rest = v.length - at - 1;
   if (rest !== 2 && rest !== 5 && rest !== 8) return null;
+  if ((rest >= 5 && v.charCodeAt(at + 3) !== COLON) || (rest === 8 && v.charCodeAt(at + 6) !== COLON)) return null;
   const h = digits(v, at + 1, 2);
-  const m = rest >= 5 && v.charCodeAt(at + 3) === COLON ? digits(v, at + 4, 2) : rest >= 5 ? -1 : 0;
-  const s = rest === 8 && v.charCodeAt(at + 6) === COLON ? digits(v, at + 7, 2) : rest === 8 ? -1 : 0;
+  const m = rest >= 5 ? digits(v, at + 4, 2) : 0;
+  const s = rest === 8 ? digits(v, at + 7, 2) : 0;
   if (h < 0 || m < 0 || s < 0) return null;
   const total = h * 3600 + m * 60 + s;
   return sign === DASH ? -total : total;
