@@ -16,17 +16,19 @@ export async function isLiveVehicleOfUser(db: Queryable, userId: string, vehicle
 
 /** Same check, locking the vehicle row for the rest of the transaction (no concurrent delete). */
 export async function lockLiveVehicleOfUser(client: pg.PoolClient, userId: string, vehicleId: string): Promise<boolean> {
-  const { rowCount } = await client.query(
-    'SELECT 1 FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL FOR UPDATE',
-    [vehicleId, userId],
-  );
+  const { rowCount } = await client.query({
+    name: 'fuel-logs-lock-vehicle',
+    text: 'SELECT 1 FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL FOR UPDATE',
+    values: [vehicleId, userId],
+  });
   return rowCount === 1;
 }
 
 /** Raises the vehicle's odometer to `odometer` when that is higher; never lowers it. */
 export async function raiseVehicleOdometer(client: pg.PoolClient, vehicleId: string, odometer: number): Promise<void> {
-  await client.query(
-    'UPDATE vehicles SET odometer = $2, updated_at = now() WHERE id = $1 AND odometer < $2',
-    [vehicleId, odometer],
-  );
+  await client.query({
+    name: 'fuel-logs-raise-odometer',
+    text: 'UPDATE vehicles SET odometer = $2, updated_at = now() WHERE id = $1 AND odometer < $2',
+    values: [vehicleId, odometer],
+  });
 }

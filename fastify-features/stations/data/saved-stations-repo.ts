@@ -34,14 +34,20 @@ function toSavedStation(r: SavedStationRow): SavedStation {
 }
 
 export async function listSaved(db: Db, userId: string): Promise<SavedStation[]> {
-  const { rows } = await db.query<SavedStationRow>(
-    `SELECT ${COLUMNS} FROM saved_stations WHERE user_id = $1 ORDER BY created_at, id`, [userId]);
+  const { rows } = await db.query<SavedStationRow>({
+    name: 'saved-stations-list',
+    text: `SELECT ${COLUMNS} FROM saved_stations WHERE user_id = $1 ORDER BY created_at, id`,
+    values: [userId],
+  });
   return rows.map(toSavedStation);
 }
 
 export async function findSaved(db: Db, userId: string, id: string): Promise<SavedStation | null> {
-  const { rows } = await db.query<SavedStationRow>(
-    `SELECT ${COLUMNS} FROM saved_stations WHERE id = $1 AND user_id = $2`, [id, userId]);
+  const { rows } = await db.query<SavedStationRow>({
+    name: 'saved-stations-find',
+    text: `SELECT ${COLUMNS} FROM saved_stations WHERE id = $1 AND user_id = $2`,
+    values: [id, userId],
+  });
   return rows[0] ? toSavedStation(rows[0]) : null;
 }
 

@@ -83,10 +83,11 @@ export async function listVehicles(db: Db, userId: string, limit: number, offset
 export type FoundVehicle = Vehicle & { photoContentType: string | null; photoObjectKey: string | null };
 
 export async function findVehicle(db: Db, userId: string, id: string): Promise<FoundVehicle | null> {
-  const { rows } = await db.query<VehicleRow>(
-    `SELECT ${COLUMNS} FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
-    [id, userId],
-  );
+  const { rows } = await db.query<VehicleRow>({
+    name: 'vehicles-find',
+    text: `SELECT ${COLUMNS} FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
+    values: [id, userId],
+  });
   return rows[0] ? { ...toVehicle(rows[0]), photoContentType: rows[0].photo_content_type, photoObjectKey: rows[0].photo_object_key } : null;
 }
 

@@ -1,0 +1,72 @@
+// PostgreSQL's CPU per call of the fuel-logs service, for two or more builds alternating on one connection:
+// what a change to the SQL (or to how it is sent) costs the database, which "requests per server CPU-second"
+// does not show. The backend's CPU is read from /proc, so PostgreSQL must run on this machine.
+//
+//   npm run build && DATABASE_URL=postgres://…/test_bench node benchmarks/pg-cost.ts before=/tmp/before/dist after=dist
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrateUp } from '../src/db/migrate.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { closeDeps, createDeps } from '../src/core/deps.ts';
+import type * as FuelLogs from '../fastify-features/fuel-logs/service.ts';
+import { seed } from './seed.ts';
+
+const { values: opts, positionals } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, calls: { type: 'string', default: '1000' } },
+  allowPositionals: true,
+});
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl || positionals.length < 2) {
+  console.error('usage: DATABASE_URL=… node benchmarks/pg-cost.ts [--rounds 3] [--calls 1000] NAME=DIST NAME=DIST…');
+  process.exit(2);
+}
+const builds = positionals.map((p) => {
+  const [name, dist] = p.split('=');
+  return { name, dist: resolve(dist) };
+});
+
+await migrateUp(databaseUrl);
+await seed(databaseUrl, { users: 60 });
+// One connection, no Redis (so no cache): every call reaches PostgreSQL on the backend measured.
+const deps = createDeps(loadConfig({ DATABASE_URL: databaseUrl, DB_POOL_MAX: '1', AUTH_ISSUER: 'https://pg-cost.invalid/', AUTH_AUDIENCE: 'pg-cost', AUTH_JWKS_URL: 'https://pg-cost.invalid/jwks.json' }) /* no token is verified */, { warn: (obj, msg) => console.warn(msg, obj) });
+const { db } = deps;
+const services = await Promise.all(builds.map(async ({ name, dist }) => {
+  const service: typeof FuelLogs = await import(`${dist}/fastify-features/fuel-logs/service.js`);
+  return { name, service };
+}));
+
+const { rows: vehicles } = await db.query<{ user_id: string; id: string }>(
+  "SELECT user_id, id FROM vehicles WHERE user_id LIKE 'bench-user-%' AND deleted_at IS NULL ORDER BY id");
+const { rows: [{ pid }] } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+/** utime + stime of the connection's backend, in ms (USER_HZ 100). */
+const backendCpuMs = () => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const MARKER = 'pg-cost';
+const operations = {
+  'GET /api/fuel-logs?vehicleId=': (s: typeof FuelLogs, v: { user_id: string; id: string }) =>
+    s.listFuelLogs(deps, v.user_id, { vehicleId: v.id, limit: 50, offset: 0 }),
+  'POST /api/fuel-logs': (s: typeof FuelLogs, v: { user_id: string; id: string }) =>
+    s.createFuelLog(deps, v.user_id, { vehicleId: v.id, date: '2026-01-01', odometer: 1, gallons: 10, pricePerGallon: 3, notes: MARKER }),
+};
+
+try {
+  const calls = Number(opts.calls);
+  for (let round = 1; round <= Number(opts.rounds); round++) {
+    for (const [title, call] of Object.entries(operations)) {
+      for (const { name, service } of services) {
+        const cpu0 = backendCpuMs();
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < calls; i++) await call(service, vehicles[i % vehicles.length]);
+        const wallUs = Number(process.hrtime.bigint() - t0) / 1e3 / calls;
+        const pgUs = ((backendCpuMs() - cpu0) * 1000) / calls;
+        console.log(`[${round}] ${title.padEnd(30)} ${name.padEnd(10)} PostgreSQL ${pgUs.toFixed(0).padStart(5)} µs CPU per call, wall ${wallUs.toFixed(0).padStart(5)} µs`);
+      }
+    }
+  }
+} finally {
+  await db.query('DELETE FROM fuel_logs WHERE notes = $1', [MARKER]);
+  await closeDeps(deps);
+}
