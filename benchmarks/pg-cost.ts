@@ -1,4 +1,4 @@
-// PostgreSQL's CPU per call of the fuel-logs service, for two or more builds alternating on one connection:
+// PostgreSQL's CPU per call of the fuel-logs service, for two or more builds alternating (one connection each):
 // what a change to the SQL (or to how it is sent) costs the database, which "requests per server CPU-second"
 // does not show. The backend's CPU is read from /proc, so PostgreSQL must run on this machine.
 //
@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateUp } from '../src/db/migrate.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { closeDeps, createDeps } from '../src/core/deps.ts';
+import { closeDeps, createDeps, type Deps } from '../src/core/deps.ts';
 import type * as FuelLogs from '../fastify-features/fuel-logs/service.ts';
 import { seed } from './seed.ts';
 
@@ -28,27 +28,32 @@ const builds = positionals.map((p) => {
 
 await migrateUp(databaseUrl);
 await seed(databaseUrl, { users: 60 });
-// One connection, no Redis (so no cache): every call reaches PostgreSQL on the backend measured.
-const deps = createDeps(loadConfig({ DATABASE_URL: databaseUrl, DB_POOL_MAX: '1', AUTH_ISSUER: 'https://pg-cost.invalid/', AUTH_AUDIENCE: 'pg-cost', AUTH_JWKS_URL: 'https://pg-cost.invalid/jwks.json' }) /* no token is verified */, { warn: (obj, msg) => console.warn(msg, obj) });
-const { db } = deps;
+// Each build on its own single connection (their named statements may share a name with a different text),
+// no Redis (so no cache): every call reaches PostgreSQL, on the backend measured.
+const config = loadConfig({
+  DATABASE_URL: databaseUrl, DB_POOL_MAX: '1',
+  AUTH_ISSUER: 'https://pg-cost.invalid/', AUTH_AUDIENCE: 'pg-cost', AUTH_JWKS_URL: 'https://pg-cost.invalid/jwks.json', // no token is verified
+});
 const services = await Promise.all(builds.map(async ({ name, dist }) => {
   const service: typeof FuelLogs = await import(`${dist}/fastify-features/fuel-logs/service.js`);
-  return { name, service };
+  const deps = createDeps(config, { warn: (obj, msg) => console.warn(msg, obj) });
+  const { rows: [{ pid }] } = await deps.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  return { name, service, deps, pid };
 }));
-
+const { db } = services[0].deps;
 const { rows: vehicles } = await db.query<{ user_id: string; id: string }>(
   "SELECT user_id, id FROM vehicles WHERE user_id LIKE 'bench-user-%' AND deleted_at IS NULL ORDER BY id");
-const { rows: [{ pid }] } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-/** utime + stime of the connection's backend, in ms (USER_HZ 100). */
-const backendCpuMs = () => {
+/** utime + stime of a backend, in ms (USER_HZ 100). */
+const backendCpuMs = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
+type Vehicle = { user_id: string; id: string };
 const MARKER = 'pg-cost';
 const operations = {
-  'GET /api/fuel-logs?vehicleId=': (s: typeof FuelLogs, v: { user_id: string; id: string }) =>
+  'GET /api/fuel-logs?vehicleId=': (s: typeof FuelLogs, deps: Deps, v: Vehicle) =>
     s.listFuelLogs(deps, v.user_id, { vehicleId: v.id, limit: 50, offset: 0 }),
-  'POST /api/fuel-logs': (s: typeof FuelLogs, v: { user_id: string; id: string }) =>
+  'POST /api/fuel-logs': (s: typeof FuelLogs, deps: Deps, v: Vehicle) =>
     s.createFuelLog(deps, v.user_id, { vehicleId: v.id, date: '2026-01-01', odometer: 1, gallons: 10, pricePerGallon: 3, notes: MARKER }),
 };
 
@@ -56,17 +61,17 @@ try {
   const calls = Number(opts.calls);
   for (let round = 1; round <= Number(opts.rounds); round++) {
     for (const [title, call] of Object.entries(operations)) {
-      for (const { name, service } of services) {
-        const cpu0 = backendCpuMs();
+      for (const { name, service, deps, pid } of services) {
+        const cpu0 = backendCpuMs(pid);
         const t0 = process.hrtime.bigint();
-        for (let i = 0; i < calls; i++) await call(service, vehicles[i % vehicles.length]);
+        for (let i = 0; i < calls; i++) await call(service, deps, vehicles[i % vehicles.length]);
         const wallUs = Number(process.hrtime.bigint() - t0) / 1e3 / calls;
-        const pgUs = ((backendCpuMs() - cpu0) * 1000) / calls;
+        const pgUs = ((backendCpuMs(pid) - cpu0) * 1000) / calls;
         console.log(`[${round}] ${title.padEnd(30)} ${name.padEnd(10)} PostgreSQL ${pgUs.toFixed(0).padStart(5)} µs CPU per call, wall ${wallUs.toFixed(0).padStart(5)} µs`);
       }
     }
   }
 } finally {
   await db.query('DELETE FROM fuel_logs WHERE notes = $1', [MARKER]);
-  await closeDeps(deps);
+  for (const { deps } of services) await closeDeps(deps);
 }

@@ -94,7 +94,10 @@ const historyOf = (logs: string) => `
   )`;
 
 interface PageRow extends Omit<FuelLogRow, 'id'> {
-  /** 0: the total (with the page's logs, if any); 1: a history log (only id, vehicle_id, odometer, gallons, full_tank). */
+  /**
+   * 0: the total (with the page's logs, if any); 1: a history log that is not on the page (only id, vehicle_id,
+   * odometer, gallons, full_tank). The mpg history is both.
+   */
   part: 0 | 1;
   total: number | null;
   vehicles: number | null;
@@ -131,6 +134,7 @@ export async function listLogs(db: Queryable, userId: string, vehicleId: string 
      UNION ALL
      SELECT 1, NULL, NULL, h.id, h.vehicle_id, NULL, h.odometer, h.gallons, NULL, NULL, h.full_tank, NULL, NULL, NULL, NULL
        FROM history h
+      WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.id = h.id) -- the page's own logs are history too: sent once
      ORDER BY part, date DESC, odometer DESC, id`,
     values: params,
   });
@@ -141,7 +145,7 @@ export async function listLogs(db: Queryable, userId: string, vehicleId: string 
   for (const r of rows) {
     if (r.id === null) continue; // the total's row when the page is empty
     if (r.part === 0) items.push(toRecord(r, r.id));
-    else addHistory(history, r.vehicle_id, { id: r.id, odometer: r.odometer, gallons: r.gallons, fullTank: r.full_tank });
+    addHistory(history, r.vehicle_id, { id: r.id, odometer: r.odometer, gallons: r.gallons, fullTank: r.full_tank });
   }
   return { items, total: head?.total ?? 0, history };
 }
