@@ -1,5 +1,6 @@
 // The cross-checks `make bench` runs after the sequential run: benchmarks/paired.ts with the servers loaded
-// at once, each written to benchmarks/results/<file> and rendered in STATUS.md by report.ts. One list for both.
+// at once, and benchmarks/pinned-proxy.ts (the proxy with a core of its own), each written to
+// benchmarks/results/<file> and rendered in STATUS.md by report.ts. One list for both.
 //
 //   node benchmarks/cross-checks.ts      runs every one in turn (make bench, full runs)
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 export interface CrossCheck {
   /** Under benchmarks/results/. */
   file: string;
-  /** paired.ts's arguments (without --json). */
+  /** The script under benchmarks/ (default paired.ts). */
+  script?: 'paired.ts' | 'pinned-proxy.ts';
+  /** Its arguments (without --json). */
   args: readonly string[];
   heading: string;
   /** Said under the heading of a native/floor/Express table (report.ts renderPaired). */
@@ -36,17 +39,23 @@ export const CROSS_CHECKS = {
     args: ['--scenarios', READS, '--rounds', '6', 'proxied=proxied', 'proxy-floor=proxy-floor', 'express=express'],
     heading: 'Cross-check: the proxy against a bare Node proxy',
   },
+  pinnedProxy: {
+    file: 'pinned-proxy-latest.json',
+    script: 'pinned-proxy.ts',
+    args: ['--scenarios', READS, '--rounds', '3'],
+    heading: 'Cross-check: the proxy on a core of its own',
+  },
 } as const satisfies Record<string, CrossCheck>;
 
 /** How STATUS.md says a missing cross-check is measured. */
-export const crossCheckCommand = (c: CrossCheck): string => `node benchmarks/paired.ts ${c.args.join(' ')}`;
+export const crossCheckCommand = (c: CrossCheck): string => `node benchmarks/${c.script ?? 'paired.ts'} ${c.args.join(' ')}`;
 
 if (import.meta.main) {
-  const paired = fileURLToPath(new URL('./paired.ts', import.meta.url));
-  for (const c of Object.values(CROSS_CHECKS)) {
+  for (const c of Object.values(CROSS_CHECKS) as CrossCheck[]) {
+    const script = fileURLToPath(new URL(`./${c.script ?? 'paired.ts'}`, import.meta.url));
     // Relative, so the command paired.ts records (and STATUS.md shows) names no machine's directories.
     const results = relative(process.cwd(), fileURLToPath(new URL(`./results/${c.file}`, import.meta.url)));
-    const run = spawnSync(process.execPath, [paired, ...c.args, '--json', results], { stdio: 'inherit' });
+    const run = spawnSync(process.execPath, [script, ...c.args, '--json', results], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 }

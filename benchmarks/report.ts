@@ -7,8 +7,9 @@ import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { parseEnvFlags } from '../flags/parse.ts';
 import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
 import type { MemoryCurve } from './memory.ts';
-import { cpuEfficiencyTarget, mb, median, PROCESS_NAMES, READ_TARGETS, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
+import { cpuEfficiencyTarget, mb, median, PROCESS_NAMES, PROXY_TARGET, READ_TARGETS, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
 import type { PairedRecord } from './paired.ts';
+import type { PinnedRecord } from './pinned-proxy.ts';
 import { CROSS_CHECKS, crossCheckCommand, type CrossCheck } from './cross-checks.ts';
 
 export interface RunMeta {
@@ -205,6 +206,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   renderPaired(w, CROSS_CHECKS.reads);
   renderPaired(w, CROSS_CHECKS.vehicles20);
   renderProxyFloor(w, summary, meta.durationSeconds);
+  renderPinnedProxy(w);
 
   w('## Findings');
   w();
@@ -292,6 +294,21 @@ function renderPaired(w: (s?: string) => void, check: CrossCheck): void {
   }
   w();
   w(`Absolute figures are inflated by three servers sharing two cores with PostgreSQL and the load generator: read the ratios. Peak RSS under this load: ${Object.entries(r.peakRssBytes).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
+  w();
+}
+
+/** The proxy target with the gateway on a core of its own (CROSS_CHECKS.pinnedProxy). */
+function renderPinnedProxy(w: (s?: string) => void): void {
+  const check = CROSS_CHECKS.pinnedProxy;
+  const r = sectionResult<PinnedRecord>(w, check.heading, check.file, `\`make bench\` runs \`${crossCheckCommand(check)}\` after the main run`);
+  if (!r) return;
+  w(`_${r.date}: \`${r.command}\`. The gateway (proxying every feature to the legacy app) pinned to CPU ${r.gatewayCpus}; the legacy app, the load generator, PostgreSQL and Redis to CPU ${r.otherCpus} (\`taskset\`), as when the gateway runs in pods of its own (deploy/k8s). Express direct and gateway→proxy→Express in turn, ${r.connections} connections, ${r.rounds} rounds × ${r.durationSeconds} s, the order alternating; ratios per round, then the median. The targets above are judged on the shared-core run; this shows the same target in the topology it describes._`);
+  w();
+  w('| scenario | proxied/direct req/s (≥ 80%) | p99 proxied/direct | direct req/s (median) | proxied req/s (median) |');
+  w('|---|---|---|---|---|');
+  for (const s of r.scenarios) {
+    w(`| ${s.title} | ${Math.round(s.proxiedOverDirect * 100)}%${s.proxiedOverDirect >= PROXY_TARGET ? '' : ' ✗'} | ${num(s.p99ProxiedOverDirect, 2)}x | ${num(median(s.rounds.map((x) => x.directReqPerSec)))} | ${num(median(s.rounds.map((x) => x.proxiedReqPerSec)))} |`);
+  }
   w();
 }
 
