@@ -4,7 +4,8 @@
 // ratio proxied/direct is taken within each round. On shared cores (make bench's sequential run) a proxied
 // request also pays the proxy's CPU out of the cores Express needs, which caps the ratio (STATUS.md,
 // "the proxy against a bare Node proxy"); here it does not. Linux only (taskset); PostgreSQL and Redis must
-// run on this machine, and are given back every core at the end.
+// run on this machine, and are given back every core at the end or on SIGINT/SIGTERM (after a SIGKILL:
+// `taskset -a -p -c 0-N <pid>` for each postgres and redis-server process).
 //
 //   npm run build && node benchmarks/pinned-proxy.ts [--scenarios vehicles-list,…] [--rounds 3] [--json FILE]
 import { execFileSync } from 'node:child_process';
@@ -73,6 +74,15 @@ function servicePids(): number[] {
   return [...pids('postgres'), ...pids('redis-server')];
 }
 
+/** Every core back to PostgreSQL and Redis, also when the run is interrupted (Ctrl-C, kill). */
+const unpinServices = () => pin(servicePids(), ALL_CPUS);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    unpinServices();
+    process.exit(130);
+  });
+}
+
 async function main(): Promise<void> {
   const tmpDir = await mkdtemp(join(tmpdir(), 'mvp-pinned-'));
   const environment = await setUpEnvironment({ tmpDir, log: (m) => console.log(`[pinned] ${m}`) });
@@ -139,7 +149,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopAllApps(8000);
-    pin(servicePids(), ALL_CPUS); // PostgreSQL and Redis get every core back
+    unpinServices();
     await environment.close();
     await rm(tmpDir, { recursive: true, force: true });
   }
