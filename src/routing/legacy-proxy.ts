@@ -1,7 +1,6 @@
 // Proxy to the legacy Express app for every feature whose flag says "express", with the pitfalls of
 // plain @fastify/http-proxy fixed: no retry storm, explicit timeouts, clean 503/504, forwarded headers,
 // bodies streamed untouched.
-import proxy from '@fastify/http-proxy';
 import fp from 'fastify-plugin';
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import { AppError } from '../core/errors.ts';
@@ -50,6 +49,8 @@ export const legacyProxyPlugin = fp(async (app) => {
     for (const url of ['/api', '/api/*']) app.all(url, { constraints: { backend: 'express' }, config: { backend: 'express' } }, unavailable);
     return;
   }
+  // Loaded only when there is a legacy app to proxy to (the gateway without Express never loads undici).
+  const { default: proxy } = await import('@fastify/http-proxy');
   await app.register(proxy, {
     upstream: c.LEGACY_URL,
     prefix: '/api',
