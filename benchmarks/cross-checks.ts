@@ -51,7 +51,8 @@ export const CROSS_CHECKS = {
 export const crossCheckCommand = (c: CrossCheck): string => `node benchmarks/${c.script ?? 'paired.ts'} ${c.args.join(' ')}`;
 
 if (import.meta.main) {
-  for (const c of Object.values(CROSS_CHECKS) as CrossCheck[]) {
+  const checks: CrossCheck[] = Object.values(CROSS_CHECKS);
+  for (const c of checks) {
     const script = fileURLToPath(new URL(`./${c.script ?? 'paired.ts'}`, import.meta.url));
     // Relative, so the command paired.ts records (and STATUS.md shows) names no machine's directories.
     const results = relative(process.cwd(), fileURLToPath(new URL(`./results/${c.file}`, import.meta.url)));

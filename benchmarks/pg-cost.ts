@@ -3,13 +3,13 @@
 // does not show. The backend's CPU is read from /proc, so PostgreSQL must run on this machine.
 //
 //   npm run build && DATABASE_URL=postgres://…/test_bench node benchmarks/pg-cost.ts before=/tmp/before/dist after=dist
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateUp } from '../src/db/migrate.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { closeDeps, createDeps, type Deps } from '../src/core/deps.ts';
 import type * as FuelLogs from '../fastify-features/fuel-logs/service.ts';
+import { cpuSeconds } from './processes.ts';
 import { seed } from './seed.ts';
 
 const { values: opts, positionals } = parseArgs({
@@ -43,11 +43,6 @@ const services = await Promise.all(builds.map(async ({ name, dist }) => {
 const { db } = services[0].deps;
 const { rows: vehicles } = await db.query<{ user_id: string; id: string }>(
   "SELECT user_id, id FROM vehicles WHERE user_id LIKE 'bench-user-%' AND deleted_at IS NULL ORDER BY id");
-/** utime + stime of a backend, in ms (USER_HZ 100). */
-const backendCpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
 type Vehicle = { user_id: string; id: string };
 const MARKER = 'pg-cost';
 const operations = {
@@ -62,11 +57,11 @@ try {
   for (let round = 1; round <= Number(opts.rounds); round++) {
     for (const [title, call] of Object.entries(operations)) {
       for (const { name, service, deps, pid } of services) {
-        const cpu0 = backendCpuMs(pid);
+        const cpu0 = cpuSeconds(pid);
         const t0 = process.hrtime.bigint();
         for (let i = 0; i < calls; i++) await call(service, deps, vehicles[i % vehicles.length]);
         const wallUs = Number(process.hrtime.bigint() - t0) / 1e3 / calls;
-        const pgUs = ((backendCpuMs(pid) - cpu0) * 1000) / calls;
+        const pgUs = ((cpuSeconds(pid) - cpu0) * 1e6) / calls;
         console.log(`[${round}] ${title.padEnd(30)} ${name.padEnd(10)} PostgreSQL ${pgUs.toFixed(0).padStart(5)} µs CPU per call, wall ${wallUs.toFixed(0).padStart(5)} µs`);
       }
     }

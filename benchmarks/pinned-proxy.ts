@@ -17,7 +17,8 @@ import { migrateUp } from '../src/db/migrate.ts';
 import { flagEnv } from '../flags/registry.ts';
 import { spawnApp, stopAllApps, type AppProcess } from '../stack/apps.ts';
 import { setUpEnvironment } from './environment.ts';
-import { measure } from './measure.ts';
+import { measure, type Measurement } from './measure.ts';
+import { machineCpu } from './processes.ts';
 import { seed } from './seed.ts';
 import { SCENARIOS, type BenchUser, type RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
@@ -62,17 +63,9 @@ const ALL_CPUS = `0-${cpus - 1}`;
 function pin(pids: number[], list: string): void {
   for (const pid of pids) execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' });
 }
-/** PostgreSQL's and Redis's processes on this machine (the postmaster's later backends inherit its affinity). */
-function servicePids(): number[] {
-  const pids = (name: string) => {
-    try {
-      return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    } catch {
-      return []; // pgrep exits 1 when nothing matches
-    }
-  };
-  return [...pids('postgres'), ...pids('redis-server')];
-}
+/** PostgreSQL's and Redis's processes on this machine, as the benchmark finds them for its CPU accounting
+ * (the postmaster's later backends inherit its affinity). */
+const servicePids = (): number[] => [...machineCpu().perPid.keys()];
 
 /** Every core back to PostgreSQL and Redis, also when the run is interrupted (Ctrl-C, kill). */
 const unpinServices = () => pin(servicePids(), ALL_CPUS);
@@ -124,15 +117,19 @@ async function main(): Promise<void> {
       const rounds: PinnedRound[] = [];
       for (let r = 0; r < record.rounds; r++) {
         // The order alternates, so neither path always runs on the warmer (or the more loaded) machine.
-        const order = r % 2 === 0 ? [legacy, gateway] : [gateway, legacy];
-        const results = new Map<AppProcess, Awaited<ReturnType<typeof run>>>();
-        for (const target of order) {
+        const measureOne = async (target: AppProcess) => {
           await run(target, specs, r === 0 ? 3 : 1, null); // warm-up, not counted
-          results.set(target, await run(target, specs, record.durationSeconds, target === gateway ? 'express' : null));
+          return run(target, specs, record.durationSeconds, target === gateway ? 'express' : null);
+        };
+        let direct: Measurement;
+        let proxied: Measurement;
+        if (r % 2 === 0) {
+          direct = await measureOne(legacy);
+          proxied = await measureOne(gateway);
+        } else {
+          proxied = await measureOne(gateway);
+          direct = await measureOne(legacy);
         }
-        const direct = results.get(legacy);
-        const proxied = results.get(gateway);
-        if (!direct || !proxied) throw new Error('a path was not measured');
         rounds.push({ directReqPerSec: direct.reqPerSec, proxiedReqPerSec: proxied.reqPerSec, directP99Ms: direct.latencyMs.p99, proxiedP99Ms: proxied.latencyMs.p99 });
         console.log(`[pinned] [${r + 1}/${record.rounds}] ${name.padEnd(22)} direct ${direct.reqPerSec.toFixed(0).padStart(6)} req/s p99 ${direct.latencyMs.p99.toFixed(1)} ms   proxied ${proxied.reqPerSec.toFixed(0).padStart(6)} req/s p99 ${proxied.latencyMs.p99.toFixed(1)} ms   → ${(100 * proxied.reqPerSec / direct.reqPerSec).toFixed(0)}%`);
       }

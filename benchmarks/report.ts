@@ -239,8 +239,8 @@ function sectionResult<T>(w: (s?: string) => void, heading: string, name: string
 }
 
 /** A cross-check's heading and results (benchmarks/cross-checks.ts), or a line saying how to measure it. */
-function crossCheckResult(w: (s?: string) => void, check: CrossCheck): PairedRecord | null {
-  return sectionResult<PairedRecord>(w, check.heading, check.file, `\`make bench\` runs \`${crossCheckCommand(check)}\` after the main run`);
+function crossCheckResult<T = PairedRecord>(w: (s?: string) => void, check: CrossCheck): T | null {
+  return sectionResult<T>(w, check.heading, check.file, `\`make bench\` runs \`${crossCheckCommand(check)}\` after the main run`);
 }
 
 /** The shadow stage's cost to clients, from benchmarks/shadow-overhead.ts (run by `make bench` first). */
@@ -299,8 +299,7 @@ function renderPaired(w: (s?: string) => void, check: CrossCheck): void {
 
 /** The proxy target with the gateway on a core of its own (CROSS_CHECKS.pinnedProxy). */
 function renderPinnedProxy(w: (s?: string) => void): void {
-  const check = CROSS_CHECKS.pinnedProxy;
-  const r = sectionResult<PinnedRecord>(w, check.heading, check.file, `\`make bench\` runs \`${crossCheckCommand(check)}\` after the main run`);
+  const r = crossCheckResult<PinnedRecord>(w, CROSS_CHECKS.pinnedProxy);
   if (!r) return;
   w(`_${r.date}: \`${r.command}\`. The gateway (proxying every feature to the legacy app) pinned to CPU ${r.gatewayCpus}; the legacy app, the load generator, PostgreSQL and Redis to CPU ${r.otherCpus} (\`taskset\`), as when the gateway runs in pods of its own (deploy/k8s). Express direct and gateway→proxy→Express in turn, ${r.connections} connections, ${r.rounds} rounds × ${r.durationSeconds} s, the order alternating; ratios per round, then the median. The targets above are judged on the shared-core run; this shows the same target in the topology it describes._`);
   w();
