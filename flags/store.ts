@@ -253,7 +253,7 @@ export class FlagStore {
       reason: r.reason,
       details: r.details,
       changedBy: r.changed_by,
-      changedAt: r.changed_at.toISOString(),
+      changedAt: r.changed_at,
     }));
   }
 
@@ -270,7 +270,7 @@ export class FlagStore {
       }
       next.set(r.feature, {
         stage, percent: r.percent ?? 0, shadowRate: r.shadow_rate ?? 100, reason: r.reason ?? 'manual',
-        changedBy: r.changed_by, changedAt: r.changed_at.toISOString(),
+        changedBy: r.changed_by, changedAt: r.changed_at,
       });
     }
     this.overrides = next;

@@ -1,15 +1,16 @@
 // The one PostgreSQL pool factory both backends use, with the type parsers the contract needs.
 import pg from 'pg';
 import { answersWithin, HEALTH_PING_MS } from '../core/deadline.ts';
-import { parseTimestamptz } from './timestamptz.ts';
+import { timestamptzToIso } from './timestamptz.ts';
 
 // DATE stays a 'YYYY-MM-DD' string (no timezone shifts); NUMERIC becomes a JS number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
-// TIMESTAMPTZ: the same Date as pg's parser gives, parsed without regular expressions (src/db/timestamptz.ts).
+// TIMESTAMPTZ becomes the contract's ISO 8601 UTC string (what JSON.stringify makes of the Date pg's parser
+// gives), without building a Date on the way (src/db/timestamptz.ts). Code that computes with one wraps it in `new Date()`.
 const pgTimestamptz: (v: string) => Date | number | null = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text');
-pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v: string) => parseTimestamptz(v, pgTimestamptz));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v: string) => timestamptzToIso(v, pgTimestamptz));
 
 export type Db = pg.Pool;
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { parseTimestamptz } from './timestamptz.ts';
+import { parseTimestamptz, timestamptzToIso } from './timestamptz.ts';
 
 // pg's own parser (postgres-date: a Date, ±Infinity or null): this file does not load src/db/pool.ts, so
 // nothing replaced it here.
@@ -26,12 +26,36 @@ test('the same instant as pg\'s parser for the ISO style PostgreSQL writes, at a
     const ms = Date.UTC(1000 + rnd(1100), 0, 1) + rnd(366 * 24 * 3600) * 1000 + rnd(1000);
     const style = rnd(3) as 0 | 1 | 2;
     const offset = (rnd(2) ? -1 : 1) * (rnd(15) * 3600 + (style >= 1 ? rnd(60) * 60 : 0) + (style === 2 ? rnd(60) : 0));
-    const text = pgText(ms, rnd(1000), offset, rnd(7), style);
+    const micros = rnd(1000);
+    const frac = rnd(7);
+    const text = pgText(ms, micros, offset, frac, style);
     const ours = parseTimestamptz(text, noFallback);
     const theirs = pgParser(text);
     assert.ok(theirs instanceof Date, text);
     assert.equal(ours.getTime(), theirs.getTime(), text);
+    assert.equal(timestamptzToIso(text, noFallback), theirs.toISOString(), text);
+    // The same instant written at UTC: the sliced path, which must agree with the Date's ISO string.
+    assert.equal(timestamptzToIso(pgText(ms, micros, 0, frac, style), noFallback), theirs.toISOString(), text);
   }
+});
+
+test('the ISO string at UTC is sliced out of the text, at every precision', () => {
+  assert.equal(timestamptzToIso('2026-11-27 00:07:14+00', noFallback), '2026-11-27T00:07:14.000Z');
+  assert.equal(timestamptzToIso('2026-11-27 00:07:14.8+00', noFallback), '2026-11-27T00:07:14.800Z');
+  assert.equal(timestamptzToIso('2026-11-27 00:07:14.82+00', noFallback), '2026-11-27T00:07:14.820Z');
+  assert.equal(timestamptzToIso('2026-11-27 00:07:14.822+00', noFallback), '2026-11-27T00:07:14.822Z');
+  assert.equal(timestamptzToIso('2026-11-27 00:07:14.822999+00', noFallback), '2026-11-27T00:07:14.822Z');
+  assert.equal(timestamptzToIso('2026-11-27 00:07:14.5-01', noFallback), '2026-11-27T01:07:14.500Z');
+});
+
+test('what is no instant comes back as PostgreSQL wrote it; odd shapes are read as a Date', () => {
+  const seen: string[] = [];
+  const fallback = (v: string) => { seen.push(v); return pgParser(v); };
+  assert.equal(timestamptzToIso('infinity', fallback), 'infinity');
+  assert.equal(timestamptzToIso('-infinity', fallback), '-infinity');
+  assert.equal(timestamptzToIso('0099-06-01 12:00:00+00', fallback), (pgParser('0099-06-01 12:00:00+00') as Date).toISOString());
+  assert.equal(timestamptzToIso('2026-01-01 00:00:00.+00', fallback), '2026-01-01T00:00:00.000Z'); // not sliced: read as a Date
+  assert.deepEqual(seen, ['infinity', '-infinity', '0099-06-01 12:00:00+00']);
 });
 
 test('sub-millisecond digits are truncated, not rounded', () => {
@@ -64,6 +88,7 @@ test('real PostgreSQL output in several time zones, including a historical offse
     for (const r of rows) {
       const ours = parseTimestamptz(r.text, noFallback);
       assert.equal(ours.getTime(), Number(r.ms), `${zone}: ${r.text}`);
+      assert.equal(timestamptzToIso(r.text, noFallback), new Date(Number(r.ms)).toISOString(), `${zone}: ${r.text}`);
     }
   }
 });

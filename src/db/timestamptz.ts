@@ -1,10 +1,12 @@
-// PostgreSQL's text form of a timestamptz to a Date, without regular expressions. Every list the API
-// serves carries two of these per row (created/updated), and pg's default parser (postgres-date: three
-// regular expressions and a float per value) cost ~400 ns each, 5% of a fuel-logs page's CPU on the
-// benchmark floor; this parser ~150 ns (benchmarks/findings.md). Same result: the instant, to the
-// millisecond, sub-millisecond digits truncated. Anything but the ISO output style PostgreSQL uses by default
-// (DateStyle ISO: `2026-11-27 00:07:14.822714+00`, offsets `+05:30` or `-03:00:15`) goes to the fallback
-// (pg's own parser: src/db/pool.ts).
+// PostgreSQL's text form of a timestamptz, read without regular expressions. Every list the API serves
+// carries two of these per row (created/updated). pg's default parser (postgres-date: three regular
+// expressions and a float per value) cost ~400 ns each, and writing the Date back out as the contract's ISO
+// string (V8's toISOString goes through printf) as much again (benchmarks/findings.md).
+// `timestamptzToIso` gives that ISO string directly, by slicing, when PostgreSQL writes UTC (~100 ns);
+// `parseTimestamptz` gives the Date (~150 ns) for any other offset. Same result as pg's parser: the instant,
+// to the millisecond, sub-millisecond digits truncated. Anything but the ISO output style PostgreSQL uses by
+// default (DateStyle ISO: `2026-11-27 00:07:14.822714+00`, offsets `+05:30` or `-03:00:15`) goes to the
+// fallback (pg's own parser: src/db/pool.ts).
 
 const ZERO = 48;
 const DASH = 45;
@@ -67,4 +69,24 @@ export function parseTimestamptz<T>(v: string, fallback: (v: string) => T): Date
     }
   }
   return fallback(v);
+}
+
+/**
+ * A timestamptz as PostgreSQL writes it → the instant as `Date#toISOString` writes it (`2026-11-27T00:07:14.822Z`),
+ * the form the API sends. Sliced out of the text when the server writes UTC (TimeZone UTC: the default of
+ * packaged and managed PostgreSQL); through `parseTimestamptz` otherwise. A value that is no instant
+ * (`infinity`, `-infinity`) comes back as PostgreSQL wrote it.
+ */
+export function timestamptzToIso(v: string, fallback: (v: string) => Date | number | null): string {
+  const n = v.length;
+  // `YYYY-MM-DD HH:MM:SS+00` (22 characters) or with 1–6 fraction digits after a dot (24–29); years from 1000.
+  if ((n === 22 || (n >= 24 && n <= 29 && v.charCodeAt(19) === DOT))
+    && v.charCodeAt(n - 3) === PLUS && v.charCodeAt(n - 2) === ZERO && v.charCodeAt(n - 1) === ZERO
+    && v.charCodeAt(0) !== ZERO && v.charCodeAt(4) === DASH && v.charCodeAt(7) === DASH && v.charCodeAt(10) === SPACE
+    && v.charCodeAt(13) === COLON && v.charCodeAt(16) === COLON) {
+    const fraction = n === 22 ? '' : v.slice(20, Math.min(23, n - 3));
+    return `${v.slice(0, 10)}T${v.slice(11, 19)}.${fraction.padEnd(3, '0')}Z`;
+  }
+  const instant = parseTimestamptz(v, fallback);
+  return instant instanceof Date ? instant.toISOString() : v;
 }

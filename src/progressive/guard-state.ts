@@ -42,12 +42,12 @@ export class GuardStateStore {
     const { rows } = await this.db.query('SELECT feature, state, figures, decided_at, last_decision FROM feature_guard');
     const out = new Map<string, GuardView>();
     for (const r of rows) {
-      const fresh = Date.now() - r.decided_at.getTime() < STALE_MS;
+      const fresh = Date.now() - Date.parse(r.decided_at) < STALE_MS;
       const active = canary(r.feature);
       out.set(r.feature, {
         state: !active ? (r.state === 'rolled-back' ? 'rolled-back' : 'idle') : !fresh ? 'stale' : r.state === 'healthy' ? 'healthy' : 'collecting',
         figures: r.figures,
-        decidedAt: r.decided_at.toISOString(),
+        decidedAt: r.decided_at,
         lastDecision: r.last_decision,
       });
     }

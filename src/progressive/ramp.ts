@@ -65,7 +65,7 @@ export class RampStore {
     const { rows } = await this.db.query('SELECT * FROM feature_ramps');
     return rows.map((r) => ({
       feature: r.feature, steps: r.steps.map(Number), stepIndex: r.step_index, dwellSeconds: r.dwell_seconds, minRequests: r.min_requests,
-      state: r.state, stepStartedAt: r.step_started_at, startedBy: r.started_by,
+      state: r.state, stepStartedAt: new Date(r.step_started_at), startedBy: r.started_by,
     }));
   }
 

@@ -85,11 +85,11 @@ for (const target of TARGETS) {
         assert.equal((await create(u.api, logBody(vehicleId, { odometer: 4000 }))).status, 201);
         const lower = await vehicleRow(env.deps, vehicleId);
         assert.equal(lower.odometer, 5000);
-        assert.equal(lower.updatedAt.getTime(), before0.updatedAt.getTime());
+        assert.equal(lower.updatedAt, before0.updatedAt);
         assert.equal((await create(u.api, logBody(vehicleId, { odometer: 6200 }))).status, 201);
         const raised = await vehicleRow(env.deps, vehicleId);
         assert.equal(raised.odometer, 6200);
-        assert.ok(raised.updatedAt > before0.updatedAt);
+        assert.ok(raised.updatedAt > before0.updatedAt); // ISO strings of one format order as their instants
       });
 
       test('404 for another user\'s, an unknown or a soft-deleted vehicle; nothing stored', async () => {

@@ -40,8 +40,8 @@ interface FuelLogRow {
   full_tank: boolean;
   station_place_id: string | null;
   notes: string | null;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string; // timestamps arrive as ISO 8601 UTC strings (src/db/pool.ts)
+  updated_at: string;
 }
 
 function toRecord(r: Omit<FuelLogRow, 'id'>, id: string): FuelLogRecord {
@@ -56,8 +56,8 @@ function toRecord(r: Omit<FuelLogRow, 'id'>, id: string): FuelLogRecord {
     fullTank: r.full_tank,
     stationPlaceId: r.station_place_id,
     notes: r.notes,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../src/db/pool.ts';
 import type { MaintenanceRecord, RecordCreateBody, RecordUpdateBody } from '../api/schemas.ts';
-import { iso, liveVehicle, setClauses } from './sql.ts';
+import { liveVehicle, setClauses } from './sql.ts';
 
 interface RecordRow {
   id: string;
@@ -16,8 +16,8 @@ interface RecordRow {
   shop: string | null;
   receipt_content_type: string | null;
   receipt_object_key: string | null;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string; // timestamps arrive as ISO 8601 UTC strings (src/db/pool.ts)
+  updated_at: string;
 }
 
 const COLUMNS = 'r.id, r.vehicle_id, r.type, r.description, r.date, r.odometer, r.cost, r.shop, r.receipt_content_type, r.receipt_object_key, r.created_at, r.updated_at';
@@ -34,8 +34,8 @@ function toRecord(row: RecordRow): MaintenanceRecord {
     cost: row.cost,
     shop: row.shop,
     hasReceipt: row.receipt_content_type !== null,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Db } from '../../../src/db/pool.ts';
 import { NO_INTERVAL } from '../domain/rules.ts';
 import type { MaintenanceSchedule, ScheduleCreateBody, ScheduleUpdateBody } from '../api/schemas.ts';
 import { conflict, validationError } from '../../../src/core/errors.ts';
-import { iso, liveVehicle, pgConstraint, setClauses } from './sql.ts';
+import { liveVehicle, pgConstraint, setClauses } from './sql.ts';
 
 interface ScheduleRow {
   id: string;
@@ -13,8 +13,8 @@ interface ScheduleRow {
   interval_miles: number | null;
   interval_months: number | null;
   notes: string | null;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string; // timestamps arrive as ISO 8601 UTC strings (src/db/pool.ts)
+  updated_at: string;
 }
 
 const UPDATABLE = { intervalMiles: 'interval_miles', intervalMonths: 'interval_months', notes: 'notes' };
@@ -29,8 +29,8 @@ function toSchedule(row: ScheduleRow): MaintenanceSchedule {
     intervalMiles: row.interval_miles,
     intervalMonths: row.interval_months,
     notes: row.notes,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

@@ -17,5 +17,3 @@ export function setClauses(patch: Record<string, unknown>, columns: Record<strin
   }
   return sets;
 }
-
-export const iso = (d: Date) => d.toISOString();

@@ -12,8 +12,8 @@ interface SavedStationRow {
   lng: number;
   nickname: string | null;
   is_favorite: boolean;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string; // timestamps arrive as ISO 8601 UTC strings (src/db/pool.ts)
+  updated_at: string;
 }
 
 const COLUMNS = 'id, place_id, name, address, lat, lng, nickname, is_favorite, created_at, updated_at';
@@ -28,8 +28,8 @@ function toSavedStation(r: SavedStationRow): SavedStation {
     lng: r.lng,
     nickname: r.nickname,
     isFavorite: r.is_favorite,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 

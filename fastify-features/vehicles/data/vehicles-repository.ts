@@ -15,8 +15,8 @@ interface VehicleRow {
   odometer: number;
   photo_content_type: string | null;
   photo_object_key: string | null;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string; // timestamps arrive as ISO 8601 UTC strings (src/db/pool.ts)
+  updated_at: string;
 }
 
 const COLUMNS = 'id, vin, make, model, year, nickname, color, license_plate, odometer, photo_content_type, photo_object_key, created_at, updated_at';
@@ -33,8 +33,8 @@ export function toVehicle(r: VehicleRow): Vehicle {
     licensePlate: r.license_plate,
     odometer: r.odometer,
     hasPhoto: r.photo_content_type !== null,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 

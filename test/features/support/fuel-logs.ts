@@ -19,8 +19,8 @@ export async function softDeleteVehicle(deps: Deps, vehicleId: string): Promise<
   await deps.db.query('UPDATE vehicles SET deleted_at = now() WHERE id = $1', [vehicleId]);
 }
 
-export async function vehicleRow(deps: Deps, vehicleId: string): Promise<{ odometer: number; updatedAt: Date }> {
-  const { rows } = await deps.db.query<{ odometer: number; updated_at: Date }>('SELECT odometer, updated_at FROM vehicles WHERE id = $1', [vehicleId]);
+export async function vehicleRow(deps: Deps, vehicleId: string): Promise<{ odometer: number; updatedAt: string }> {
+  const { rows } = await deps.db.query<{ odometer: number; updated_at: string }>('SELECT odometer, updated_at FROM vehicles WHERE id = $1', [vehicleId]);
   return { odometer: rows[0].odometer, updatedAt: rows[0].updated_at };
 }
 
