@@ -1,6 +1,6 @@
 // Bearer-token verification with jose: RS256 only, issuer and audience checked, keys from a JWKS URL
 // (production, Auth0) or a local JWKS file (development).
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config.ts';
 import { AppError } from './errors.ts';
@@ -33,8 +33,17 @@ export function isStorableSubject(sub: unknown): sub is string {
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<AuthUser>;
 
-function keySetOf(cfg: AuthConfig) {
-  if (cfg.jwksUrl) return createRemoteJWKSet(new URL(cfg.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 });
+function keySetOf(cfg: AuthConfig): JWTVerifyGetKey {
+  if (cfg.jwksUrl) {
+    const url = new URL(cfg.jwksUrl);
+    // Created at the first verification: jose's remote key set reaches for fetch, which loads Node's bundled
+    // undici (src/core/node-http.ts), in a gateway that has not been asked to check a token yet.
+    let remote: JWTVerifyGetKey | undefined;
+    return (header, token) => {
+      remote ??= createRemoteJWKSet(url, { timeoutDuration: 3000, cooldownDuration: 30_000 });
+      return remote(header, token);
+    };
+  }
   if (cfg.jwksFile) return createLocalJWKSet(JSON.parse(readFileSync(cfg.jwksFile, 'utf8')) as JSONWebKeySet);
   throw new ConfigError('Invalid configuration: set AUTH_JWKS_URL (production) or AUTH_JWKS_FILE (development key set)');
 }

@@ -4,7 +4,6 @@
 // is imported at the first storage call, so a process that never touches storage never loads it.
 import type * as Minio from 'minio';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import https from 'node:https';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -14,6 +13,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from './errors.ts';
 import { withTimeout, answersWithin, HEALTH_PING_MS } from './deadline.ts';
+import { http } from './node-http.ts';
 
 export interface StorageConfig {
   endPoint: string;

@@ -4,17 +4,23 @@
 import type { FastifyInstance } from 'fastify';
 import { pingDb } from '../db/pool.ts';
 import { HEALTH_PING_MS } from '../core/deadline.ts';
+import { http } from '../core/node-http.ts';
+import https from 'node:https';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
 
-async function legacyUp(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(HEALTH_PING_MS) });
-    await res.body?.cancel();
-    return res.status < 500 || res.status === 503; // a 503 from legacy still proves the process answers
-  } catch {
-    return false;
-  }
+/** The legacy app answers GET /health within the deadline (with node:http: fetch would load Node's bundled undici, src/core/node-http.ts). */
+function legacyUp(url: string): Promise<boolean> {
+  const target = new URL('/health', url);
+  const transport = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    const req = transport.get(target, { signal: AbortSignal.timeout(HEALTH_PING_MS) }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 500;
+      resolve(status < 500 || status === 503); // a 503 from legacy still proves the process answers
+    });
+    req.on('error', () => resolve(false));
+  });
 }
 
 export async function healthRoutes(app: FastifyInstance) {

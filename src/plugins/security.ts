@@ -2,11 +2,11 @@
 // (counted locally, synced every 100 ms: src/core/rate-limiter.ts, docs/rate-limit.md).
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
-import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import type { FastifyReply, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../core/errors.ts';
+import { http } from '../core/node-http.ts';
 import { SharedRateLimiter, type Hit } from '../core/rate-limiter.ts';
 
 /**
@@ -15,8 +15,8 @@ import { SharedRateLimiter, type Hit } from '../core/rate-limiter.ts';
  */
 export function helmetHeaders(): Record<string, string> {
   // Run helmet once against a real, unconnected request/response pair and keep what it set.
-  const req = new IncomingMessage(new Socket());
-  const res = new ServerResponse(req);
+  const req = new http.IncomingMessage(new Socket());
+  const res = new http.ServerResponse(req);
   helmet()(req, res, () => {});
   return Object.fromEntries(Object.entries(res.getHeaders()).map(([name, value]) => [name, String(value)]));
 }
