@@ -23,7 +23,7 @@ export async function flagsView(app: FastifyInstance, auditLimit = 50): Promise<
     features[s.feature] = {
       ...s,
       guard: g ?? { state: s.stage === 'canary' ? 'stale' : 'idle', figures: null, decidedAt: null, lastDecision: null },
-      ramp: r ? { state: r.state, steps: r.steps, stepIndex: r.stepIndex, stepStartedAt: r.stepStartedAt.toISOString(), dwellSeconds: r.dwellSeconds, minRequests: r.minRequests, startedBy: r.startedBy } : null,
+      ramp: r ? { state: r.state, steps: r.steps, stepIndex: r.stepIndex, stepStartedAt: r.stepStartedAt, dwellSeconds: r.dwellSeconds, minRequests: r.minRequests, startedBy: r.startedBy } : null,
     };
   }
   return { features, audit };

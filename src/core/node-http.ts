@@ -3,6 +3,10 @@
 // bundled undici in a gateway that never opens a WebSocket: +13 MB RSS in bare Node, about 1.4 MB still
 // held after the gateway's start-up compaction (benchmarks/findings.md, eighth round). `require` leaves
 // those getters untouched.
+import https from 'node:https'; // an ES import of node:https leaves node:http's getters alone
 import { createRequire } from 'node:module';
 
 export const http: typeof import('node:http') = createRequire(import.meta.url)('node:http');
+
+/** The client module for a URL: node:https for https:, node:http otherwise. */
+export const clientFor = (url: URL) => (url.protocol === 'https:' ? https : http);

@@ -4,7 +4,6 @@
 // is imported at the first storage call, so a process that never touches storage never loads it.
 import type * as Minio from 'minio';
 import { randomUUID } from 'node:crypto';
-import https from 'node:https';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from './errors.ts';
 import { withTimeout, answersWithin, HEALTH_PING_MS } from './deadline.ts';
-import { http } from './node-http.ts';
+import { clientFor } from './node-http.ts';
 
 export interface StorageConfig {
   endPoint: string;
@@ -158,9 +157,8 @@ export class ObjectStore {
     } catch {
       throw unavailable();
     }
-    const transport = url.protocol === 'https:' ? https : http;
     await new Promise<void>((resolve, reject) => {
-      const out = transport.request(url, {
+      const out = clientFor(url).request(url, {
         method: 'PUT',
         headers: { 'content-type': contentType, 'content-length': String(size) },
         timeout: TIMEOUT_MS,

@@ -41,11 +41,16 @@ function offsetSeconds(v: string, at: number): number | null {
   return sign === DASH ? -total : total;
 }
 
+/** The separators of `YYYY-MM-DD HH:MM:SS` where PostgreSQL's ISO style puts them (digits are checked by the readers). */
+function hasDateTimeShape(v: string): boolean {
+  return v.charCodeAt(4) === DASH && v.charCodeAt(7) === DASH && v.charCodeAt(10) === SPACE
+    && v.charCodeAt(13) === COLON && v.charCodeAt(16) === COLON;
+}
+
 /** A timestamptz as PostgreSQL writes it (`YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]`) → Date; else `fallback(v)`. */
 export function parseTimestamptz<T>(v: string, fallback: (v: string) => T): Date | T {
   // Four-digit years only (a year 0–99 would be read as 19xx by Date.UTC; BC and 5-digit years differ in shape).
-  if (v.length >= 22 && v.charCodeAt(4) === DASH && v.charCodeAt(7) === DASH && v.charCodeAt(10) === SPACE
-    && v.charCodeAt(13) === COLON && v.charCodeAt(16) === COLON) {
+  if (v.length >= 22 && hasDateTimeShape(v)) {
     const year = digits(v, 0, 4);
     const month = digits(v, 5, 2);
     const day = digits(v, 8, 2);
@@ -82,8 +87,7 @@ export function timestamptzToIso(v: string, fallback: (v: string) => Date | numb
   // `YYYY-MM-DD HH:MM:SS+00` (22 characters) or with 1–6 fraction digits after a dot (24–29); years from 1000.
   if ((n === 22 || (n >= 24 && n <= 29 && v.charCodeAt(19) === DOT))
     && v.charCodeAt(n - 3) === PLUS && v.charCodeAt(n - 2) === ZERO && v.charCodeAt(n - 1) === ZERO
-    && v.charCodeAt(0) !== ZERO && v.charCodeAt(4) === DASH && v.charCodeAt(7) === DASH && v.charCodeAt(10) === SPACE
-    && v.charCodeAt(13) === COLON && v.charCodeAt(16) === COLON) {
+    && v.charCodeAt(0) !== ZERO && hasDateTimeShape(v)) {
     const fraction = n === 22 ? '' : v.slice(20, Math.min(23, n - 3));
     return `${v.slice(0, 10)}T${v.slice(11, 19)}.${fraction.padEnd(3, '0')}Z`;
   }

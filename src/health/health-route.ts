@@ -4,17 +4,15 @@
 import type { FastifyInstance } from 'fastify';
 import { pingDb } from '../db/pool.ts';
 import { HEALTH_PING_MS } from '../core/deadline.ts';
-import { http } from '../core/node-http.ts';
-import https from 'node:https';
+import { clientFor } from '../core/node-http.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
 
 /** The legacy app answers GET /health within the deadline (with node:http: fetch would load Node's bundled undici, src/core/node-http.ts). */
 function legacyUp(url: string): Promise<boolean> {
   const target = new URL('/health', url);
-  const transport = target.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
-    const req = transport.get(target, { signal: AbortSignal.timeout(HEALTH_PING_MS) }, (res) => {
+    const req = clientFor(target).get(target, { signal: AbortSignal.timeout(HEALTH_PING_MS) }, (res) => {
       res.resume();
       const status = res.statusCode ?? 500;
       resolve(status < 500 || status === 503); // a 503 from legacy still proves the process answers

@@ -14,7 +14,7 @@ export interface Ramp extends RampPlan {
   feature: FeatureName;
   state: RampState;
   stepIndex: number;
-  stepStartedAt: Date;
+  stepStartedAt: string; // ISO 8601, as the pool reads timestamps
   startedBy: string;
 }
 
@@ -48,7 +48,7 @@ export type RampAction = { kind: 'wait'; why: string } | { kind: 'step'; percent
 export function nextAction(ramp: Ramp, verdict: Verdict, nativeRequests: number, now = Date.now()): RampAction {
   if (ramp.state !== 'running') return { kind: 'wait', why: ramp.state };
   if (verdict !== 'healthy') return { kind: 'wait', why: `guard ${verdict}` };
-  if (now - ramp.stepStartedAt.getTime() < ramp.dwellSeconds * 1000) return { kind: 'wait', why: 'dwell' };
+  if (now - Date.parse(ramp.stepStartedAt) < ramp.dwellSeconds * 1000) return { kind: 'wait', why: 'dwell' };
   if (nativeRequests < ramp.minRequests) return { kind: 'wait', why: 'native requests' };
   const next = ramp.stepIndex + 1;
   if (next >= ramp.steps.length) return { kind: 'finish' };
@@ -65,7 +65,7 @@ export class RampStore {
     const { rows } = await this.db.query('SELECT * FROM feature_ramps');
     return rows.map((r) => ({
       feature: r.feature, steps: r.steps.map(Number), stepIndex: r.step_index, dwellSeconds: r.dwell_seconds, minRequests: r.min_requests,
-      state: r.state, stepStartedAt: new Date(r.step_started_at), startedBy: r.started_by,
+      state: r.state, stepStartedAt: r.step_started_at, startedBy: r.started_by,
     }));
   }
 
