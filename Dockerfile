@@ -35,4 +35,4 @@ RUN mkdir -p .data/dev-keys && chown -R node:node .data
 USER node
 EXPOSE 3001 3002
 # The gateway; the legacy app is `node dist/legacy-express/server.js`, migrations `node dist/src/db/migrate.js`.
-CMD ["node", "--max-semi-space-size=16", "dist/src/server.js"]
+CMD ["node", "--max-semi-space-size=16", "--no-turbofan", "--no-maglev", "--no-sparkplug", "dist/src/server.js"]

@@ -5,6 +5,7 @@ import { loadConfigOrExit } from './config/config.ts';
 import { FlagConfigError } from '../flags/parse.ts';
 import { buildApp } from './app.ts';
 import { boundHeapGrowth, compactHeap, compactWhenIdle } from './core/heap-compaction.ts';
+import { enableDeferredCompilers } from './core/deferred-compilers.ts';
 
 const config = loadConfigOrExit();
 let app: FastifyInstance;
@@ -36,4 +37,5 @@ if (config.HEAP_COMPACTION) {
   compactHeap();
   compactWhenIdle(); // an unref'd timer: it never holds the process open
 }
+enableDeferredCompilers(); // start-up ran without V8's top and baseline tiers; requests get them
 await app.listen({ port: config.PORT, host: config.HOST });
