@@ -37,5 +37,5 @@ if (config.HEAP_COMPACTION) {
   compactHeap();
   compactWhenIdle(); // an unref'd timer: it never holds the process open
 }
-enableDeferredCompilers(); // start-up ran without V8's top and baseline tiers; requests get them
+enableDeferredCompilers(); // start-up ran on V8's interpreter alone; requests get every tier
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -15,16 +15,14 @@ const CHILD = `
   const load = () => { let x = 0; for (let i = 0; i < 200000; i++) x += hot(100); return x; };
   load();
   console.log('--- enabled: ' + enableDeferredCompilers().join(','));
-  load();
-  console.log('--- done');`;
+  load();`;
 
 test('a process started with the production flags optimises nothing until enableDeferredCompilers, then reaches Turbofan', async () => {
   const { stdout } = await run(process.execPath, [...DEFERRED_COMPILER_FLAGS, '--trace-opt', '--input-type=module', '-e', CHILD]);
   const [before, after] = stdout.split(/^--- enabled: .*$/m);
-  const optimisedHot = (log: string, target: string) => new RegExp(`completed compiling .*<JSFunction hot .*\\(target ${target}`).test(log);
   assert.match(stdout, /^--- enabled: turbofan,maglev,sparkplug$/m);
   assert.equal(/completed compiling/.test(before), false, 'nothing optimised before the compilers are on');
-  assert.ok(optimisedHot(after, 'TURBOFAN'), 'the hot function reaches Turbofan once they are on');
+  assert.match(after, /completed compiling .*<JSFunction hot .*\(target TURBOFAN/, 'the hot function reaches Turbofan once they are on');
 });
 
 test('without the flags on the command line there is nothing to turn on', () => {
