@@ -31,7 +31,6 @@ reading('app built');
 await app.ready();
 await new Promise((r) => setTimeout(r, 1000));
 reading('app ready (routes compiled)');
-(await import(process.env.DIST + '/src/core/deferred-compilers.js')).enableDeferredCompilers(); // as src/server.ts does before listen
 const s = JSON.parse(readFileSync(writeHeapSnapshot(process.env.SNAPSHOT), 'utf8'));
 await app.close();
 const width = s.snapshot.meta.node_fields.length, types = s.snapshot.meta.node_types[0];

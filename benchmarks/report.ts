@@ -22,6 +22,8 @@ export interface RunMeta {
   warmupSeconds: { first: number; later: number };
   /** Seconds without load after the last measurement (older results: absent, 15). */
   coolDownSeconds?: number;
+  /** Seconds after start, every server probed on /health every 5 s, when idle RSS was read (older results: absent, ~1). */
+  idleSeconds?: number;
   connections: number;
   node: string;
   machine: { cores: number; model: string; memoryBytes: number; kernel: string };
@@ -114,7 +116,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w(`- PostgreSQL: ${meta.database}. Redis: ${meta.redis}.`);
   w(`- Rate limiting: every process runs with RATE_LIMIT_MAX=${num(meta.rateLimitMax)} — the limiter (and its Redis counter) still runs on every gateway request, it just never trips. LOG_LEVEL=warn everywhere.`);
   w(`- Gateways: ${Object.entries(meta.gatewayFlags).map(([g, f]) => `${g} = ${Object.entries(f).map(([k, v]) => `${k}:${v}`).join(' ')}`).join('; ')}.`);
-  w(`- Idle RSS after start: ${Object.entries(meta.idleRss).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
+  w(`- Idle RSS ${meta.idleSeconds === undefined ? 'after start' : `${meta.idleSeconds} s after start, every server's \`/health\` probed every 5 s meanwhile`}: ${Object.entries(meta.idleRss).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
   const others = record.results.map((x) => x.measurement.otherCpuSeconds).sort((a, b) => a - b);
   if (others.length) {
     const share = (s: number) => `${Math.round((100 * s) / (meta.durationSeconds * meta.machine.cores))}%`;
@@ -166,7 +168,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   if (summary.memory.length) {
     w('## Memory');
     w();
-    w(`RSS and V8 heap of every server sampled every ${record.memory?.intervalMs ?? 250} ms through the whole run by a preloaded probe (\`benchmarks/floor/memory-probe.ts\`); the full curves, with the phase of the run at each moment, are in the results JSON (\`memory\`). Idle = just before the first measurement; after = the end of the cool-down without load after the last measurement (${record.meta.coolDownSeconds ?? 15} s; the gateway compacts its heap after 60 s of quiet); returned = share of the growth (peak − idle RSS) given back by then.`);
+    w(`RSS and V8 heap of every server sampled every ${record.memory?.intervalMs ?? 250} ms through the whole run by a preloaded probe (\`benchmarks/floor/memory-probe.ts\`); the full curves, with the phase of the run at each moment, are in the results JSON (\`memory\`). Idle = just before the first measurement${record.meta.idleSeconds === undefined ? '' : ` (${record.meta.idleSeconds} s after start)`}; after = the end of the cool-down without load after the last measurement (${record.meta.coolDownSeconds ?? 15} s; the gateway compacts its heap after 60 s of quiet); returned = share of the growth (peak − idle RSS) given back by then.`);
     w();
     w('| process | idle RSS MB | peak RSS MB | after RSS MB | returned | idle heap used MB | peak heap used / total MB | after heap used MB |');
     w('|---|---|---|---|---|---|---|---|');

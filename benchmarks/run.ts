@@ -8,6 +8,7 @@
 //          --scenarios a,b  --paths express-direct,gateway-proxy,gateway-native,floor
 //          --source (run the .ts sources with type stripping instead of the build, for comparison)
 //          --cool-down S (idle seconds after the last measurement, to see whether memory returns)
+//          --idle S (seconds after start, /health probed every 5 s, before idle RSS is read; full 30, quick 1)
 //          --cpu-prof[=native|all]  (V8 CPU profiles of the gateway(s) into benchmarks/results/profiles/)
 //          --node-args="--max-semi-space-size=8 …" (extra Node flags for all three servers, for experiments)
 //          --no-status (do not rewrite STATUS.md / latest.json; implied by --scenarios and --paths)
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     'report-only': { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
     'cool-down': { type: 'string' },
+    idle: { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -73,6 +75,9 @@ const opt = {
   users: Number(args.users ?? 300),
   // Full runs: long enough for the gateway's idle compaction (after a minute of quiet) to have run.
   coolDown: Number(args['cool-down'] ?? (quick ? 4 : 75)),
+  // Idle RSS is read this long after start, every server probed on /health meanwhile as a load balancer
+  // would: an idle process's periodic work (timers, probes) moves its memory in the first seconds.
+  idle: Number(args.idle ?? (quick ? 1 : 30)),
 };
 const scenarioFilter = args.scenarios?.split(',').map((s) => s.trim());
 const pathFilter = args.paths?.split(',').map((s) => s.trim()) as PathName[] | undefined;
@@ -85,6 +90,9 @@ function fail(msg: string): never {
 }
 
 const log = (m: string) => console.log(`[bench] ${m}`);
+
+/** How often every server's /health is fetched while the run waits for idle RSS (as a load balancer's checks). */
+const IDLE_PROBE_SECONDS = 5;
 
 // ---- Ctrl-C: children first --------------------------------------------------------------------
 let env: BenchEnvironment | undefined;
@@ -205,7 +213,10 @@ async function main(): Promise<void> {
     if (!env.redisUrl) notes.push('REDIS_URL not set: station search and fuel stats are NOT cached in this run.');
   }
 
-  await sleep(1000);
+  for (let waited = 0; waited < opt.idle; waited += IDLE_PROBE_SECONDS) {
+    await sleep(Math.min(IDLE_PROBE_SECONDS, opt.idle - waited) * 1000);
+    await Promise.all(all.map((p) => fetch(`${p.url}/health`).then((r) => r.arrayBuffer(), () => undefined)));
+  }
   const idleRss = Object.fromEntries(all.map((p) => [p.name, rssBytes(p.pid)]));
   const urlOf: Record<PathName, AppProcess> = { 'express-direct': legacy, 'gateway-proxy': gwExpress, 'gateway-native': gwFastify, floor };
 
@@ -273,6 +284,7 @@ async function main(): Promise<void> {
     durationSeconds: opt.duration,
     warmupSeconds: { first: opt.warmupFirst, later: opt.warmupLater },
     coolDownSeconds: opt.coolDown,
+    idleSeconds: opt.idle,
     connections: opt.connections,
     node: process.version,
     machine: machine(),

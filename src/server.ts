@@ -5,7 +5,7 @@ import { loadConfigOrExit } from './config/config.ts';
 import { FlagConfigError } from '../flags/parse.ts';
 import { buildApp } from './app.ts';
 import { boundHeapGrowth, compactHeap, compactWhenIdle } from './core/heap-compaction.ts';
-import { enableDeferredCompilers } from './core/deferred-compilers.ts';
+import { enableDeferredCompilersOnTraffic } from './core/deferred-compilers.ts';
 
 const config = loadConfigOrExit();
 let app: FastifyInstance;
@@ -37,5 +37,5 @@ if (config.HEAP_COMPACTION) {
   compactHeap();
   compactWhenIdle(); // an unref'd timer: it never holds the process open
 }
-enableDeferredCompilers(); // start-up ran on V8's interpreter alone; requests get every tier
+enableDeferredCompilersOnTraffic(app.server); // start-up and probes run on V8's interpreter alone; traffic gets every tier
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -12,7 +12,7 @@ import { compileValidator } from '../../src/core/validation.ts';
 import { responseSerializerCompiler } from '../../src/core/response-serializer.ts';
 import { cachedVerifier } from '../../src/core/token-cache.ts';
 import { FLOOR_READS } from './reads.ts';
-import { enableDeferredCompilers } from '../../src/core/deferred-compilers.ts';
+import { enableDeferredCompilersOnTraffic } from '../../src/core/deferred-compilers.ts';
 
 const config = loadConfigOrExit();
 const deps = createDeps(config, { warn: (obj, msg) => console.warn(msg, obj) });
@@ -38,7 +38,7 @@ await app.register(async (api) => {
   }
 });
 
-enableDeferredCompilers(); // started with the gateway's production flags: the same tiers from here on
+enableDeferredCompilersOnTraffic(app.server); // the gateway's production flags and tiers: compilers on at the first non-probe request
 await app.listen({ port: config.PORT, host: config.HOST });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream';
 import { Pool } from 'undici';
 import { AppError } from '../../src/core/errors.ts';
 import { withoutHopByHop } from '../../src/routing/legacy-proxy.ts';
-import { enableDeferredCompilers } from '../../src/core/deferred-compilers.ts';
+import { enableDeferredCompilersOnTraffic } from '../../src/core/deferred-compilers.ts';
 
 // It needs only these three settings (stack/apps.ts gives every app its PORT and HOST), not the app's config.
 const { LEGACY_URL, PORT = '3001', HOST = '127.0.0.1' } = process.env;
@@ -41,7 +41,7 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       res.end(unavailableBody);
     });
 });
-enableDeferredCompilers(); // started with the gateway's production flags: the same tiers from here on
+enableDeferredCompilersOnTraffic(server); // the gateway's production flags and tiers: compilers on at the first non-probe request
 server.listen(Number(PORT), HOST);
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

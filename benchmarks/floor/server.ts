@@ -10,7 +10,7 @@ import { AppError, routeNotFound } from '../../src/core/errors.ts';
 import { compileValidator, validationErrorFrom } from '../../src/core/validation.ts';
 import { cachedVerifier } from '../../src/core/token-cache.ts';
 import { FLOOR_READS, type ReadCall } from './reads.ts';
-import { enableDeferredCompilers } from '../../src/core/deferred-compilers.ts';
+import { enableDeferredCompilersOnTraffic } from '../../src/core/deferred-compilers.ts';
 
 /** One validated read route: query schema (coerced and defaulted like the gateway's) and service call. */
 const ROUTES = new Map<string, { validate: ReturnType<typeof compileValidator>; call: ReadCall }>(
@@ -50,7 +50,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
   handle(req, res).catch((err: unknown) => fail(res, err));
 });
-enableDeferredCompilers(); // started with the gateway's production flags: the same tiers from here on
+enableDeferredCompilersOnTraffic(server); // the gateway's production flags and tiers: compilers on at the first non-probe request
 server.listen(config.PORT, config.HOST);
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

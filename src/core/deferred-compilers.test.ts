@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DEFERRED_COMPILER_FLAGS, enableDeferredCompilers } from './deferred-compilers.ts';
+import { EventEmitter } from 'node:events';
+import { DEFERRED_COMPILER_FLAGS, enableDeferredCompilers, enableDeferredCompilersOnTraffic } from './deferred-compilers.ts';
 
 const run = promisify(execFile);
 
@@ -28,4 +29,35 @@ test('a process started with the production flags optimises nothing until enable
 test('without the flags on the command line there is nothing to turn on', () => {
   assert.deepEqual(enableDeferredCompilers(['--max-semi-space-size=16']), []);
   assert.deepEqual(enableDeferredCompilers(['--no-sparkplug']), ['sparkplug']);
+  const server = new EventEmitter();
+  enableDeferredCompilersOnTraffic(server, ['--max-semi-space-size=16']);
+  assert.equal(server.listenerCount('request'), 0, 'no listener when nothing was deferred');
+});
+
+// A real node:http server in a child started with the production flags: probes, then a hot loop, then one
+// request of traffic, then the hot loop again; the listener count is printed after each phase.
+const SERVER_CHILD = `
+  import { createServer } from 'node:http';
+  import { enableDeferredCompilersOnTraffic } from ${JSON.stringify(new URL('./deferred-compilers.ts', import.meta.url).href)};
+  function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+  const load = () => { let x = 0; for (let i = 0; i < 200000; i++) x += hot(100); return x; };
+  const server = createServer((req, res) => res.end('ok'));
+  enableDeferredCompilersOnTraffic(server);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const get = (path) => fetch('http://127.0.0.1:' + server.address().port + path).then((r) => r.text());
+  for (const path of ['/health', '/health/live', '/metrics', '/health?deep=1']) await get(path);
+  load();
+  console.log('--- probed, listeners ' + server.listenerCount('request'));
+  await get('/api/vehicles');
+  console.log('--- traffic, listeners ' + server.listenerCount('request'));
+  load();
+  server.close();`;
+
+test('probes leave the compilers off; the first other request turns them on and removes the listener', async () => {
+  const { stdout } = await run(process.execPath, [...DEFERRED_COMPILER_FLAGS, '--trace-opt', '--input-type=module', '-e', SERVER_CHILD]);
+  const [probed, traffic] = stdout.split(/^--- probed, listeners \d+$/m);
+  assert.match(stdout, /^--- probed, listeners 2$/m, 'still listening after probes');
+  assert.match(stdout, /^--- traffic, listeners 1$/m, 'only the server\'s own handler is left');
+  assert.equal(/completed compiling/.test(probed), false, 'nothing optimised while only probed');
+  assert.match(traffic, /completed compiling .*<JSFunction hot .*\(target TURBOFAN/, 'the hot function reaches Turbofan after traffic');
 });
