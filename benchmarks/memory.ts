@@ -31,6 +31,9 @@ export interface MemorySummary {
 
 export const MEMORY_INTERVAL_MS = 250;
 
+/** How often every server's /health is fetched while a run waits to read idle RSS (as a load balancer checks). */
+export const IDLE_PROBE_SECONDS = 5;
+
 export function memoryFile(dir: string, name: string): string {
   return join(dir, `memory-${name}.jsonl`);
 }

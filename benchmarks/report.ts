@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { parseEnvFlags } from '../flags/parse.ts';
 import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
-import type { MemoryCurve } from './memory.ts';
+import { IDLE_PROBE_SECONDS, type MemoryCurve } from './memory.ts';
 import { cpuEfficiencyTarget, mb, median, PROCESS_NAMES, PROXY_TARGET, READ_TARGETS, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
 import type { PairedRecord } from './paired.ts';
 import type { PinnedRecord } from './pinned-proxy.ts';
@@ -22,7 +22,7 @@ export interface RunMeta {
   warmupSeconds: { first: number; later: number };
   /** Seconds without load after the last measurement (older results: absent, 15). */
   coolDownSeconds?: number;
-  /** Seconds after start, every server probed on /health every 5 s, when idle RSS was read (older results: absent, ~1). */
+  /** Seconds after start, every server probed on /health meanwhile, when idle RSS was read (older results: absent, ~1). */
   idleSeconds?: number;
   connections: number;
   node: string;
@@ -116,7 +116,7 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
   w(`- PostgreSQL: ${meta.database}. Redis: ${meta.redis}.`);
   w(`- Rate limiting: every process runs with RATE_LIMIT_MAX=${num(meta.rateLimitMax)} — the limiter (and its Redis counter) still runs on every gateway request, it just never trips. LOG_LEVEL=warn everywhere.`);
   w(`- Gateways: ${Object.entries(meta.gatewayFlags).map(([g, f]) => `${g} = ${Object.entries(f).map(([k, v]) => `${k}:${v}`).join(' ')}`).join('; ')}.`);
-  w(`- Idle RSS ${meta.idleSeconds === undefined ? 'after start' : `${meta.idleSeconds} s after start, every server's \`/health\` probed every 5 s meanwhile`}: ${Object.entries(meta.idleRss).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
+  w(`- Idle RSS ${meta.idleSeconds === undefined ? 'after start' : `${meta.idleSeconds} s after start, every server's \`/health\` probed every ${IDLE_PROBE_SECONDS} s meanwhile`}: ${Object.entries(meta.idleRss).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
   const others = record.results.map((x) => x.measurement.otherCpuSeconds).sort((a, b) => a - b);
   if (others.length) {
     const share = (s: number) => `${Math.round((100 * s) / (meta.durationSeconds * meta.machine.cores))}%`;

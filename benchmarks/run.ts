@@ -8,7 +8,7 @@
 //          --scenarios a,b  --paths express-direct,gateway-proxy,gateway-native,floor
 //          --source (run the .ts sources with type stripping instead of the build, for comparison)
 //          --cool-down S (idle seconds after the last measurement, to see whether memory returns)
-//          --idle S (seconds after start, /health probed every 5 s, before idle RSS is read; full 30, quick 1)
+//          --idle S (seconds after start, /health probed meanwhile, before idle RSS is read; full 30, quick 1)
 //          --cpu-prof[=native|all]  (V8 CPU profiles of the gateway(s) into benchmarks/results/profiles/)
 //          --node-args="--max-semi-space-size=8 …" (extra Node flags for all three servers, for experiments)
 //          --no-status (do not rewrite STATUS.md / latest.json; implied by --scenarios and --paths)
@@ -27,7 +27,7 @@ import { setUpEnvironment, RATE_LIMIT_MAX, type BenchEnvironment } from './envir
 import { execSync } from 'node:child_process';
 import { rssBytes } from './processes.ts';
 import { appEntry, buildIsFresh, killAllAppsNow, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
-import { memoryFile, MEMORY_INTERVAL_MS, readCurve, type Phase } from './memory.ts';
+import { IDLE_PROBE_SECONDS, memoryFile, MEMORY_INTERVAL_MS, readCurve, type Phase } from './memory.ts';
 import { seed, USER_PREFIX } from './seed.ts';
 import { expectedBackend, floorServes, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
 import { measure } from './measure.ts';
@@ -90,9 +90,6 @@ function fail(msg: string): never {
 }
 
 const log = (m: string) => console.log(`[bench] ${m}`);
-
-/** How often every server's /health is fetched while the run waits for idle RSS (as a load balancer's checks). */
-const IDLE_PROBE_SECONDS = 5;
 
 // ---- Ctrl-C: children first --------------------------------------------------------------------
 let env: BenchEnvironment | undefined;

@@ -8,8 +8,8 @@ import { DEFERRED_COMPILER_FLAGS } from '../src/core/deferred-compilers.ts';
  * raised peak RSS. Idle RSS no longer depends on it: the gateway compacts its heap when ready and after a
  * minute of quiet, and bounds the old generation's growth from then on (src/core/heap-compaction.ts).
  * Measurements in benchmarks/findings.md.
- * Then V8's Turbofan, Maglev and Sparkplug compilers off until the app is ready (src/core/deferred-compilers.ts):
- * idle RSS 3–5 MB lower, the same CPU per request once serving.
+ * Then V8's Turbofan, Maglev and Sparkplug compilers off until the first request that is not a probe
+ * (src/core/deferred-compilers.ts): idle RSS about 9 MB lower, the same CPU per request once serving.
  */
 export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=16', ...DEFERRED_COMPILER_FLAGS];
 

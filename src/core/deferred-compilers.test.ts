@@ -1,5 +1,6 @@
 // The production flags keep V8's optimising compilers off during start-up; enableDeferredCompilers turns
-// them back on. Checked in a child process started with those flags, from V8's own --trace-opt log: a hot
+// them back on, and enableDeferredCompilersOnTraffic does so at a server's first request that is not a
+// probe. Checked in child processes started with those flags, from V8's own --trace-opt log: a hot
 // function is not optimised before, and reaches Turbofan after.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,11 +10,14 @@ import { EventEmitter } from 'node:events';
 import { DEFERRED_COMPILER_FLAGS, enableDeferredCompilers, enableDeferredCompilersOnTraffic } from './deferred-compilers.ts';
 
 const run = promisify(execFile);
+const MODULE = JSON.stringify(new URL('./deferred-compilers.ts', import.meta.url).href);
+/** A function hot enough for Turbofan, and a loop that makes it so. */
+const HOT_LOOP = `
+  function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
+  const load = () => { let x = 0; for (let i = 0; i < 200000; i++) x += hot(100); return x; };`;
 
 const CHILD = `
-  import { enableDeferredCompilers } from ${JSON.stringify(new URL('./deferred-compilers.ts', import.meta.url).href)};
-  function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
-  const load = () => { let x = 0; for (let i = 0; i < 200000; i++) x += hot(100); return x; };
+  import { enableDeferredCompilers } from ${MODULE};${HOT_LOOP}
   load();
   console.log('--- enabled: ' + enableDeferredCompilers().join(','));
   load();`;
@@ -38,9 +42,7 @@ test('without the flags on the command line there is nothing to turn on', () => 
 // request of traffic, then the hot loop again; the listener count is printed after each phase.
 const SERVER_CHILD = `
   import { createServer } from 'node:http';
-  import { enableDeferredCompilersOnTraffic } from ${JSON.stringify(new URL('./deferred-compilers.ts', import.meta.url).href)};
-  function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }
-  const load = () => { let x = 0; for (let i = 0; i < 200000; i++) x += hot(100); return x; };
+  import { enableDeferredCompilersOnTraffic } from ${MODULE};${HOT_LOOP}
   const server = createServer((req, res) => res.end('ok'));
   enableDeferredCompilersOnTraffic(server);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -27,9 +27,14 @@ export const DEFERRED_COMPILER_FLAGS = DEFERRED_COMPILERS.map((name) => `--no-${
  * Node leaves flags writable after start.
  */
 export function enableDeferredCompilers(execArgv: readonly string[] = process.execArgv): string[] {
-  const enabled = DEFERRED_COMPILERS.filter((name) => execArgv.includes(`--no-${name}`));
+  const enabled = deferredBy(execArgv);
   for (const name of enabled) setFlagsFromString(`--${name}`);
   return enabled;
+}
+
+/** The compilers `execArgv` turned off. */
+function deferredBy(execArgv: readonly string[]): string[] {
+  return DEFERRED_COMPILERS.filter((name) => execArgv.includes(`--no-${name}`));
 }
 
 /** Requests that are not traffic: load balancers' and orchestrators' health checks, Prometheus scrapes. */
@@ -42,7 +47,7 @@ const PROBE = /^\/(?:health|metrics)(?:[/?]|$)/;
  * deferred no compiler.
  */
 export function enableDeferredCompilersOnTraffic(server: EventEmitter, execArgv: readonly string[] = process.execArgv): void {
-  if (!DEFERRED_COMPILERS.some((name) => execArgv.includes(`--no-${name}`))) return;
+  if (deferredBy(execArgv).length === 0) return;
   const onRequest = (request: { url?: string }) => {
     if (PROBE.test(request.url ?? '')) return;
     server.off('request', onRequest);
