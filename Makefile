@@ -43,7 +43,7 @@ console: install console/dist/index.html
 ## built and served by the gateway, the apps run from the production build (dist/), dev tools on (dev sign-in);
 ## Ctrl-C stops it
 dev: install build web console
-	DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
+	APPS_FROM=build DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
 
 ## make token [SUB=...] [PERMISSIONS=a,b] — a token the dev stack accepts
 token: install
@@ -139,6 +139,7 @@ check-express-free: install
 	bash scripts/check-express-free.sh
 
 ## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path, then the cross-checks with the servers at once); writes STATUS.md and benchmarks/results/*.json
+bench: export APPS_FROM = build
 bench: install build
 	@if [ -n "$$DATABASE_URL" ]; then $(NODE) benchmarks/shadow-overhead.ts $(if $(QUICK),--quick,); else echo "[bench] shadow-stage cost skipped: it needs DATABASE_URL (a scratch database per run)"; fi
 	$(NODE) benchmarks/run.ts $(if $(QUICK),--quick,)

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appEntry, buildIsFresh, REPO_ROOT } from '../stack/apps.ts';
+import { appEntry, REPO_ROOT } from '../stack/apps.ts';
 import { flagEnv } from '../flags/registry.ts';
 import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../stack/production-flags.ts';
 import { setUpEnvironment } from './environment.ts';
@@ -44,7 +44,7 @@ console.log('\\n  strings in the heap: ' + mb(total) + ' MB; the largest (module
 for (const [size, text] of big.sort((a, b) => b[0] - a[0])) console.log('  ' + String(Math.round(size / 1024)).padStart(6) + ' KB  ' + text);
 `;
 
-if (!buildIsFresh()) throw new Error('dist/ is missing or stale: npm run build first');
+process.env.APPS_FROM = 'build'; // appEntry() names the missing build
 const tmpDir = await mkdtemp(join(tmpdir(), 'mvp-idle-memory-'));
 const environment = await setUpEnvironment({ tmpDir, log: (m) => console.log(`[idle-memory] ${m}`) });
 try {

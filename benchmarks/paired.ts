@@ -66,7 +66,7 @@ function parseVariant(spec: string): Variant {
   if (!m || !(m[2] in KINDS)) fail(`bad variant "${spec}" (name=${Object.keys(KINDS).join('|')}[@dist-root][:node-flags][+VAR=value,…])`);
   const kind = m[2] as KindName;
   const { file } = KINDS[kind];
-  // Another root: its build. This checkout: its build when fresh, else the sources (as appEntry decides everywhere).
+  // Another root: its build. This checkout: what APPS_FROM says (appEntry).
   const entry = m[3] ? join(m[3], `${file}.js`) : join(REPO_ROOT, BUILT ? `dist/${file}.js` : `${file}.ts`);
   if (!existsSync(entry)) fail(`${spec}: ${entry} does not exist`);
   const env = Object.fromEntries((m[5] ?? '').split(',').filter(Boolean).map((kv) => {
@@ -89,7 +89,7 @@ const rounds = Number(opts.rounds);
 const duration = Number(opts.duration);
 const pauseSeconds = Number(opts.pause);
 const connectionsEach = Math.max(5, Math.round(Number(opts.connections) / variants.length));
-if (!BUILT) console.log('[paired] note: this checkout\'s variants run the TypeScript sources (dist/ is stale or MVP_RUN_SOURCE=1; npm run build first)');
+if (!BUILT) console.log('[paired] note: this checkout\'s variants run the TypeScript sources (APPS_FROM is not build)');
 
 /** Highest RSS each variant reached under load (bytes), by name. */
 const peakRss = new Map<string, number>();

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateUp } from '../src/db/migrate.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { closeDeps, createDeps, type Deps } from '../src/core/deps.ts';
+import { closeDeps, createDeps, type Deps } from '../src/infrastructure/deps.ts';
 import type * as FuelLogs from '../fastify-features/fuel-logs/service.ts';
 import { cpuSeconds } from './processes.ts';
 import { seed } from './seed.ts';

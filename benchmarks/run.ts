@@ -24,9 +24,8 @@ import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.ts';
 import { FEATURES, flagEnv, type FeatureName } from '../flags/registry.ts';
 import { setUpEnvironment, RATE_LIMIT_MAX, type BenchEnvironment } from './environment.ts';
-import { execSync } from 'node:child_process';
 import { rssBytes } from './processes.ts';
-import { appEntry, buildIsFresh, killAllAppsNow, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
+import { appEntry, killAllAppsNow, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
 import { IDLE_PROBE_SECONDS, memoryFile, MEMORY_INTERVAL_MS, readCurve, type Phase } from './memory.ts';
 import { seed, USER_PREFIX } from './seed.ts';
 import { expectedBackend, floorServes, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
@@ -130,13 +129,9 @@ function machine(): RunMeta['machine'] {
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const notes: string[] = [];
-  if (args.source) {
-    process.env.MVP_RUN_SOURCE = '1'; // read by appEntry()
-    notes.push('servers ran from the TypeScript sources (--source: Node type stripping), not the production build.');
-  } else if (!buildIsFresh()) {
-    log('dist/ is missing or older than the sources: npm run build');
-    execSync('npm run -s build', { cwd: ROOT, stdio: 'inherit' });
-  }
+  // read by appEntry(); `make bench` builds first, --source runs the TypeScript sources instead
+  process.env.APPS_FROM = args.source ? 'source' : 'build';
+  if (args.source) notes.push('servers ran from the TypeScript sources (--source: Node type stripping), not the production build.');
   const entry = appEntry('gateway').endsWith('.js') ? 'dist' : 'source';
   log(`servers run ${entry === 'dist' ? 'the production build (dist/)' : 'the TypeScript sources'}`);
   log(`Node ${process.version} (${process.execPath}); ${quick ? 'quick' : 'full'} run: ${opt.rounds} round(s) x ${opt.duration} s, ${opt.connections} connections`);

@@ -2,7 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { loadConfigOrExit } from '../src/config/config.ts';
-import { createDeps, closeDeps } from '../src/core/deps.ts';
+import { createDeps, closeDeps } from '../src/infrastructure/deps.ts';
 import { buildLegacyApp } from './app.ts';
 
 const config = loadConfigOrExit();

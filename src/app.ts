@@ -5,10 +5,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import type { Capsule } from './capsules/capsule.ts';
 import { CAPSULES } from './capsules/registry.ts';
-import { capsulesPlugin } from './capsules/plugin.ts';
+import { capsulesPlugin } from './capsules/capsules-plugin.ts';
 import { serverOptions } from './server-options.ts';
-import { compileValidator } from './core/validation.ts';
-import { responseSerializerCompiler } from './core/response-serializer.ts';
+import { compileValidator } from './policy/validation.ts';
+import { responseSerializerCompiler } from './http/response-serializer.ts';
 import { configPlugin } from './plugins/config.ts';
 import { postgresPlugin, redisPlugin, storagePlugin, depsPlugin, orphanSweepPlugin } from './plugins/infrastructure.ts';
 import { authPlugin } from './plugins/auth.ts';
@@ -21,15 +21,14 @@ import { requestTargetPlugin } from './plugins/request-target.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
 import { drainPlugin } from './plugins/drain.ts';
 import { legacyProxyPlugin } from './routing/legacy-proxy.ts';
-import { healthRoutes } from './health/health-route.ts';
+import { healthRoutes } from './health/health-routes.ts';
 import { flagsRoutes } from './admin/flags-routes.ts';
-import { devToolsPlugin } from './dev-tools/plugin.ts';
 import { progressiveWindowPlugin } from './progressive/window-plugin.ts';
 import { flagPushPlugin } from './progressive/flag-push-plugin.ts';
 import { progressiveLeaderPlugin } from './progressive/leader-plugin.ts';
 import { progressiveRoutes } from './admin/progressive-routes.ts';
 import { webAppPlugin } from './plugins/web-app.ts';
-import { shadowPlugin } from './shadow/plugin.ts';
+import { shadowPlugin } from './shadow/shadow-plugin.ts';
 import { consolePlugin } from './plugins/console.ts';
 
 export interface BuildOptions {
@@ -75,7 +74,8 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(capsulesPlugin, { capsules });
     await app.register(webAppPlugin);
     await app.register(shadowPlugin); // after the capsules: it reads their route templates
-    if (config.DEV_TOOLS) await app.register(devToolsPlugin);
+    // Loaded only when on, so production's module graph holds nothing from dev/ (test/dev-graph.test.ts).
+    if (config.DEV_TOOLS) await app.register((await import('./dev-tools/dev-tools-plugin.ts')).devToolsPlugin);
   } catch (err) {
     // A plugin refused to start (e.g. a flag asks for a capsule that is not there): release what did start.
     await app.close().catch(() => {});

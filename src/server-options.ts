@@ -2,10 +2,10 @@
 // and the contract's error body for what never reaches a route (malformed HTTP, undecodable URLs).
 import { LogController, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config/config.ts';
-import { requestIdFrom } from './core/request-id.ts';
-import { AppError, badUrl } from './core/errors.ts';
+import { requestIdFrom } from './http/request-id.ts';
+import { AppError, badUrl } from './policy/errors.ts';
 import { randomUUID } from 'node:crypto';
-import { toOriginForm } from './core/request-target.ts';
+import { toOriginForm } from './http/request-target.ts';
 import { servingBackend } from './routing/serving-backend.ts';
 import { helmetHeaders } from './plugins/security.ts';
 

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfigOrExit } from './config/config.ts';
 import { FlagConfigError } from '../flags/parse.ts';
 import { buildApp } from './app.ts';
-import { boundHeapGrowth, compactHeap, compactWhenIdle } from './core/heap-compaction.ts';
-import { enableDeferredCompilersOnTraffic } from './core/deferred-compilers.ts';
+import { boundHeapGrowth, compactHeap, compactWhenIdle } from './runtime/heap-compaction.ts';
+import { enableDeferredCompilersOnTraffic } from './runtime/deferred-compilers.ts';
 
 const config = loadConfigOrExit();
 let app: FastifyInstance;

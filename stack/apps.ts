@@ -2,7 +2,7 @@
 // or in this process. `make dev`, the test harness, the fault suites and the benchmarks all go through
 // here, so "how an app is started" is written once.
 //
-//   appEntry('gateway' | 'legacy' | 'floor')  the file an app process runs: dist/ when the build is fresh
+//   appEntry('gateway' | 'legacy' | 'floor')  the file an app process runs: dist/ with APPS_FROM=build, else the source
 //   spawnApp(kind, { env, port?, name?, output?, nodeArgs?, waitReady? })
 //                                       a child on the project's Node; waits until GET /health answers;
 //                                       `port` defaults to a free one and is set as PORT / LEGACY_PORT
@@ -19,7 +19,7 @@
 // Output of a child: 'buffer' (default: kept in memory, `output()` for failure messages), { prefix }
 // (each line to our stdout/stderr with a prefix, as `make dev` shows it) or { file } (appended to a log).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -40,39 +40,32 @@ const SOURCE_ENTRY: Record<AppKind, string> = {
   floor: 'benchmarks/floor/server.ts', // the benchmark's bare node:http floor
 };
 
-/** What `npm run build` compiles (tsconfig.build.json); dist/.built is written last. */
-const BUILT_DIRS = ['src', 'flags', 'fastify-features', 'legacy-express', 'benchmarks/floor'];
-const BUILD_STAMP = `${REPO_ROOT}/dist/.built`;
-
-/** True when dist/ was built after the last change to any source file it compiles. */
-export function buildIsFresh(): boolean {
-  if (!existsSync(BUILD_STAMP)) return false;
-  const built = statSync(BUILD_STAMP).mtimeMs;
-  for (const dir of BUILT_DIRS) {
-    if (!existsSync(`${REPO_ROOT}/${dir}`)) continue;
-    for (const f of readdirSync(`${REPO_ROOT}/${dir}`, { recursive: true, encoding: 'utf8' })) {
-      if (!/\.(ts|sql)$/.test(f) || f.endsWith('.test.ts')) continue;
-      if (statSync(`${REPO_ROOT}/${dir}/${f}`).mtimeMs > built) return false;
-    }
-  }
-  return true;
-}
+/** Which code app processes run: chosen explicitly, never guessed from file times. */
+export type AppsFrom = 'build' | 'source';
 
 /**
- * The file a `kind` process runs: the production build (dist/…/*.js, `npm run build`) when it is fresh,
- * otherwise the TypeScript source (Node strips the types). MVP_RUN_SOURCE=1 forces the source.
+ * APPS_FROM=build runs the production build (dist/…/*.js: `npm run build` first; `make dev`, `make start`
+ * and `make bench` build and set it); unset or `source` runs the TypeScript sources (Node strips the types).
  */
-export function appEntry(kind: AppKind): string {
-  const source = `${REPO_ROOT}/${SOURCE_ENTRY[kind]}`;
-  if (process.env.MVP_RUN_SOURCE !== '1' && existsSync(source) && buildIsFresh()) {
-    return `${REPO_ROOT}/dist/${SOURCE_ENTRY[kind].replace(/\.ts$/, '.js')}`;
-  }
-  return source;
+export function appsFrom(env: Record<string, string | undefined> = process.env): AppsFrom {
+  const value = env.APPS_FROM ?? 'source';
+  if (value !== 'build' && value !== 'source') throw new Error(`APPS_FROM must be "build" or "source", not ${JSON.stringify(value)}`);
+  return value;
 }
 
-/** False once legacy-express/ is deleted. */
+const builtEntry = (kind: AppKind) => `${REPO_ROOT}/dist/${SOURCE_ENTRY[kind].replace(/\.ts$/, '.js')}`;
+
+/** The file a `kind` process runs (see appsFrom). A missing build is an error that says what to run. */
+export function appEntry(kind: AppKind): string {
+  if (appsFrom() === 'source') return `${REPO_ROOT}/${SOURCE_ENTRY[kind]}`;
+  const entry = builtEntry(kind);
+  if (!existsSync(entry)) throw new Error(`APPS_FROM=build but ${entry} does not exist: run \`make build\` first`);
+  return entry;
+}
+
+/** False once legacy-express/ is deleted (its sources decide, whatever an old dist/ still holds). */
 export function hasApp(kind: AppKind): boolean {
-  return existsSync(appEntry(kind));
+  return existsSync(`${REPO_ROOT}/${SOURCE_ENTRY[kind]}`);
 }
 
 /** The variable an app reads its port from. */
@@ -320,7 +313,7 @@ export interface InProcessApp {
 export async function startLegacyInProcess(config: Config, port = 0): Promise<InProcessApp> {
   const [{ buildLegacyApp }, { createDeps, closeDeps }] = await Promise.all([
     import(new URL('../legacy-express/app.ts', import.meta.url).href),
-    import('../src/core/deps.ts'),
+    import('../src/infrastructure/deps.ts'),
   ]);
   const deps = createDeps(config, silent);
   const server: Server = buildLegacyApp(deps, silent).listen(port, '127.0.0.1');

@@ -180,7 +180,7 @@ async function start(
 
   if (opts.s3 && opts.bucket !== false) {
     // The bucket must exist before the first upload; the apps' own config decides which one it is.
-    const [{ loadConfig }, { createStoreFor }] = await Promise.all([import('../src/config/config.ts'), import('../src/core/deps.ts')]);
+    const [{ loadConfig }, { createStoreFor }] = await Promise.all([import('../src/config/config.ts'), import('../src/infrastructure/deps.ts')]);
     const config = loadConfig({ ...from, ...env });
     await createStoreFor(config)?.ensureBucket();
     log(`bucket ${config.MINIO_BUCKET} ready`);

@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { createTokenVerifier } from '../src/core/auth.ts';
-import { AppError } from '../src/core/errors.ts';
+import { createTokenVerifier } from '../src/policy/auth.ts';
+import { AppError } from '../src/policy/errors.ts';
 import { startFakeExternals, type FakeExternals, type Mode } from '../dev/fake-externals/index.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, ensureDevKeys, generateDevKeyPair, signToken, type KeyPair } from '../dev/keys.ts';
 

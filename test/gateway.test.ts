@@ -453,7 +453,7 @@ describe('proxy: real clients, hop-by-hop headers, unclaimed /api paths', () => 
   });
 });
 
-describe('response bodies (src/core/response-serializer.ts)', () => {
+describe('response bodies (src/http/response-serializer.ts)', () => {
   // A capsule whose route answers a field its response schema does not name.
   const leaky = {
     feature: 'vehicles' as const,

@@ -1,5 +1,5 @@
 // What a started gateway loads before anyone uses a feature: not Node's bundled undici (the engine of
-// fetch and WebSocket, +13 MB RSS), which an ES import of node:http pulls in (src/core/node-http.ts).
+// fetch and WebSocket, +13 MB RSS), which an ES import of node:http pulls in (src/http/node-http.ts).
 // Each check runs in a child process, so nothing this test process loaded counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ async function child(code: string, env: Record<string, string> = {}): Promise<st
 
 test('the premise: an ES import of node:http loads Node\'s undici, a require does not', async () => {
   assert.equal(await child(`import 'node:http'; console.log(${UNDICI_LOADED});`), 'true');
-  assert.equal(await child(`import { http } from ${src('core/node-http.ts')}; http.createServer; console.log(${UNDICI_LOADED});`), 'false');
+  assert.equal(await child(`import { http } from ${src('http/node-http.ts')}; http.createServer; console.log(${UNDICI_LOADED});`), 'false');
 });
 
 test('a gateway without a legacy app, built, ready and asked for /health, has not loaded it', async () => {

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { startBackends, type TestEnv } from './support/harness.ts';
 import { Client } from './support/client.ts';
 import { eventually } from './support/wait.ts';
-import { cacheKeys } from '../src/core/cache.ts';
+import { cacheKeys } from '../src/infrastructure/cache.ts';
 
 let env: TestEnv;
 let admin: Client;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
-import { authConfigOf } from '../src/web/auth-config-route.ts';
+import { authConfigOf } from '../src/web/auth-config-routes.ts';
 import { ensureDevKeys } from '../dev/keys.ts';
 import { flagEnv, startBackends, type TestEnv } from './support/harness.ts';
 

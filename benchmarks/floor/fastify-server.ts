@@ -1,18 +1,18 @@
 // A second reference for the benchmark: the floor's work on bare Fastify. Same deps, token cache, AJV
 // query validators, services, SQL and cache calls as the floor (server.ts), the capsules' own response
-// schemas (serialised as the production gateway does, src/core/response-serializer.ts), a pino logger at LOG_LEVEL like the
+// schemas (serialised as the production gateway does, src/http/response-serializer.ts), a pino logger at LOG_LEVEL like the
 // gateway's, and nothing else: no helmet headers, rate limit, metrics, request context, flags or proxy.
 // native vs this = what the gateway's own cross-cutting plugins cost; this vs the floor = Fastify's.
 // Used by `node benchmarks/paired.ts` (variant kind `fastify-floor`).
 import Fastify from 'fastify';
 import { loadConfigOrExit } from '../../src/config/config.ts';
-import { closeDeps, createDeps } from '../../src/core/deps.ts';
+import { closeDeps, createDeps } from '../../src/infrastructure/deps.ts';
 import { userOf } from '../../src/plugins/auth.ts'; // and its FastifyRequest.user declaration (AuthUser | null)
-import { compileValidator } from '../../src/core/validation.ts';
-import { responseSerializerCompiler } from '../../src/core/response-serializer.ts';
-import { cachedVerifier } from '../../src/core/token-cache.ts';
+import { compileValidator } from '../../src/policy/validation.ts';
+import { responseSerializerCompiler } from '../../src/http/response-serializer.ts';
+import { cachedVerifier } from '../../src/policy/token-cache.ts';
 import { FLOOR_READS } from './reads.ts';
-import { enableDeferredCompilersOnTraffic } from '../../src/core/deferred-compilers.ts';
+import { enableDeferredCompilersOnTraffic } from '../../src/runtime/deferred-compilers.ts';
 
 const config = loadConfigOrExit();
 const deps = createDeps(config, { warn: (obj, msg) => console.warn(msg, obj) });

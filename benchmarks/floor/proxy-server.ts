@@ -6,9 +6,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream';
 import { Pool } from 'undici';
-import { AppError } from '../../src/core/errors.ts';
+import { AppError } from '../../src/policy/errors.ts';
 import { withoutHopByHop } from '../../src/routing/legacy-proxy.ts';
-import { enableDeferredCompilersOnTraffic } from '../../src/core/deferred-compilers.ts';
+import { enableDeferredCompilersOnTraffic } from '../../src/runtime/deferred-compilers.ts';
 
 // It needs only these three settings (stack/apps.ts gives every app its PORT and HOST), not the app's config.
 const { LEGACY_URL, PORT = '3001', HOST = '127.0.0.1' } = process.env;

@@ -1,15 +1,15 @@
 // The feature reads both reference servers serve (server.ts on bare node:http, fastify-server.ts on bare
 // Fastify): the path, the capsule's query and response schemas, and the service call the capsule makes.
 import type { TSchema } from '@sinclair/typebox';
-import type { Deps } from '../../src/core/deps.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
 import * as vehicles from '../../fastify-features/vehicles/service.ts';
 import * as fuelLogs from '../../fastify-features/fuel-logs/service.ts';
 import * as stations from '../../fastify-features/stations/service.ts';
 import * as maintenance from '../../fastify-features/maintenance/service.ts';
-import { ListQuerySchema, VehicleListSchema } from '../../fastify-features/vehicles/api/schemas.ts';
-import { FuelLogListSchema, FuelStatsQuerySchema, FuelStatsSchema, ListFuelLogsQuerySchema } from '../../fastify-features/fuel-logs/api/schemas.ts';
-import { SearchQuerySchema, SearchResponseSchema } from '../../fastify-features/stations/api/schemas.ts';
-import { UpcomingList, UpcomingQuery } from '../../fastify-features/maintenance/api/schemas.ts';
+import { ListQuerySchema, VehicleListSchema } from '../../fastify-features/vehicles/model.ts';
+import { FuelLogListSchema, FuelStatsQuerySchema, FuelStatsSchema, ListFuelLogsQuerySchema } from '../../fastify-features/fuel-logs/model.ts';
+import { SearchQuerySchema, SearchResponseSchema } from '../../fastify-features/stations/model.ts';
+import { UpcomingList, UpcomingQuery } from '../../fastify-features/maintenance/model.ts';
 
 /** A service call on an already validated (coerced, defaulted) query. */
 export type ReadCall = (deps: Deps, userId: string, query: Record<string, unknown>) => Promise<unknown>;

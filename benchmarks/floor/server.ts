@@ -5,12 +5,12 @@
 // through schemas) is its framework cost. Only the routes the benchmark reads exist; anything else is 404.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { loadConfigOrExit } from '../../src/config/config.ts';
-import { closeDeps, createDeps } from '../../src/core/deps.ts';
-import { AppError, routeNotFound } from '../../src/core/errors.ts';
-import { compileValidator, validationErrorFrom } from '../../src/core/validation.ts';
-import { cachedVerifier } from '../../src/core/token-cache.ts';
+import { closeDeps, createDeps } from '../../src/infrastructure/deps.ts';
+import { AppError, routeNotFound } from '../../src/policy/errors.ts';
+import { compileValidator, validationErrorFrom } from '../../src/policy/validation.ts';
+import { cachedVerifier } from '../../src/policy/token-cache.ts';
 import { FLOOR_READS, type ReadCall } from './reads.ts';
-import { enableDeferredCompilersOnTraffic } from '../../src/core/deferred-compilers.ts';
+import { enableDeferredCompilersOnTraffic } from '../../src/runtime/deferred-compilers.ts';
 
 /** One validated read route: query schema (coerced and defaulted like the gateway's) and service call. */
 const ROUTES = new Map<string, { validate: ReturnType<typeof compileValidator>; call: ReadCall }>(

@@ -1,11 +1,10 @@
 // The fuel-logs use cases, called by both the Fastify routes and the legacy Express router.
 // Takes validated input, returns API objects or throws AppError; owns cache invalidation.
-import { prefixOf } from '../../flags/registry.ts';
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../src/core/deps.ts';
-import { AppError, validationError } from '../../src/core/errors.ts';
-import { cached, cacheKeys, cacheTtlSeconds } from '../../src/core/cache.ts';
-import type { CreateFuelLogBody, FuelLog, FuelLogList, FuelStats, ListFuelLogsQuery, UpdateFuelLogBody } from './api/schemas.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
+import { AppError, validationError } from '../../src/policy/errors.ts';
+import { cached, cacheKeys, cacheTtlSeconds } from '../../src/infrastructure/cache.ts';
+import type { CreateFuelLogBody, FuelLog, FuelLogList, FuelStats, ListFuelLogsQuery, UpdateFuelLogBody } from './model.ts';
 import { computeMpgById, type MpgLog } from './domain/mpg.ts';
 import { computeStats } from './domain/stats.ts';
 import { defaultTotalCost } from './domain/decimal.ts';
@@ -13,11 +12,10 @@ import { inputProblem, type CheckedFields } from './domain/input-rules.ts';
 import {
   deleteLog, findLog, insertLog, listLogs, mpgHistory, statsLogs, updateLog,
   type FuelLogRecord, type FuelLogWrite,
-} from './data/fuel-logs-repo.ts';
+} from './data/fuel-logs-repository.ts';
 import { isLiveVehicleOfUser, lockLiveVehicleOfUser, raiseVehicleOdometer } from './data/vehicles.ts';
 import { withTransaction } from './data/transaction.ts';
 
-export const fuelLogPath = (id: string) => `${prefixOf('fuel-logs')}/${id}`;
 
 function checkInput(input: CheckedFields): void {
   const problem = inputProblem(input, new Date());

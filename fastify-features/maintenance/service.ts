@@ -2,23 +2,23 @@
 // Each takes (deps, userId, input) and returns the API object or throws an AppError. No caching: API.md
 // caches nothing of this feature.
 import type { Readable } from 'node:stream';
-import type { Deps } from '../../src/core/deps.ts';
-import { requireStore } from '../../src/core/deps.ts';
-import { notFound, validationError } from '../../src/core/errors.ts';
-import { mediaType, objectKeys, type StoredObject } from '../../src/core/storage.ts';
-import { clearThenRemove, storeThenSwitch } from '../../src/core/object-replace.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
+import { requireStore } from '../../src/infrastructure/deps.ts';
+import { notFound, validationError } from '../../src/policy/errors.ts';
+import { mediaType, objectKeys, type StoredObject } from '../../src/infrastructure/storage.ts';
+import { clearThenRemove, storeThenSwitch } from '../../src/infrastructure/object-replace.ts';
 import { utcToday } from './domain/dates.ts';
 import { applyIntervalPatch, hasInterval, NO_INTERVAL, recordInputProblem } from './domain/rules.ts';
 import { computeUpcoming } from './domain/upcoming.ts';
-import * as records from './data/records-repo.ts';
-import * as schedules from './data/schedules-repo.ts';
-import * as upcoming from './data/upcoming-repo.ts';
+import * as records from './data/records-repository.ts';
+import * as schedules from './data/schedules-repository.ts';
+import * as upcoming from './data/upcoming-repository.ts';
 import {
   RECEIPT_MAX_BYTES, RECEIPT_TYPES,
   type MaintenanceRecord, type MaintenanceSchedule, type RecordCreateBody, type RecordList, type RecordListQuery,
   type RecordUpdateBody, type ScheduleCreateBody, type ScheduleList, type ScheduleListQuery, type ScheduleUpdateBody,
   type UpcomingList, type UpcomingQuery,
-} from './api/schemas.ts';
+} from './model.ts';
 
 export interface ReceiptUpload {
   body: Readable;

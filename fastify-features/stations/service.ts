@@ -1,14 +1,13 @@
 // The stations use cases, called by both the Fastify capsule and the legacy Express router.
-import { prefixOf } from '../../flags/registry.ts';
-import type { Deps } from '../../src/core/deps.ts';
-import { AppError, conflict, notFound } from '../../src/core/errors.ts';
-import { cacheKeys, cacheTtlSeconds, cached } from '../../src/core/cache.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
+import { AppError, conflict, notFound } from '../../src/policy/errors.ts';
+import { cacheKeys, cacheTtlSeconds, cached } from '../../src/infrastructure/cache.ts';
 import type {
   CreateSavedBody, SavedListResponse, SavedStation, SearchQuery, SearchResponse, UpdateSavedBody,
-} from './api/schemas.ts';
+} from './model.ts';
 import { rankByDistance, type PlaceStation } from './domain/stations.ts';
 import { nearbyGasStations } from './external/places-client.ts';
-import * as repo from './data/saved-stations-repo.ts';
+import * as repo from './data/saved-stations-repository.ts';
 
 /**
  * Nearby gas stations. Queries whose lat/lng round to the same 3 decimals share one cache key, so the
@@ -56,4 +55,3 @@ export async function deleteSavedStation(deps: Deps, userId: string, id: string)
   if (!(await repo.deleteSaved(deps.db, userId, id))) throw notFound();
 }
 
-export const savedStationPath = (id: string) => `${prefixOf('stations')}/saved/${id}`;

@@ -1,16 +1,15 @@
 // The vehicles use cases, called by both the Fastify capsule and the legacy Express router.
-import { prefixOf } from '../../flags/registry.ts';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Deps } from '../../src/core/deps.ts';
-import { requireStore } from '../../src/core/deps.ts';
-import { notFound, validationError } from '../../src/core/errors.ts';
-import { cached, cacheKeys, cacheTtlSeconds } from '../../src/core/cache.ts';
-import { mediaType, objectKeys, type StoredObject } from '../../src/core/storage.ts';
-import { clearThenRemove, storeThenSwitch } from '../../src/core/object-replace.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
+import { requireStore } from '../../src/infrastructure/deps.ts';
+import { notFound, validationError } from '../../src/policy/errors.ts';
+import { cached, cacheKeys, cacheTtlSeconds } from '../../src/infrastructure/cache.ts';
+import { mediaType, objectKeys, type StoredObject } from '../../src/infrastructure/storage.ts';
+import { clearThenRemove, storeThenSwitch } from '../../src/infrastructure/object-replace.ts';
 import type {
   CreateVehicleBody, ListQuery, UpdateVehicleBody, Vehicle, VehicleList, VinDecode,
-} from './api/schemas.ts';
+} from './model.ts';
 import { parseVin } from './domain/vin.ts';
 import { checkModelYear, maxModelYear } from './domain/year.ts';
 import { fillFromDecode, givenIdentity, missingIdentity } from './domain/identity.ts';
@@ -20,7 +19,6 @@ import * as repo from './data/vehicles-repository.ts';
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
-export const vehicleLocation = (id: string) => `${prefixOf('vehicles')}/${id}`;
 
 export async function listVehicles(deps: Deps, userId: string, query: ListQuery): Promise<VehicleList> {
   const { items, total } = await repo.listVehicles(deps.db, userId, query.limit, query.offset);
@@ -85,7 +83,7 @@ export interface PhotoUpload {
 
 /**
  * The upload goes to a fresh object key and the row is switched to it once it is complete
- * (src/core/object-replace.ts): an interrupted or refused upload never changes the photo that was there.
+ * (src/infrastructure/object-replace.ts): an interrupted or refused upload never changes the photo that was there.
  */
 export async function putVehiclePhoto(deps: Deps, userId: string, id: string, upload: PhotoUpload): Promise<Vehicle> {
   if (!(await repo.findVehicle(deps.db, userId, id))) throw notFound();

@@ -1,6 +1,6 @@
 // Verifies the bearer token (jose, RS256) and puts the caller on res.locals.user.
 import type { NextFunction, Request, Response } from 'express';
-import type { AuthUser, TokenVerifier } from '../../src/core/auth.ts';
+import type { AuthUser, TokenVerifier } from '../../src/policy/auth.ts';
 
 export function authenticate(verifyToken: TokenVerifier) {
   return async (req: Request, res: Response, next: NextFunction) => {

@@ -1,8 +1,8 @@
 // The one error middleware: every failure leaves as API.md's error body, with no internals in it.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError, badUrl, routeNotFound, toAppError } from '../../src/core/errors.ts';
-import { drainRequest } from '../../src/core/http-body.ts';
+import { AppError, badUrl, routeNotFound, toAppError } from '../../src/policy/errors.ts';
+import { drainRequest } from '../../src/http/http-body.ts';
 
 // body-parser's error types → contract errors.
 function fromBodyParser(err: { type?: string }): AppError | undefined {

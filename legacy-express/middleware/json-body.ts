@@ -1,9 +1,9 @@
 // JSON body parsing for a feature router: 1 MiB limit, any JSON value accepted (the schema judges it),
 // non-JSON bodies refused with 415 — the same rules and the same parser the Fastify side uses.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { AppError } from '../../src/core/errors.ts';
-import { classifyJsonBody } from '../../src/core/http-body.ts';
-import { parseJsonBody } from '../../src/core/json-body.ts';
+import { AppError } from '../../src/policy/errors.ts';
+import { classifyJsonBody } from '../../src/http/http-body.ts';
+import { parseJsonBody } from '../../src/http/json-body.ts';
 
 // Raw bytes only (no inflation: content codings are refused before, by classifyJsonBody).
 const readBody = express.raw({ limit: '1mb', type: () => true, inflate: false });

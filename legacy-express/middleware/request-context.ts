@@ -1,7 +1,7 @@
 // Request id, x-backend and an access log line per request (pino), the way the gateway does it.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { requestIdFrom } from '../../src/core/request-id.ts';
+import { requestIdFrom } from '../../src/http/request-id.ts';
 
 export function requestContext(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -1,8 +1,8 @@
-// The request target as the gateway treats it (src/core/request-target.ts): absolute-form served like
+// The request target as the gateway treats it (src/http/request-target.ts): absolute-form served like
 // origin-form, and a path segment decoding to `.`/`..` or a separator → 404 before authentication.
 import type { NextFunction, Request, Response } from 'express';
-import { routeNotFound } from '../../src/core/errors.ts';
-import { hasTraversalSegment, toOriginForm } from '../../src/core/request-target.ts';
+import { routeNotFound } from '../../src/policy/errors.ts';
+import { hasTraversalSegment, toOriginForm } from '../../src/http/request-target.ts';
 
 /** First middleware: Express already took `originalUrl` from the raw target, so both are rewritten. */
 export function originForm(req: Request, _res: Response, next: NextFunction) {

@@ -1,7 +1,7 @@
 // Validates params, body and query (in Fastify's order) against the feature's TypeBox schemas.
 // Coerced/defaulted values replace the raw ones, so handlers read typed data.
 import type { NextFunction, Request, Response } from 'express';
-import { compileValidator, validationErrorFrom, type HttpPart } from '../../src/core/validation.ts';
+import { compileValidator, validationErrorFrom, type HttpPart } from '../../src/policy/validation.ts';
 
 export interface RouteSchemas {
   params?: object;

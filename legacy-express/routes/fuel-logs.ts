@@ -1,16 +1,16 @@
 // The legacy Express router for /api/fuel-logs. Same schemas and services as the Fastify capsule;
 // only the HTTP plumbing differs. Static paths (/stats) must come before /:id in Express.
 import { Router } from 'express';
-import type { Deps } from '../../src/core/deps.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { validate } from '../middleware/validate.ts';
 import { currentUser } from '../middleware/authenticate.ts';
 import {
   CreateFuelLogBodySchema, FuelLogParamsSchema, FuelStatsQuerySchema, ListFuelLogsQuerySchema, UpdateFuelLogBodySchema,
   type FuelLogParams, type FuelStatsQuery, type ListFuelLogsQuery,
-} from '../../fastify-features/fuel-logs/api/schemas.ts';
+} from '../../fastify-features/fuel-logs/model.ts';
 import {
-  createFuelLog, deleteFuelLog, fuelLogPath, getFuelLog, getFuelStats, listFuelLogs, updateFuelLog,
+  createFuelLog, deleteFuelLog, getFuelLog, getFuelStats, listFuelLogs, updateFuelLog,
 } from '../../fastify-features/fuel-logs/service.ts';
 
 export function fuelLogsRouter(deps: Deps): Router {
@@ -23,7 +23,7 @@ export function fuelLogsRouter(deps: Deps): Router {
 
   router.post('/', jsonBody, validate({ body: CreateFuelLogBodySchema }), async (req, res) => {
     const log = await createFuelLog(deps, currentUser(res).sub, req.body);
-    res.status(201).location(fuelLogPath(log.id)).json(log);
+    res.status(201).location(`${req.baseUrl}/${log.id}`).json(log);
   });
 
   router.get('/stats', validate({ querystring: FuelStatsQuerySchema }), async (_req, res) => {

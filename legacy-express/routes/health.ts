@@ -1,6 +1,6 @@
 // GET /health for the legacy process: 200 while PostgreSQL answers, 503 otherwise.
 import { Router } from 'express';
-import type { Deps } from '../../src/core/deps.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
 import { pingDb } from '../../src/db/pool.ts';
 
 export function healthRouter(deps: Deps): Router {

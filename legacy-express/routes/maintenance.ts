@@ -2,7 +2,7 @@
 // (fastify-features/maintenance), so only the HTTP layer lives here.
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import type { Deps } from '../../src/core/deps.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
 import { currentUser } from '../middleware/authenticate.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { validate } from '../middleware/validate.ts';
@@ -11,9 +11,8 @@ import {
   IdParams, RecordCreateBody, RecordListQuery, RecordUpdateBody, ScheduleCreateBody, ScheduleListQuery,
   ScheduleUpdateBody, UpcomingQuery,
   type IdParams as Id, type RecordListQuery as RecordQuery, type ScheduleListQuery as ScheduleQuery, type UpcomingQuery as Upcoming,
-} from '../../fastify-features/maintenance/api/schemas.ts';
+} from '../../fastify-features/maintenance/model.ts';
 
-const PREFIX = '/api/maintenance';
 const user = (res: Response) => currentUser(res).sub;
 const id = (res: Response) => (res.locals.params as Id).id;
 
@@ -28,7 +27,7 @@ export function maintenanceRouter(deps: Deps): Router {
 
   router.post('/records', jsonBody, validate({ body: RecordCreateBody }), async (req, res) => {
     const record = await service.createRecord(deps, user(res), req.body);
-    res.status(201).setHeader('location', `${PREFIX}/records/${record.id}`);
+    res.status(201).setHeader('location', `${req.baseUrl}/records/${record.id}`);
     res.json(record);
   });
 
@@ -73,7 +72,7 @@ export function maintenanceRouter(deps: Deps): Router {
 
   router.post('/schedules', jsonBody, validate({ body: ScheduleCreateBody }), async (req, res) => {
     const schedule = await service.createSchedule(deps, user(res), req.body);
-    res.status(201).setHeader('location', `${PREFIX}/schedules/${schedule.id}`);
+    res.status(201).setHeader('location', `${req.baseUrl}/schedules/${schedule.id}`);
     res.json(schedule);
   });
 

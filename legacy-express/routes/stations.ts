@@ -1,14 +1,14 @@
 // The legacy Express router of the stations feature: same schemas and service as the Fastify capsule.
 import { Router } from 'express';
-import type { Deps } from '../../src/core/deps.ts';
-import { routeNotFound } from '../../src/core/errors.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
+import { routeNotFound } from '../../src/policy/errors.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { validate } from '../middleware/validate.ts';
 import { currentUser } from '../middleware/authenticate.ts';
 import {
   CreateSavedBodySchema, IdParamsSchema, SearchQuerySchema, UpdateSavedBodySchema,
   type IdParams, type SearchQuery,
-} from '../../fastify-features/stations/api/schemas.ts';
+} from '../../fastify-features/stations/model.ts';
 import * as service from '../../fastify-features/stations/service.ts';
 
 export function stationsRouter(deps: Deps): Router {
@@ -25,7 +25,7 @@ export function stationsRouter(deps: Deps): Router {
 
   router.post('/saved', jsonBody, validate({ body: CreateSavedBodySchema }), async (req, res) => {
     const saved = await service.saveStation(deps, currentUser(res).sub, req.body);
-    res.status(201).location(service.savedStationPath(saved.id)).json(saved);
+    res.status(201).location(`${req.baseUrl}/saved/${saved.id}`).json(saved);
   });
 
   router.get('/saved/:id', validate({ params: IdParamsSchema }), async (_req, res) => {

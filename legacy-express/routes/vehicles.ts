@@ -1,7 +1,7 @@
 // The legacy Express router of /api/vehicles: the same schemas and service functions as the capsule.
 import { Router } from 'express';
 import { pipeline } from 'node:stream/promises';
-import type { Deps } from '../../src/core/deps.ts';
+import type { Deps } from '../../src/infrastructure/deps.ts';
 import { currentUser } from '../middleware/authenticate.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { validate } from '../middleware/validate.ts';
@@ -9,7 +9,7 @@ import * as service from '../../fastify-features/vehicles/service.ts';
 import {
   CreateVehicleBodySchema, IdParamsSchema, ListQuerySchema, UpdateVehicleBodySchema, VinParamsSchema,
   type CreateVehicleBody, type IdParams, type ListQuery, type UpdateVehicleBody, type VinParams,
-} from '../../fastify-features/vehicles/api/schemas.ts';
+} from '../../fastify-features/vehicles/model.ts';
 
 export function vehiclesRouter(deps: Deps): Router {
   // caseSensitive: `/DECODE-VIN/..` is a 404 here as in Fastify's router (trailing slashes are ignored by both).
@@ -22,7 +22,7 @@ export function vehiclesRouter(deps: Deps): Router {
 
   router.post('/', jsonBody, validate({ body: CreateVehicleBodySchema }), async (req, res) => {
     const vehicle = await service.createVehicle(deps, currentUser(res).sub, req.body as CreateVehicleBody);
-    res.status(201).location(service.vehicleLocation(vehicle.id)).json(vehicle);
+    res.status(201).location(`${req.baseUrl}/${vehicle.id}`).json(vehicle);
   });
 
   // Before '/:id' routes, as in any Express app with a static segment next to a parameter.

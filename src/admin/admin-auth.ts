@@ -1,6 +1,6 @@
 // The admin routes' gate: a verified bearer token with the admin:flags permission (401 / 403 otherwise).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requirePermission } from '../core/auth.ts';
+import { requirePermission } from '../policy/auth.ts';
 import { userOf } from '../plugins/auth.ts';
 
 export function requireAdmin(app: FastifyInstance): void {

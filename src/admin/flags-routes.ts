@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { BACKENDS, FEATURE_NAMES, STAGES, isFeatureName, type FeatureName } from '../../flags/registry.ts';
 import { FlagConflictError, FlagInputError, type StageChange } from '../../flags/store.ts';
-import { AppError, validationError } from '../core/errors.ts';
+import { AppError, validationError } from '../policy/errors.ts';
 import { userOf } from '../plugins/auth.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { flagsView } from './flag-view.ts';

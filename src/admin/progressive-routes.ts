@@ -3,7 +3,7 @@
 // reads the shared window (every instance's traffic). Abort rolls the feature back to express.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { AppError, validationError } from '../core/errors.ts';
+import { AppError, validationError } from '../policy/errors.ts';
 import { userOf } from '../plugins/auth.ts';
 import { liveView } from '../progressive/live.ts';
 import { RampPlanError, validatePlan, type RampPlan, type RampState } from '../progressive/ramp.ts';

@@ -1,10 +1,10 @@
-// JSON bodies for native routes: the parser the legacy app uses too (src/core/json-body.ts), after the
-// same media type, charset and content-coding rules (src/core/http-body.ts); no text/plain parser, so a
+// JSON bodies for native routes: the parser the legacy app uses too (src/http/json-body.ts), after the
+// same media type, charset and content-coding rules (src/http/http-body.ts); no text/plain parser, so a
 // text body is a 415 on both backends. Scoped to the capsules: the proxy has its own pass-through parsers.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { AppError } from '../core/errors.ts';
-import { classifyJsonBody } from '../core/http-body.ts';
-import { parseJsonBody } from '../core/json-body.ts';
+import { AppError } from '../policy/errors.ts';
+import { classifyJsonBody } from '../http/http-body.ts';
+import { parseJsonBody } from '../http/json-body.ts';
 
 /** A body that was read completely but refused; thrown in preValidation (see below). */
 class RefusedBody {

@@ -9,18 +9,22 @@ test('defaults: dev tools are off', () => {
   assert.equal(loadConfig(base).DEV_TOOLS, false);
 });
 
-test('DEV_TOOLS=true is accepted outside production', () => {
+test('DEV_TOOLS=true is accepted with NODE_ENV exactly development or test (development is the default)', () => {
   assert.equal(loadConfig({ ...base, DEV_TOOLS: 'true' }).DEV_TOOLS, true);
   assert.equal(loadConfig({ ...base, NODE_ENV: 'development', DEV_TOOLS: 'true' }).DEV_TOOLS, true);
+  assert.equal(loadConfig({ ...base, NODE_ENV: 'test', DEV_TOOLS: 'true' }).DEV_TOOLS, true);
 });
 
-test('DEV_TOOLS=true with NODE_ENV=production is refused at start, naming both variables', () => {
-  assert.throws(() => loadConfig({ ...base, NODE_ENV: 'production', DEV_TOOLS: 'true' }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /DEV_TOOLS.*NODE_ENV=production/);
-    return true;
-  });
+test('DEV_TOOLS=true with any other NODE_ENV (production in any spelling, staging, …) is refused at start, naming both', () => {
+  for (const nodeEnv of ['production', 'Production', 'PRODUCTION', 'production ', ' production', 'prod', 'staging', 'Development', '']) {
+    assert.throws(() => loadConfig({ ...base, NODE_ENV: nodeEnv, DEV_TOOLS: 'true' }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError, nodeEnv);
+      assert.match(err.message, /DEV_TOOLS.*NODE_ENV/);
+      return true;
+    }, JSON.stringify(nodeEnv));
+  }
   assert.equal(loadConfig({ ...base, NODE_ENV: 'production' }).DEV_TOOLS, false);
+  assert.equal(loadConfig({ ...base, NODE_ENV: 'Production', DEV_TOOLS: 'false' }).DEV_TOOLS, false);
 });
 
 test('a bad value names its variable', () => {

@@ -68,7 +68,7 @@ export const ConfigSchema = Type.Object({
    * load balancer takes the instance out before it stops accepting; must be below SHUTDOWN_GRACE_MS. */
   SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   /** Return idle memory to the OS and bound heap growth: a compacting GC when ready and after a minute of
-   * quiet following load, old generation ≤ 2x its live size (src/core/heap-compaction.ts). Off only to
+   * quiet following load, old generation ≤ 2x its live size (src/runtime/heap-compaction.ts). Off only to
    * study V8's own behaviour. */
   HEAP_COMPACTION: Type.Boolean({ default: true }),
 
@@ -84,7 +84,7 @@ export const ConfigSchema = Type.Object({
   SHADOW_FLUSH_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
   SHADOW_GATE_MIN_COMPARISONS: Type.Integer({ minimum: 0, default: 1000 }),
   SHADOW_GATE_MAX_MISMATCH_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0.001 }),
-  /** Development-only routes (dev token, fault injection). Refused with NODE_ENV=production. */
+  /** Development-only routes (dev token, fault injection). Only with NODE_ENV exactly development or test. */
   DEV_TOOLS: Type.Boolean({ default: false }),
 });
 
@@ -109,10 +109,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cfg.SHUTDOWN_DRAIN_DELAY_MS >= cfg.SHUTDOWN_GRACE_MS) {
     throw new ConfigError('Invalid configuration: SHUTDOWN_DRAIN_DELAY_MS must be below SHUTDOWN_GRACE_MS (the drain is part of the grace period)');
   }
-  if (cfg.DEV_TOOLS && cfg.NODE_ENV === 'production') {
-    throw new ConfigError('Invalid configuration: DEV_TOOLS cannot be enabled with NODE_ENV=production');
+  if (cfg.DEV_TOOLS && !DEV_TOOLS_ENVIRONMENTS.includes(cfg.NODE_ENV)) {
+    throw new ConfigError(`Invalid configuration: DEV_TOOLS is set but NODE_ENV is ${JSON.stringify(cfg.NODE_ENV)}; dev tools run only with NODE_ENV exactly "development" or "test"`);
   }
   return cfg;
+}
+
+/** An allow-list, not a deny-list: `Production`, `prod` or `"production "` must not switch dev tools on. */
+const DEV_TOOLS_ENVIRONMENTS: readonly string[] = ['development', 'test'];
+
+/** Dev sign-in tokens can be minted only for a key set the apps read from a file (AUTH_JWKS_FILE), never a real issuer's. */
+export function devTokensAvailable(config: Config): boolean {
+  return config.DEV_TOOLS && config.AUTH_JWKS_FILE !== '' && config.AUTH_JWKS_URL === '';
 }
 
 /** Exits the process with the configuration message (no stack trace) — used by the entry points. */

@@ -1,6 +1,6 @@
 // The one PostgreSQL pool factory both backends use, with the type parsers the contract needs.
 import pg from 'pg';
-import { answersWithin, HEALTH_PING_MS } from '../core/deadline.ts';
+import { answersWithin, HEALTH_PING_MS } from '../infrastructure/deadline.ts';
 import { timestamptzToIso } from './timestamptz.ts';
 
 // DATE stays a 'YYYY-MM-DD' string (no timezone shifts); NUMERIC becomes a JS number.

@@ -1,12 +1,12 @@
 // Development fault injection (`make chaos FEATURE=vehicles ERRORS=30 LATENCY_MS=200`): makes the NATIVE
 // path of a feature answer an injected 500 for ERRORS % of its requests and/or wait LATENCY_MS first, so
 // the guard can be watched rolling a canary back. State shared by every instance (PostgreSQL + NOTIFY).
-// Registered only by the dev-tools plugin, i.e. only with DEV_TOOLS (refused with NODE_ENV=production).
+// Registered only by the dev-tools plugin, i.e. only with DEV_TOOLS (only with NODE_ENV development or test).
 //   GET /dev/chaos · PUT /dev/chaos/:feature { errors, latencyMs, mutate? } · DELETE /dev/chaos/:feature|all
 import fp from 'fastify-plugin';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type, type Static } from '@sinclair/typebox';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../policy/errors.ts';
 import { userOf } from '../plugins/auth.ts';
 import { requireAdmin } from '../admin/admin-auth.ts';
 import { targets } from '../admin/flags-routes.ts';

@@ -1,7 +1,7 @@
 // Development fault injection for shadow traffic: with `mutate: "<field>"` in a feature's fault
 // (PUT /dev/chaos/:feature, `make chaos … MUTATE=nickname`), every native JSON answer of that feature has
 // that field corrupted wherever it occurs, so the shadow report shows a mismatch on exactly that field.
-// Registered by the dev-tools plugin only (DEV_TOOLS, refused in production).
+// Registered by the dev-tools plugin only (DEV_TOOLS: only with NODE_ENV development or test).
 import fp from 'fastify-plugin';
 
 /** The corrupted value: visibly different, same JSON type where there is one. */

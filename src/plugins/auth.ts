@@ -1,9 +1,9 @@
 // `app.authenticate`: the onRequest hook capsules add to verify the bearer token (request.user after it).
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../core/auth.ts';
-import { AppError } from '../core/errors.ts';
-import { cachedVerifier } from '../core/token-cache.ts';
+import type { AuthUser } from '../policy/auth.ts';
+import { AppError } from '../policy/errors.ts';
+import { cachedVerifier } from '../policy/token-cache.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -3,8 +3,8 @@
 import fp from 'fastify-plugin';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../core/errors.ts';
-import { projectRoot } from '../core/project-root.ts';
+import { AppError } from '../policy/errors.ts';
+import { projectRoot } from '../infrastructure/project-root.ts';
 
 export const CONSOLE_DIST = join(projectRoot(), 'console/dist/');
 const PREFIX = '/admin/console';

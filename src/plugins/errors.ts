@@ -1,10 +1,10 @@
 // The central error handler: every error the gateway or a capsule produces leaves as API.md's body.
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
-import { AppError, routeNotFound, toAppError } from '../core/errors.ts';
-import { asHttpPart, validationErrorFrom } from '../core/validation.ts';
+import { AppError, routeNotFound, toAppError } from '../policy/errors.ts';
+import { asHttpPart, validationErrorFrom } from '../policy/validation.ts';
 import { featureForPath } from '../../flags/registry.ts';
-import { drainRequest } from '../core/http-body.ts';
+import { drainRequest } from '../http/http-body.ts';
 
 const FASTIFY_CODES: Record<string, () => AppError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new AppError('UNSUPPORTED_MEDIA_TYPE'),

@@ -1,12 +1,12 @@
 // One plugin per infrastructure client: each decorates the app with its client and closes it on shutdown.
 import fp from 'fastify-plugin';
-import { startOrphanSweeper } from '../core/orphan-sweep.ts';
+import { startOrphanSweeper } from '../infrastructure/orphan-sweep.ts';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import { createPool, type Db } from '../db/pool.ts';
-import type { Cache } from '../core/cache.ts';
-import type { ObjectStore } from '../core/storage.ts';
-import { closeRedis, createCacheFor, createRedisFor, createStoreFor, createVerifierFor, type Deps } from '../core/deps.ts';
+import type { Cache } from '../infrastructure/cache.ts';
+import type { ObjectStore } from '../infrastructure/storage.ts';
+import { closeRedis, createCacheFor, createRedisFor, createStoreFor, createVerifierFor, type Deps } from '../infrastructure/deps.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

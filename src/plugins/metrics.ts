@@ -2,7 +2,7 @@
 // so an operator can put the two backends of a feature side by side. GET /metrics.
 import fp from 'fastify-plugin';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { RequestMetrics } from '../core/request-metrics.ts';
+import { RequestMetrics } from '../infrastructure/request-metrics.ts';
 import type { ProxyErrorKind } from '../routing/legacy-proxy.ts';
 
 declare module 'fastify' {
@@ -20,7 +20,7 @@ declare module 'fastify' {
 export const metricsPlugin = fp(async (app) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  // The per-request series are counted outside prom-client (src/core/request-metrics.ts); the rest is rare.
+  // The per-request series are counted outside prom-client (src/infrastructure/request-metrics.ts); the rest is rare.
   const requests = new RequestMetrics();
   const proxyErrors = new Counter({ name: 'gateway_proxy_errors_total', help: 'Errors proxying to the legacy app, by kind', labelNames: ['kind'], registers: [registry] });
   const flips = new Counter({ name: 'gateway_flag_changes_total', help: 'Flag changes seen by this instance', labelNames: ['feature', 'to'], registers: [registry] });

@@ -1,13 +1,13 @@
 // helmet, CORS allow-list and a rate limit shared by every gateway instance through Redis
-// (counted locally, synced every 100 ms: src/core/rate-limiter.ts, docs/rate-limit.md).
+// (counted locally, synced every 100 ms: src/infrastructure/rate-limiter.ts, docs/rate-limit.md).
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import type { FastifyReply, HookHandlerDoneFunction } from 'fastify';
-import { AppError } from '../core/errors.ts';
-import { http } from '../core/node-http.ts';
-import { SharedRateLimiter, type Hit } from '../core/rate-limiter.ts';
+import { AppError } from '../policy/errors.ts';
+import { http } from '../http/node-http.ts';
+import { SharedRateLimiter, type Hit } from '../infrastructure/rate-limiter.ts';
 
 /**
  * helmet's headers, computed once. @fastify/helmet rebuilds helmet's middleware chain on every request

@@ -4,9 +4,9 @@
 import fp from 'fastify-plugin';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { authConfigRoute, auth0Domain } from '../web/auth-config-route.ts';
+import { authConfigRoute, auth0Domain } from '../web/auth-config-routes.ts';
 import { pageCsp, wantsSpaPage } from '../web/spa-fallback.ts';
-import { projectRoot } from '../core/project-root.ts';
+import { projectRoot } from '../infrastructure/project-root.ts';
 
 export const WEB_DIST = join(projectRoot(), 'web/dist/');
 

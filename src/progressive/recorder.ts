@@ -2,7 +2,7 @@
 // backend, bucketed by the second they finished in. `drain()` hands the accumulated deltas to the
 // window push (every second) and starts afresh, so memory stays bounded by one push interval.
 import { bucketIndex, type Histogram } from './histogram.ts';
-import { innerMap } from '../core/inner-map.ts';
+import { innerMap } from '../infrastructure/inner-map.ts';
 
 export interface Cell {
   requests: number;

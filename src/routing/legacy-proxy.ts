@@ -3,7 +3,7 @@
 // bodies streamed untouched.
 import fp from 'fastify-plugin';
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../policy/errors.ts';
 import { proxiedBody } from '../shadow/tap.ts';
 
 export type ProxyErrorKind = 'unavailable' | 'timeout' | 'reset' | 'bad_response';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { FEATURE_NAMES, isFeatureName, type FeatureName } from '../../flags/registry.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../policy/errors.ts';
 import { requireAdmin } from '../admin/admin-auth.ts';
 import { userOf } from '../plugins/auth.ts';
 import type { ShadowService } from './service.ts';

@@ -1,7 +1,7 @@
 // The shadow gate: a feature leaves `shadow` for `canary` or `fastify` only after at least `minComparisons`
 // comparisons with a mismatch rate (and a native error rate) at or below `maxMismatchRate` — unless the
 // operator forces it, which the caller records in the audit with reason `forced` and these figures.
-import { AppError, type ErrorBody } from '../core/errors.ts';
+import { AppError, type ErrorBody } from '../policy/errors.ts';
 import type { Stage } from '../../flags/registry.ts';
 import type { Figures } from './report.ts';
 

@@ -102,7 +102,7 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
   });
 }
 
-// /health must not hang with the database: each ping has a deadline below 1 s (src/core/deadline.ts).
+// /health must not hang with the database: each ping has a deadline below 1 s (src/infrastructure/deadline.ts).
 test('/health answers "down" within 1 s while PostgreSQL hangs (black hole)', async () => {
   await assertAllUp();
   await stack.proxy('postgres').setMode('blackhole');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { redisOf, startBackends, type TestEnv, type TestUser } from '../support/harness.ts';
 import type { Client } from '../support/client.ts';
-import { cacheKeys } from '../../src/core/cache.ts';
+import { cacheKeys } from '../../src/infrastructure/cache.ts';
 import {
   ISO_MS_RE, NOT_FOUND_BODY, UUID_RE, assertValidation, countLogs, insertVehicle, logBody, softDeleteVehicle, utcDay, vehicleRow,
 } from './support/fuel-logs.ts';

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createPool, type Db } from '../../src/db/pool.ts';
 import { requiredEnv } from '../support/env.ts';
-import { findLog, listLogs, mpgHistory, statsLogs } from '../../fastify-features/fuel-logs/data/fuel-logs-repo.ts';
+import { findLog, listLogs, mpgHistory, statsLogs } from '../../fastify-features/fuel-logs/data/fuel-logs-repository.ts';
 import { isLiveVehicleOfUser } from '../../fastify-features/fuel-logs/data/vehicles.ts';
 import { findVehicle, listVehicles } from '../../fastify-features/vehicles/data/vehicles-repository.ts';
-import { findRecord, listRecords } from '../../fastify-features/maintenance/data/records-repo.ts';
-import { findSchedule, listSchedules } from '../../fastify-features/maintenance/data/schedules-repo.ts';
-import { findSaved, listSaved } from '../../fastify-features/stations/data/saved-stations-repo.ts';
+import { findRecord, listRecords } from '../../fastify-features/maintenance/data/records-repository.ts';
+import { findSchedule, listSchedules } from '../../fastify-features/maintenance/data/schedules-repository.ts';
+import { findSaved, listSaved } from '../../fastify-features/stations/data/saved-stations-repository.ts';
 
 let db: Db; // one connection, so pg_prepared_statements shows what the reads above prepared on it
 const userId = `prepared-${randomUUID()}`;

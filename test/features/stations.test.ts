@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redisOf, startBackends, type TestEnv } from '../support/harness.ts';
 import { Client, type ApiResponse } from '../support/client.ts';
-import { cacheKeys } from '../../src/core/cache.ts';
+import { cacheKeys } from '../../src/infrastructure/cache.ts';
 import { UNKNOWN_ID, savedBody, searchPath, startPair, type BackendPair } from './support/stations.ts';
 
 let env: TestEnv;

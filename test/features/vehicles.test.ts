@@ -4,7 +4,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { redisOf, startBackends, storeOf } from '../support/harness.ts';
-import { cacheKeys } from '../../src/core/cache.ts';
+import { cacheKeys } from '../../src/infrastructure/cache.ts';
 import type { Client, ApiResponse } from '../support/client.ts';
 import { randomVin, streamUpload } from './support/vehicles.ts';
 

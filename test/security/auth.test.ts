@@ -67,7 +67,7 @@ before(async () => {
     { name: 'no exp claim', header: bearer(`${unsigned({ alg: 'RS256', kid }, { sub: ATTACKER_SUB, iss: DEV_ISSUER, aud: DEV_AUDIENCE })}.${s}`) },
     { name: 'token twice', header: `${bearer(valid)} ${valid}` },
     { name: 'token in wrong scheme', header: `Token ${valid}` },
-    // Validly signed, but a subject PostgreSQL text cannot hold or compare as sent (MAX_SUB_LENGTH in src/core/auth.ts).
+    // Validly signed, but a subject PostgreSQL text cannot hold or compare as sent (MAX_SUB_LENGTH in src/policy/auth.ts).
     { name: 'sub with NUL', header: bearer(await signWith({ sub: `${ATTACKER_SUB}\u0000x` })) },
     { name: 'sub with a lone surrogate', header: bearer(await signWith({ sub: `${ATTACKER_SUB}\ud800` })) },
     { name: 'sub with a control character', header: bearer(await signWith({ sub: `${ATTACKER_SUB}\nadmin` })) },

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '../support/client.ts';
 import { storeOf, targetList } from '../support/harness.ts';
-import { sweepOrphans, ORPHAN_GRACE_MS } from '../../src/core/orphan-sweep.ts';
+import { sweepOrphans, ORPHAN_GRACE_MS } from '../../src/infrastructure/orphan-sweep.ts';
 import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
 
 let env: SecurityEnv;

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.ts';
-import { createDeps, closeDeps, type Deps } from '../../src/core/deps.ts';
+import { createDeps, closeDeps, type Deps } from '../../src/infrastructure/deps.ts';
 import { CAPSULES } from '../../src/capsules/registry.ts';
 import type { Capsule } from '../../src/capsules/capsule.ts';
 import { flagEnv, type Backend } from '../../flags/registry.ts';

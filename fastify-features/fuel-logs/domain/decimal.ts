@@ -7,7 +7,7 @@ export function toScaled(value: number, decimals: number): number {
 }
 
 /** true when `value` has at most `decimals` digits after the point (exactly: 1e-10 has 10). */
-export { hasAtMostDecimals } from '../../../src/core/decimal-places.ts';
+export { hasAtMostDecimals } from '../../../src/policy/decimal-places.ts';
 
 /**
  * num / den rounded half-up to `decimals` places, for integers num ≥ 0 and den > 0.

@@ -1,6 +1,6 @@
 // Input rules that a JSON schema cannot express (they depend on today's date or on two fields at once).
 import { addDays } from './dates.ts';
-import { hasAtMostDecimals } from '../../../src/core/decimal-places.ts';
+import { hasAtMostDecimals } from '../../../src/policy/decimal-places.ts';
 
 /** Earliest accepted service date: PostgreSQL rejects year 0000, and no vehicle predates 1900. */
 export const MIN_SERVICE_DATE = '1900-01-01';

@@ -1,5 +1,5 @@
 // Google Places Nearby Search results → the API's station items, ranked by distance from the query point.
-import type { Station } from '../api/schemas.ts';
+import type { Station } from '../model.ts';
 import { haversineMeters, type LatLng } from './distance.ts';
 
 /** A station as Places describes it, independent of where the search was made (this is what is cached). */

@@ -1,6 +1,6 @@
 // Google Places Nearby Search (legacy JSON API), gas stations only. Every failure is a 502; messages
 // never carry the API key or the upstream URL.
-import { AppError } from '../../../src/core/errors.ts';
+import { AppError } from '../../../src/policy/errors.ts';
 import { toPlaceStations, type PlaceStation } from '../domain/stations.ts';
 
 export interface PlacesConfig {

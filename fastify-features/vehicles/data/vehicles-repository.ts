@@ -1,7 +1,7 @@
 // The `vehicles` table: parameterised SQL, scoped to the user and to live (not soft-deleted) rows.
 import type { Db } from '../../../src/db/pool.ts';
-import { conflict } from '../../../src/core/errors.ts';
-import type { Vehicle } from '../api/schemas.ts';
+import { conflict } from '../../../src/policy/errors.ts';
+import type { Vehicle } from '../model.ts';
 
 interface VehicleRow {
   id: string;

@@ -1,5 +1,5 @@
 // vPIC DecodeVinValues (every value a string, "" for unknown) → the API's decode object.
-import type { VinDecode } from '../api/schemas.ts';
+import type { VinDecode } from '../model.ts';
 
 /** `Results[0]` of a vPIC envelope, or null when the payload does not have that shape. */
 export function vpicResultOf(payload: unknown): Record<string, unknown> | null {

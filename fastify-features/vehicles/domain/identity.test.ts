@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VinDecode } from '../api/schemas.ts';
+import type { VinDecode } from '../model.ts';
 import { fillFromDecode, missingIdentity } from './identity.ts';
 
 const decode: VinDecode = {

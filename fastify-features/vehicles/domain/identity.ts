@@ -1,5 +1,5 @@
 // A vehicle needs make, model and year: given in the body, or filled from a VIN decode (API.md POST).
-import type { VinDecode } from '../api/schemas.ts';
+import type { VinDecode } from '../model.ts';
 import { MIN_MODEL_YEAR } from './year.ts';
 
 export interface Identity {

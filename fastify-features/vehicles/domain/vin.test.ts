@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../../src/core/errors.ts';
+import { AppError } from '../../../src/policy/errors.ts';
 import { normalizeVin, parseVin } from './vin.ts';
 
 const isVinError = (err: unknown) =>

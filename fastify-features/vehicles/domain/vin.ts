@@ -1,5 +1,5 @@
 // VIN rules of API.md: trimmed and uppercased, then 17 characters of [A-HJ-NPR-Z0-9] (no I, O, Q).
-import { validationError } from '../../../src/core/errors.ts';
+import { validationError } from '../../../src/policy/errors.ts';
 
 export const VIN_PATTERN = /^[A-HJ-NPR-Z0-9]{17}$/;
 

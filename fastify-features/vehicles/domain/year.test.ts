@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../../src/core/errors.ts';
+import { AppError } from '../../../src/policy/errors.ts';
 import { checkModelYear, maxModelYear } from './year.ts';
 
 test('maxModelYear is next year in UTC', () => {

@@ -1,5 +1,5 @@
 // A model year may be at most next year (UTC); the bound moves with the clock, so it is checked here.
-import { validationError } from '../../../src/core/errors.ts';
+import { validationError } from '../../../src/policy/errors.ts';
 
 export const MIN_MODEL_YEAR = 1900;
 

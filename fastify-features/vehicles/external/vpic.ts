@@ -1,7 +1,7 @@
 // NHTSA vPIC DecodeVinValues client. Any failure (network, timeout, non-200, bad payload) → 502.
 import type { Config } from '../../../src/config/config.ts';
-import { AppError } from '../../../src/core/errors.ts';
-import type { VinDecode } from '../api/schemas.ts';
+import { AppError } from '../../../src/policy/errors.ts';
+import type { VinDecode } from '../model.ts';
 import { toVinDecode, vpicResultOf } from '../domain/decode.ts';
 
 export type VpicConfig = Pick<Config, 'VPIC_BASE_URL' | 'VPIC_TIMEOUT_MS'>;

@@ -2,7 +2,7 @@
 // not depend on the vehicles feature), dates relative to today in UTC, and a valid create body.
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
-import type { Deps } from '../../../src/core/deps.ts';
+import type { Deps } from '../../../src/infrastructure/deps.ts';
 import type { ApiResponse } from '../../support/client.ts';
 
 export async function insertVehicle(deps: Deps, userId: string, odometer = 0): Promise<string> {

@@ -3,7 +3,7 @@
 // and an extra backend pair built with configuration overrides (e.g. no object storage).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../../src/core/deps.ts';
+import type { Deps } from '../../../src/infrastructure/deps.ts';
 import type { ApiResponse } from '../../support/client.ts';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -7,9 +7,9 @@ import type { CapsuleOptions } from '../../../src/capsules/capsule.ts';
 import {
   CreateFuelLogBodySchema, FuelLogListSchema, FuelLogParamsSchema, FuelLogSchema, FuelStatsQuerySchema,
   FuelStatsSchema, ListFuelLogsQuerySchema, UpdateFuelLogBodySchema,
-} from './schemas.ts';
+} from '../model.ts';
 import {
-  createFuelLog, deleteFuelLog, fuelLogPath, getFuelLog, getFuelStats, listFuelLogs, updateFuelLog,
+  createFuelLog, deleteFuelLog, getFuelLog, getFuelStats, listFuelLogs, updateFuelLog,
 } from '../service.ts';
 
 export const fuelLogsRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify, { deps }) => {
@@ -24,7 +24,7 @@ export const fuelLogsRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify
     schema: { body: CreateFuelLogBodySchema, response: { 201: FuelLogSchema } },
   }, async (request, reply) => {
     const log = await createFuelLog(deps, userOf(request).sub, request.body);
-    return reply.code(201).header('location', fuelLogPath(log.id)).send(log);
+    return reply.code(201).header('location', `${app.prefix}/${log.id}`).send(log);
   });
 
   // Static path before the parametric one (Fastify does not need it; the Express twin does).

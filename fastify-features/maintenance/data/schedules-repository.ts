@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../src/db/pool.ts';
 import { NO_INTERVAL } from '../domain/rules.ts';
-import type { MaintenanceSchedule, ScheduleCreateBody, ScheduleUpdateBody } from '../api/schemas.ts';
-import { conflict, validationError } from '../../../src/core/errors.ts';
+import type { MaintenanceSchedule, ScheduleCreateBody, ScheduleUpdateBody } from '../model.ts';
+import { conflict, validationError } from '../../../src/policy/errors.ts';
 import { liveVehicle, pgConstraint, setClauses } from './sql.ts';
 
 interface ScheduleRow {

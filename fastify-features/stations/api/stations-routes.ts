@@ -6,7 +6,7 @@ import type { CapsuleOptions } from '../../../src/capsules/capsule.ts';
 import {
   CreateSavedBodySchema, IdParamsSchema, SavedListResponseSchema, SavedStationSchema, SearchQuerySchema,
   SearchResponseSchema, UpdateSavedBodySchema,
-} from './schemas.ts';
+} from '../model.ts';
 import * as service from '../service.ts';
 
 export const stationsRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify, { deps }) => {
@@ -28,7 +28,7 @@ export const stationsRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify
     schema: { body: CreateSavedBodySchema, response: { 201: SavedStationSchema } },
   }, async (request, reply) => {
     const saved = await service.saveStation(deps, userOf(request).sub, request.body);
-    return reply.code(201).header('location', service.savedStationPath(saved.id)).send(saved);
+    return reply.code(201).header('location', `${app.prefix}/saved/${saved.id}`).send(saved);
   });
 
   app.get('/saved/:id', {

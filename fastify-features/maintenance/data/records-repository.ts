@@ -2,7 +2,7 @@
 // record of a soft-deleted vehicle is simply not found.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../src/db/pool.ts';
-import type { MaintenanceRecord, RecordCreateBody, RecordUpdateBody } from '../api/schemas.ts';
+import type { MaintenanceRecord, RecordCreateBody, RecordUpdateBody } from '../model.ts';
 import { liveVehicle, setClauses } from './sql.ts';
 
 interface RecordRow {

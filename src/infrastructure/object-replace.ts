@@ -1,7 +1,7 @@
 // The one way an upload replaces a stored object (vehicle photos, maintenance receipts): write it under a
 // fresh key, switch the row to that key only once it is completely stored, then delete the displaced
 // object. An interrupted or refused upload therefore never touches what was there; a failed delete only
-// leaves an orphan for src/core/orphan-sweep.ts.
+// leaves an orphan for src/infrastructure/orphan-sweep.ts.
 import type { ObjectStore, UploadRequest } from './storage.ts';
 
 export interface Switched<T> {

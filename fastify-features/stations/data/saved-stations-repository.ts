@@ -1,7 +1,7 @@
 // saved_stations on PostgreSQL: every query is scoped to the owner; rows are hard-deleted.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../src/db/pool.ts';
-import type { CreateSavedBody, SavedStation, UpdateSavedBody } from '../api/schemas.ts';
+import type { CreateSavedBody, SavedStation, UpdateSavedBody } from '../model.ts';
 
 interface SavedStationRow {
   id: string;

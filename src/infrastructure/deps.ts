@@ -6,8 +6,8 @@ import { createPool, type Db } from '../db/pool.ts';
 import { createRedis } from './redis.ts';
 import { createCache, type Cache } from './cache.ts';
 import { ObjectStore } from './storage.ts';
-import { AppError } from './errors.ts';
-import { createTokenVerifier, type TokenVerifier } from './auth.ts';
+import { AppError } from '../policy/errors.ts';
+import { createTokenVerifier, type TokenVerifier } from '../policy/auth.ts';
 
 export interface Deps {
   config: Config;

@@ -1,6 +1,5 @@
 // The native Fastify routes of the maintenance feature (mounted by the gateway under /api/maintenance).
 import { userOf } from '../../../src/plugins/auth.ts';
-import { prefixOf } from '../../../flags/registry.ts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Readable } from 'node:stream';
@@ -9,9 +8,7 @@ import * as service from '../service.ts';
 import {
   IdParams, MaintenanceRecord, MaintenanceSchedule, RecordCreateBody, RecordList, RecordListQuery, RecordUpdateBody,
   ScheduleCreateBody, ScheduleList, ScheduleListQuery, ScheduleUpdateBody, UpcomingList, UpcomingQuery,
-} from './schemas.ts';
-
-const PREFIX = prefixOf('maintenance');
+} from '../model.ts';
 
 export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify, { deps }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -23,7 +20,7 @@ export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fast
 
   app.post('/records', { schema: { body: RecordCreateBody, response: { 201: MaintenanceRecord } } }, async (req, reply) => {
     const record = await service.createRecord(deps, userOf(req).sub, req.body);
-    return reply.code(201).header('location', `${PREFIX}/records/${record.id}`).send(record);
+    return reply.code(201).header('location', `${app.prefix}/records/${record.id}`).send(record);
   });
 
   app.get('/records/:id', { schema: { params: IdParams, response: { 200: MaintenanceRecord } } },
@@ -56,7 +53,7 @@ export const maintenanceRoutes: FastifyPluginAsync<CapsuleOptions> = async (fast
 
   app.post('/schedules', { schema: { body: ScheduleCreateBody, response: { 201: MaintenanceSchedule } } }, async (req, reply) => {
     const schedule = await service.createSchedule(deps, userOf(req).sub, req.body);
-    return reply.code(201).header('location', `${PREFIX}/schedules/${schedule.id}`).send(schedule);
+    return reply.code(201).header('location', `${app.prefix}/schedules/${schedule.id}`).send(schedule);
   });
 
   app.get('/schedules/:id', { schema: { params: IdParams, response: { 200: MaintenanceSchedule } } },

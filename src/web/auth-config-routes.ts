@@ -1,8 +1,7 @@
 // GET /auth/config (public): which sign-in the web app offers. Auth0 when AUTH0_CLIENT_ID is set (domain
 // from AUTH0_DOMAIN or the AUTH_ISSUER host), else the dev sign-in when the dev token endpoint exists, else none.
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config.ts';
-import { devTokensAvailable } from '../dev-tools/token-route.ts';
+import { devTokensAvailable, type Config } from '../config/config.ts';
 
 export type AuthConfigAnswer =
   | { mode: 'auth0'; domain: string; clientId: string; audience: string }

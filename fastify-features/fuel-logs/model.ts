@@ -1,7 +1,7 @@
 // The fuel-logs contract as TypeBox schemas, shared by the Fastify routes, the legacy Express router
 // (through validate()) and the tests.
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, Uuid } from '../../../src/core/schemas.ts';
+import { Nullable, Page, PageQuery, Uuid } from '../../src/policy/schemas.ts';
 
 export { Uuid };
 

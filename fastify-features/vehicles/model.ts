@@ -1,6 +1,6 @@
 // The vehicles feature's request and response schemas (API.md "Vehicles"), shared by both backends.
 import { Type, type Static } from '@sinclair/typebox';
-import { IdParams as IdParamsSchema, Nullable, Page, PageQuery } from '../../../src/core/schemas.ts';
+import { IdParams as IdParamsSchema, Nullable, Page, PageQuery } from '../../src/policy/schemas.ts';
 
 
 export { IdParamsSchema };

@@ -1,7 +1,7 @@
 // The one JSON body parser both backends use (the Express middleware and the capsules' content-type
 // parser), so the same bytes are accepted or refused the same way: strict UTF-8, at most MAX_JSON_DEPTH
 // levels of nesting, no prototype-poisoning keys; anything else is INVALID_JSON.
-import { AppError } from './errors.ts';
+import { AppError } from '../policy/errors.ts';
 
 /** Deepest nesting of arrays/objects accepted; no body of the contract comes close (docs/api-notes.md). */
 export const MAX_JSON_DEPTH = 64;

@@ -8,9 +8,9 @@ import * as service from '../service.ts';
 import {
   CreateVehicleBodySchema, IdParamsSchema, ListQuerySchema, UpdateVehicleBodySchema, VehicleListSchema,
   VehicleSchema, VinDecodeSchema, VinParamsSchema,
-} from './schemas.ts';
+} from '../model.ts';
 
-export const vehiclesPlugin: FastifyPluginAsync<CapsuleOptions> = async (fastify, { deps }) => {
+export const vehiclesRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify, { deps }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', app.authenticate);
 
@@ -19,7 +19,7 @@ export const vehiclesPlugin: FastifyPluginAsync<CapsuleOptions> = async (fastify
 
   app.post('/', { schema: { body: CreateVehicleBodySchema, response: { 201: VehicleSchema } } }, async (request, reply) => {
     const vehicle = await service.createVehicle(deps, userOf(request).sub, request.body);
-    return reply.code(201).header('location', service.vehicleLocation(vehicle.id)).send(vehicle);
+    return reply.code(201).header('location', `${app.prefix}/${vehicle.id}`).send(vehicle);
   });
 
   app.get('/decode-vin/:vin', { schema: { params: VinParamsSchema, response: { 200: VinDecodeSchema } } },

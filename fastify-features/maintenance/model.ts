@@ -1,7 +1,7 @@
 // The maintenance feature's HTTP schemas (TypeBox), shared by the Fastify capsule and the legacy router.
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, Uuid } from '../../../src/core/schemas.ts';
-import { MAINTENANCE_TYPES, type MaintenanceType } from '../domain/types.ts';
+import { Nullable, Page, PageQuery, Uuid } from '../../src/policy/schemas.ts';
+import { MAINTENANCE_TYPES, type MaintenanceType } from './domain/types.ts';
 
 
 // ajv-formats' "uuid" also accepts a "urn:uuid:" prefix, which PostgreSQL's uuid type rejects (→ 500);

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { dirname } from 'node:path';
-import type { Config } from '../config/config.ts';
+import { devTokensAvailable } from '../config/config.ts';
 import { ensureDevKeys, signToken } from '../../dev/keys.ts';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
@@ -14,11 +14,6 @@ const Body = Type.Object({
   sub: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._@|:-]+$' }),
   permissions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
 }, { additionalProperties: false });
-
-/** Tokens can be minted only for a key set the apps read from a file (AUTH_JWKS_FILE), never a real issuer's. */
-export function devTokensAvailable(config: Config): boolean {
-  return config.DEV_TOOLS && config.AUTH_JWKS_FILE !== '' && config.AUTH_JWKS_URL === '';
-}
 
 export async function devTokenRoute(app: FastifyInstance) {
   if (!devTokensAvailable(app.config)) {

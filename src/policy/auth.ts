@@ -37,7 +37,7 @@ function keySetOf(cfg: AuthConfig): JWTVerifyGetKey {
   if (cfg.jwksUrl) {
     const url = new URL(cfg.jwksUrl);
     // Created at the first verification: jose's remote key set reaches for fetch, which loads Node's bundled
-    // undici (src/core/node-http.ts), in a gateway that has not been asked to check a token yet.
+    // undici (src/http/node-http.ts), in a gateway that has not been asked to check a token yet.
     let remote: JWTVerifyGetKey | undefined;
     return (header, token) => {
       remote ??= createRemoteJWKSet(url, { timeoutDuration: 3000, cooldownDuration: 30_000 });

@@ -3,12 +3,12 @@
 // (liveness; no dependency checks, 200 while draining, so an outage or a drain never restarts it).
 import type { FastifyInstance } from 'fastify';
 import { pingDb } from '../db/pool.ts';
-import { HEALTH_PING_MS } from '../core/deadline.ts';
-import { clientFor } from '../core/node-http.ts';
+import { HEALTH_PING_MS } from '../infrastructure/deadline.ts';
+import { clientFor } from '../http/node-http.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
 
-/** The legacy app answers GET /health within the deadline (with node:http: fetch would load Node's bundled undici, src/core/node-http.ts). */
+/** The legacy app answers GET /health within the deadline (with node:http: fetch would load Node's bundled undici, src/http/node-http.ts). */
 function legacyUp(url: string): Promise<boolean> {
   const target = new URL('/health', url);
   return new Promise((resolve) => {

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from './errors.ts';
+import { AppError } from '../policy/errors.ts';
 import { withTimeout, answersWithin, HEALTH_PING_MS } from './deadline.ts';
-import { clientFor } from './node-http.ts';
+import { clientFor } from '../http/node-http.ts';
 
 export interface StorageConfig {
   endPoint: string;
@@ -26,7 +26,7 @@ export interface StorageConfig {
 
 /**
  * A fresh key per upload (the row names the live one): a replacement never overwrites what is there.
- * Everything under these prefixes that no row names is an orphan (src/core/orphan-sweep.ts).
+ * Everything under these prefixes that no row names is an orphan (src/infrastructure/orphan-sweep.ts).
  */
 export const objectKeys = {
   vehiclePhoto: (vehicleId: string) => `vehicles/${vehicleId}/photo-${randomUUID()}`,
@@ -120,7 +120,7 @@ export class ObjectStore {
    * Validates, then streams the body to `key` (a fresh key: see objectKeys). A body without content-length
    * is spooled to a temp file. Resolves only when the whole declared body is stored; on any failure what
    * may have reached `key` is removed (best effort; the orphan sweep catches the rest).
-   * A refusal leaves the rest of the body unread; the error handlers drain it (src/core/http-body.ts).
+   * A refusal leaves the rest of the body unread; the error handlers drain it (src/http/http-body.ts).
    */
   async upload(key: string, req: UploadRequest): Promise<void> {
     checkUpload(req);
