@@ -9,7 +9,7 @@ import { answersWithin, HEALTH_PING_MS } from './deadline.ts';
 export const cacheKeys = {
   vinDecode: (vin: string) => `mvp:vin:${vin}`,
   // Ids arrive in any case; the version is the vehicle's fuel_logs_version, bumped by every write to its logs.
-  fuelStats: (vehicleId: string, version: string) => `mvp:fuel-stats:${vehicleId.toLowerCase()}:${version}`,
+  fuelStats: (vehicleId: string, version: number) => `mvp:fuel-stats:${vehicleId.toLowerCase()}:${version}`,
   stationSearch: (lat: number, lng: number, radius: number) =>
     `mvp:stations:${lat.toFixed(3)}:${lng.toFixed(3)}:${radius}`,
 };

@@ -458,7 +458,7 @@ for (const target of TARGETS) {
       test('cached under the vehicle\'s versioned key; every write (create, update, delete, any id case) moves the key', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
         const u = await user();
         const vehicleId = await insertVehicle(env.deps, u.sub);
-        const version = async () => (await env.deps.db.query<{ v: string }>('SELECT fuel_logs_version AS v FROM vehicles WHERE id = $1', [vehicleId])).rows[0].v;
+        const version = async () => (await env.deps.db.query<{ v: number }>('SELECT fuel_logs_version AS v FROM vehicles WHERE id = $1', [vehicleId])).rows[0].v;
         const key = async () => cacheKeys.fuelStats(vehicleId, await version());
         const path = `/api/fuel-logs/stats?vehicleId=${vehicleId}`;
         const first = (await create(u.api, logBody(vehicleId, { odometer: 1000, gallons: 10, totalCost: 30 }))).body;

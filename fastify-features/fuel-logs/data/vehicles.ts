@@ -9,8 +9,8 @@ type Queryable = pg.Pool | pg.PoolClient;
  * The vehicle's fuel-logs version (bumped by every write to its logs) when it exists, belongs to the user
  * and is not soft-deleted; null otherwise. One query is both the ownership check and the cache version.
  */
-export async function liveVehicleFuelLogsVersion(db: Queryable, userId: string, vehicleId: string): Promise<string | null> {
-  const { rows } = await db.query<{ fuel_logs_version: string }>({ // named: prepared once per connection (on every fuel read)
+export async function liveVehicleFuelLogsVersion(db: Queryable, userId: string, vehicleId: string): Promise<number | null> {
+  const { rows } = await db.query<{ fuel_logs_version: number }>({ // named: prepared once per connection (on every fuel read)
     name: 'fuel-logs-live-vehicle-version',
     text: 'SELECT fuel_logs_version FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
     values: [vehicleId, userId],
