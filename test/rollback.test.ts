@@ -6,7 +6,6 @@ import { after, before, describe, test } from 'node:test';
 import { startBackends, type TestEnv } from './support/harness.ts';
 import { Client } from './support/client.ts';
 import { eventually } from './support/wait.ts';
-import { cacheKeys } from '../src/infrastructure/cache.ts';
 
 let env: TestEnv;
 let admin: Client;
@@ -72,7 +71,7 @@ describe('flip to fastify, write, roll back to express', () => {
     const nativeStats = await c.get(statsPath);
     // 300 miles on the 10 gallons bought after the first full tank → 30 mpg.
     assert.equal(nativeStats.body.averageMpg, 30);
-    if (env.deps.redis) assert.ok(await env.deps.redis.exists(cacheKeys.fuelStats(vehicle.id)), 'stats cached');
+    if (env.deps.redis) assert.equal((await env.deps.redis.keys(`mvp:fuel-stats:${vehicle.id}:*`)).length, 1, 'stats cached');
 
     await flip('fuel-logs', 'express', c, '/api/fuel-logs');
     const third = await c.post('/api/fuel-logs', log('2026-01-20', 1700, 8));

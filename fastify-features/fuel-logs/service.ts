@@ -13,7 +13,7 @@ import {
   deleteLog, findLog, insertLog, listLogs, mpgHistory, statsLogs, updateLog,
   type FuelLogRecord, type FuelLogWrite,
 } from './data/fuel-logs-repository.ts';
-import { isLiveVehicleOfUser, lockLiveVehicleOfUser, raiseVehicleOdometer } from './data/vehicles.ts';
+import { liveVehicleFuelLogsVersion, lockLiveVehicleOfUser, recordFuelLogWrite } from './data/vehicles.ts';
 import { withTransaction } from './data/transaction.ts';
 
 
@@ -35,16 +35,6 @@ function withMpg(records: FuelLogRecord[], history: Map<string, MpgLog[]>): Fuel
   }));
 }
 
-async function requireVehicle(deps: Deps, userId: string, vehicleId: string): Promise<void> {
-  if (!(await isLiveVehicleOfUser(deps.db, userId, vehicleId))) throw new AppError('NOT_FOUND');
-}
-
-// UUIDs are accepted in any case but cache keys use PostgreSQL's canonical lowercase form.
-const statsKey = (vehicleId: string) => cacheKeys.fuelStats(vehicleId.toLowerCase());
-
-async function dropStats(deps: Deps, vehicleId: string): Promise<void> {
-  await deps.cache.del(statsKey(vehicleId));
-}
 
 export async function listFuelLogs(deps: Deps, userId: string, query: ListFuelLogsQuery): Promise<FuelLogList> {
   // The page and its mpg history come from one statement (one round trip, one snapshot).
@@ -76,9 +66,8 @@ export async function createFuelLog(deps: Deps, userId: string, body: CreateFuel
   await withTransaction(deps.db, async (client) => {
     if (!(await lockLiveVehicleOfUser(client, userId, body.vehicleId))) throw new AppError('NOT_FOUND');
     await insertLog(client, id, userId, body.vehicleId, write);
-    await raiseVehicleOdometer(client, body.vehicleId, write.odometer);
+    await recordFuelLogWrite(client, body.vehicleId, write.odometer);
   });
-  await dropStats(deps, body.vehicleId);
   return getFuelLog(deps, userId, id);
 }
 
@@ -89,7 +78,7 @@ export async function createFuelLog(deps: Deps, userId: string, body: CreateFuel
 export async function updateFuelLog(deps: Deps, userId: string, id: string, body: UpdateFuelLogBody): Promise<FuelLog> {
   checkInput(body);
   if (Object.keys(body).length === 0) return getFuelLog(deps, userId, id);
-  const vehicleId = await withTransaction(deps.db, async (client) => {
+  await withTransaction(deps.db, async (client) => {
     const current = await findLog(client, userId, id, true);
     if (!current) throw new AppError('NOT_FOUND');
     const gallons = body.gallons ?? current.gallons;
@@ -106,25 +95,23 @@ export async function updateFuelLog(deps: Deps, userId: string, id: string, body
       notes: body.notes !== undefined ? body.notes : current.notes,
     };
     await updateLog(client, id, write);
-    // Same rule as on create: the vehicle's odometer is never below one of its logs.
-    await raiseVehicleOdometer(client, current.vehicleId, write.odometer);
-    return current.vehicleId;
+    // Same rule as on create: the version moves, and the vehicle's odometer is never below one of its logs.
+    await recordFuelLogWrite(client, current.vehicleId, write.odometer);
   });
-  await dropStats(deps, vehicleId);
   return getFuelLog(deps, userId, id);
 }
 
 export async function deleteFuelLog(deps: Deps, userId: string, id: string): Promise<void> {
-  const vehicleId = await deleteLog(deps.db, userId, id);
-  if (!vehicleId) throw new AppError('NOT_FOUND');
-  await dropStats(deps, vehicleId);
+  if (!(await deleteLog(deps.db, userId, id))) throw new AppError('NOT_FOUND');
 }
 
 export async function getFuelStats(deps: Deps, userId: string, rawVehicleId: string): Promise<FuelStats> {
   const vehicleId = rawVehicleId.toLowerCase();
-  // Ownership first: the cache key is per vehicle, not per user.
-  await requireVehicle(deps, userId, vehicleId);
-  return cached(deps.cache, statsKey(vehicleId), cacheTtlSeconds.fuelStats, async () => ({
+  // Ownership first (the cache key is per vehicle, not per user), and the vehicle's fuel-logs version with it:
+  // the key carries the version, so a value computed before the latest acknowledged write is never found.
+  const version = await liveVehicleFuelLogsVersion(deps.db, userId, vehicleId);
+  if (version === null) throw new AppError('NOT_FOUND');
+  return cached(deps.cache, cacheKeys.fuelStats(vehicleId, version), cacheTtlSeconds.fuelStats, async () => ({
     vehicleId,
     ...computeStats(await statsLogs(deps.db, vehicleId)),
   }));

@@ -69,10 +69,9 @@ export async function updateVehicle(deps: Deps, userId: string, id: string, body
   return updated;
 }
 
-/** Soft delete; the vehicle's fuel logs vanish with it, so its cached fuel stats go too. */
+/** Soft delete; its fuel logs and their stats vanish with it (stats ask for a live vehicle first). */
 export async function deleteVehicle(deps: Deps, userId: string, id: string): Promise<void> {
   if (!(await repo.softDeleteVehicle(deps.db, userId, id))) throw notFound();
-  await deps.cache.del(cacheKeys.fuelStats(id));
 }
 
 export interface PhotoUpload {

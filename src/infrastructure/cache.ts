@@ -1,11 +1,15 @@
-// Cache-aside over Redis with the keys, TTLs and invalidation of API.md, identical for both backends.
-// Every operation swallows Redis failures: a down cache means "miss", never an error.
+// Cache-aside over Redis with the keys and TTLs of API.md, identical for both backends. Every operation
+// swallows Redis failures: a down cache means "miss", never an error. Nothing is invalidated by deleting:
+// the one cache a user's write changes (fuel stats) is keyed by a version the write bumps in its own
+// transaction, so a missed or late delete cannot serve stale data (docs/api-notes.md, "Caching").
+// VIN decodes and station searches are third-party answers no user write changes.
 import type { Redis } from 'ioredis';
 import { answersWithin, HEALTH_PING_MS } from './deadline.ts';
 
 export const cacheKeys = {
   vinDecode: (vin: string) => `mvp:vin:${vin}`,
-  fuelStats: (vehicleId: string) => `mvp:fuel-stats:${vehicleId.toLowerCase()}`, // ids arrive in any case
+  // Ids arrive in any case; the version is the vehicle's fuel_logs_version, bumped by every write to its logs.
+  fuelStats: (vehicleId: string, version: number) => `mvp:fuel-stats:${vehicleId.toLowerCase()}:${version}`,
   stationSearch: (lat: number, lng: number, radius: number) =>
     `mvp:stations:${lat.toFixed(3)}:${lng.toFixed(3)}:${radius}`,
 };
@@ -20,7 +24,6 @@ export interface Cache {
   readonly enabled: boolean;
   getJson<T>(key: string): Promise<T | undefined>;
   setJson(key: string, value: unknown, ttlSeconds: number): Promise<void>;
-  del(...keys: string[]): Promise<void>;
   ping(): Promise<boolean>;
 }
 
@@ -30,33 +33,12 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
       enabled: false,
       getJson: async () => undefined,
       setJson: async () => {},
-      del: async () => {},
       ping: async () => false,
     };
   }
-  // An invalidation that failed while Redis was down must not let the old value come back with it:
-  // such keys are retried when Redis is ready again and never read or written before that succeeds.
-  // (Per process: another process's failed delete is bounded only by the TTL.)
-  const failedDeletes = new Set<string>();
-  const retryDeletes = async () => {
-    for (const key of [...failedDeletes]) {
-      try {
-        await redis.del(key);
-        failedDeletes.delete(key);
-      } catch {
-        return;
-      }
-    }
-  };
-  redis.on('ready', () => { void retryDeletes(); });
-
   return {
     enabled: true,
     async getJson<T>(key: string) {
-      if (failedDeletes.size && failedDeletes.has(key)) {
-        await retryDeletes();
-        if (failedDeletes.has(key)) return undefined;
-      }
       try {
         const raw = await redis.get(key);
         return raw === null ? undefined : (JSON.parse(raw) as T);
@@ -66,19 +48,9 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
       }
     },
     async setJson(key, value, ttlSeconds) {
-      if (failedDeletes.has(key)) return;
       try {
         await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
       } catch (err) {
-        onError(err);
-      }
-    },
-    async del(...keys) {
-      if (keys.length === 0) return;
-      try {
-        await redis.del(...keys);
-      } catch (err) {
-        for (const key of keys) failedDeletes.add(key);
         onError(err);
       }
     },

@@ -432,7 +432,6 @@ for (const target of TARGETS) {
         assert.deepEqual(empty.body, {
           vehicleId, logCount: 0, totalGallons: 0, totalCost: 0, distance: 0, averageMpg: null, costPerMile: null, lastFillUpDate: null,
         });
-        await env.deps.cache.del(cacheKeys.fuelStats(vehicleId));
 
         for (const [date, odometer, gallons, totalCost, fullTank] of [
           ['2026-01-01', 900, 3.333, 10.01, false],
@@ -456,42 +455,60 @@ for (const target of TARGETS) {
         });
       });
 
-      test('cached under the shared key; dropped by create, update and delete', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+      test('cached under the vehicle\'s versioned key; every write (create, update, delete, any id case) moves the key', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
         const u = await user();
         const vehicleId = await insertVehicle(env.deps, u.sub);
-        const key = cacheKeys.fuelStats(vehicleId);
+        const version = async () => (await env.deps.db.query<{ v: number }>('SELECT fuel_logs_version AS v FROM vehicles WHERE id = $1', [vehicleId])).rows[0].v;
+        const key = async () => cacheKeys.fuelStats(vehicleId, await version());
         const path = `/api/fuel-logs/stats?vehicleId=${vehicleId}`;
         const first = (await create(u.api, logBody(vehicleId, { odometer: 1000, gallons: 10, totalCost: 30 }))).body;
-        assert.equal(await redisOf(env).get(key), null);
+        const k1 = await key();
+        assert.equal(await redisOf(env).get(k1), null);
 
         const s1 = await u.api.get(path);
         assert.equal(s1.body.logCount, 1);
-        assert.deepEqual(JSON.parse((await redisOf(env).get(key)) ?? 'null'), s1.body);
-        const ttl = await redisOf(env).ttl(key);
+        assert.deepEqual(JSON.parse((await redisOf(env).get(k1)) ?? 'null'), s1.body);
+        const ttl = await redisOf(env).ttl(k1);
         assert.ok(ttl > 590 && ttl <= 600, `ttl ${ttl}`);
 
         // A planted value is served: proof the read comes from the cache.
-        await redisOf(env).set(key, JSON.stringify({ ...s1.body, logCount: 99 }), 'EX', 600);
+        await redisOf(env).set(k1, JSON.stringify({ ...s1.body, logCount: 99 }), 'EX', 600);
         assert.equal((await u.api.get(path)).body.logCount, 99);
 
         const second = (await create(u.api, logBody(vehicleId, { odometer: 1300, gallons: 10, totalCost: 30 }))).body;
-        assert.equal(await redisOf(env).get(key), null, 'create drops the key');
+        const k2 = await key();
+        assert.notEqual(k2, k1, 'create moves the key');
         const s2 = (await u.api.get(path)).body;
         assert.deepEqual([s2.logCount, s2.averageMpg, s2.distance, s2.totalCost, s2.costPerMile], [2, 30, 300, 60, 0.2]);
 
         await u.api.put(`/api/fuel-logs/${second.id}`, { odometer: 1600 });
-        assert.equal(await redisOf(env).get(key), null, 'update drops the key');
+        assert.notEqual(await key(), k2, 'update moves the key');
         assert.equal((await u.api.get(path)).body.averageMpg, 60); // 600 / 10
 
+        const k3 = await key();
         await u.api.del(`/api/fuel-logs/${first.id}`);
-        assert.equal(await redisOf(env).get(key), null, 'delete drops the key');
+        assert.notEqual(await key(), k3, 'delete moves the key');
         const s3 = (await u.api.get(path)).body;
         assert.deepEqual([s3.logCount, s3.averageMpg, s3.distance], [1, null, 0]);
 
-        // Writes through the uppercase form of the id drop the same (canonical) key.
-        await u.api.get(path);
+        // Writes through the uppercase form of the id move the same (canonical) vehicle's key.
+        const k4 = await key();
         await create(u.api, logBody(vehicleId.toUpperCase(), { odometer: 1700 }));
-        assert.equal(await redisOf(env).get(key), null);
+        assert.notEqual(await key(), k4);
+        assert.equal((await u.api.get(path)).body.logCount, 2);
+      });
+
+      test('a failed write moves nothing: the cached stats stay valid', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+        const u = await user();
+        const vehicleId = await insertVehicle(env.deps, u.sub);
+        await create(u.api, logBody(vehicleId, { odometer: 1000 }));
+        const path = `/api/fuel-logs/stats?vehicleId=${vehicleId}`;
+        await u.api.get(path);
+        const before = await redisOf(env).keys(`mvp:fuel-stats:${vehicleId}:*`);
+        assert.equal(before.length, 1);
+        assert.equal((await create(u.api, logBody(vehicleId, { odometer: -5 }))).status, 400);
+        assert.equal((await u.api.del(`/api/fuel-logs/${randomUUID()}`)).status, 404);
+        assert.deepEqual(await redisOf(env).keys(`mvp:fuel-stats:${vehicleId}:*`), before);
       });
 
       test('another user\'s vehicle → 404 even when its stats are cached; missing/bad vehicleId → 400', async () => {

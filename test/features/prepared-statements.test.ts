@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createPool, type Db } from '../../src/db/pool.ts';
 import { requiredEnv } from '../support/env.ts';
 import { findLog, listLogs, mpgHistory, statsLogs } from '../../fastify-features/fuel-logs/data/fuel-logs-repository.ts';
-import { isLiveVehicleOfUser } from '../../fastify-features/fuel-logs/data/vehicles.ts';
+import { liveVehicleFuelLogsVersion } from '../../fastify-features/fuel-logs/data/vehicles.ts';
 import { findVehicle, listVehicles } from '../../fastify-features/vehicles/data/vehicles-repository.ts';
 import { findRecord, listRecords } from '../../fastify-features/maintenance/data/records-repository.ts';
 import { findSchedule, listSchedules } from '../../fastify-features/maintenance/data/schedules-repository.ts';
@@ -54,7 +54,7 @@ test('the hot reads are prepared once per connection and answer the same on a ge
   assert.ok(log);
   await sameEveryTime(() => mpgHistory(db, [{ vehicleId, odometer: 2200 }]));
   assert.equal((await sameEveryTime(() => statsLogs(db, vehicleId)) as unknown[]).length, 6);
-  assert.equal(await sameEveryTime(() => isLiveVehicleOfUser(db, userId, vehicleId)), true);
+  assert.equal(await sameEveryTime(() => liveVehicleFuelLogsVersion(db, userId, vehicleId)), 0);
   await sameEveryTime(() => listVehicles(db, userId, 50, 0));
   await sameEveryTime(() => findVehicle(db, userId, vehicleId));
   await sameEveryTime(() => listRecords(db, userId, { vehicleId, limit: 50, offset: 0 }));
@@ -66,7 +66,7 @@ test('the hot reads are prepared once per connection and answer the same on a ge
 
   const { rows } = await db.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
   assert.deepEqual(rows.map((r) => r.name), [
-    'fuel-logs-find', 'fuel-logs-live-vehicle', 'fuel-logs-mpg-history', 'fuel-logs-page', 'fuel-logs-page-of-vehicle',
+    'fuel-logs-find', 'fuel-logs-live-vehicle-version', 'fuel-logs-mpg-history', 'fuel-logs-page', 'fuel-logs-page-of-vehicle',
     'fuel-logs-stats-inputs', 'maintenance-records-count', 'maintenance-records-find', 'maintenance-records-page',
     'maintenance-schedules-find', 'maintenance-schedules-list', 'saved-stations-find', 'saved-stations-list',
     'vehicles-find', 'vehicles-list',

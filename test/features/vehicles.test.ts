@@ -314,14 +314,14 @@ for (const target of TARGETS) {
       assert.equal((await dbRow(v.id)).deleted_at, null);
     });
 
-    test('DELETE drops the vehicle\'s cached fuel stats', { skip: noRedis }, async () => {
+    test('DELETE ends the vehicle\'s fuel stats even while they are cached', { skip: noRedis }, async () => {
       const c = await user();
       const v = await create(c);
-      const key = cacheKeys.fuelStats(v.id);
-      await redisOf(env).set(key, JSON.stringify({ vehicleId: v.id, logCount: 3 }), 'EX', 600);
-      assert.equal(await redisOf(env).exists(key), 1);
+      const stats = `/api/fuel-logs/stats?vehicleId=${v.id}`;
+      assert.equal((await c.get(stats)).status, 200);
+      assert.equal((await redisOf(env).keys(`mvp:fuel-stats:${v.id}:*`)).length, 1, 'cached');
       assert.equal((await c.del(`/api/vehicles/${v.id}`)).status, 204);
-      assert.equal(await redisOf(env).exists(key), 0);
+      assert.deepEqual((await c.get(stats)).body, NOT_FOUND);
     });
 
     test('GET decode-vin maps the vPIC answer exactly', async () => {

@@ -193,11 +193,16 @@ export async function updateLog(client: Queryable, id: string, w: FuelLogWrite):
 }
 
 /** Deletes a visible log; returns its vehicle id, or null when there was none to delete. */
+/** Deletes the log and bumps its vehicle's fuel-logs version in one statement; the vehicle id, or null. */
 export async function deleteLog(db: Queryable, userId: string, id: string): Promise<string | null> {
   const { rows } = await db.query<{ vehicle_id: string }>(
-    `DELETE FROM fuel_logs f USING vehicles v
-      WHERE f.id = $1 AND f.user_id = $2 AND v.id = f.vehicle_id AND v.deleted_at IS NULL
-      RETURNING f.vehicle_id`,
+    `WITH deleted AS (
+       DELETE FROM fuel_logs f USING vehicles v
+        WHERE f.id = $1 AND f.user_id = $2 AND v.id = f.vehicle_id AND v.deleted_at IS NULL
+        RETURNING f.vehicle_id)
+     UPDATE vehicles SET fuel_logs_version = fuel_logs_version + 1
+       FROM deleted WHERE vehicles.id = deleted.vehicle_id
+       RETURNING deleted.vehicle_id`,
     [id, userId],
   );
   return rows[0]?.vehicle_id ?? null;

@@ -1,17 +1,21 @@
-// The fuel-logs feature's view of the vehicles table: ownership/liveness checks and the odometer raise.
+// The fuel-logs feature's view of the vehicles table: ownership/liveness checks, the odometer raise and the
+// fuel-logs version that keys the cached stats.
 // (A capsule reads another feature's table through its own repository, as the legacy code did.)
 import type pg from 'pg';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** true when the vehicle exists, belongs to the user and is not soft-deleted. */
-export async function isLiveVehicleOfUser(db: Queryable, userId: string, vehicleId: string): Promise<boolean> {
-  const { rowCount } = await db.query({ // named: prepared once per connection (on every fuel read)
-    name: 'fuel-logs-live-vehicle',
-    text: 'SELECT 1 FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
+/**
+ * The vehicle's fuel-logs version (bumped by every write to its logs) when it exists, belongs to the user
+ * and is not soft-deleted; null otherwise. One query is both the ownership check and the cache version.
+ */
+export async function liveVehicleFuelLogsVersion(db: Queryable, userId: string, vehicleId: string): Promise<number | null> {
+  const { rows } = await db.query<{ fuel_logs_version: number }>({ // named: prepared once per connection (on every fuel read)
+    name: 'fuel-logs-live-vehicle-version',
+    text: 'SELECT fuel_logs_version FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
     values: [vehicleId, userId],
   });
-  return rowCount === 1;
+  return rows[0]?.fuel_logs_version ?? null;
 }
 
 /** Same check, locking the vehicle row for the rest of the transaction (no concurrent delete). */
@@ -24,11 +28,17 @@ export async function lockLiveVehicleOfUser(client: pg.PoolClient, userId: strin
   return rowCount === 1;
 }
 
-/** Raises the vehicle's odometer to `odometer` when that is higher; never lowers it. */
-export async function raiseVehicleOdometer(client: pg.PoolClient, vehicleId: string, odometer: number): Promise<void> {
+/**
+ * After a log of the vehicle was written at `odometer`, in the same transaction: bumps the vehicle's
+ * fuel-logs version (the stats cache key's) and raises its odometer when that is higher (never lowers it;
+ * `updated_at` moves only with the odometer).
+ */
+export async function recordFuelLogWrite(client: pg.PoolClient, vehicleId: string, odometer: number): Promise<void> {
   await client.query({
-    name: 'fuel-logs-raise-odometer',
-    text: 'UPDATE vehicles SET odometer = $2, updated_at = now() WHERE id = $1 AND odometer < $2',
+    name: 'fuel-logs-record-write',
+    text: `UPDATE vehicles SET fuel_logs_version = fuel_logs_version + 1, odometer = GREATEST(odometer, $2),
+             updated_at = CASE WHEN odometer < $2 THEN now() ELSE updated_at END
+           WHERE id = $1`,
     values: [vehicleId, odometer],
   });
 }
