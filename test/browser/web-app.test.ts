@@ -17,7 +17,8 @@ let stack: WebStack;
 let browser: Browser;
 
 before(async () => {
-  [stack, browser] = await Promise.all([startWebStack(), launch()]);
+  stack = await startWebStack(); // first, so a browser that fails to launch still leaves a stack to close
+  browser = await launch();
   await stack.clearFlags(stack.env.targets.gatewayExpress);
 });
 after(async () => {

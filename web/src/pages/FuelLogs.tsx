@@ -8,6 +8,8 @@ import { useForm, useLoad, type Form } from '../lib/hooks.ts';
 import * as fmt from '../lib/format.ts';
 import type { FuelLog, FuelStats, Page, SavedStation, Vehicle } from '../lib/types.ts';
 import { CheckboxField, ErrorPanel, RowActions, Field, FormError, Loading, SelectField } from '../components/ui.tsx';
+// The server's own rule for a total that is not sent, so the form shows exactly what will be saved.
+import { defaultTotalCost } from '../../../fastify-features/fuel-logs/domain/decimal.ts';
 
 const SPECS: Record<string, FieldSpec> = {
   date: { type: 'date', required: true },
@@ -34,10 +36,10 @@ export function FuelLogsPanel({ vehicle, onVehicleStale }: { vehicle: Vehicle; o
     <>
       <StatsCard stats={stats.data} error={stats.error} onRetry={stats.reload} />
       <section className="card" aria-labelledby="logs-title">
-        <h2 id="logs-title">Fill-ups</h2>
+        <h2 id="logs-title">Fuel logs</h2>
         {logs.error ? <ErrorPanel error={logs.error} onRetry={logs.reload} /> : null}
         {logs.loading && !logs.data ? <Loading label="Loading fuel logs…" /> : null}
-        {logs.data && logs.data.items.length === 0 ? <p className="empty">No fill-ups yet.</p> : null}
+        {logs.data && logs.data.items.length === 0 ? <p className="empty">No fuel logs yet.</p> : null}
         {logs.data && logs.data.items.length > 0 ? (
           <ul className="entries" aria-label="Fuel logs">
             {logs.data.items.map((l) => <FuelLogItem key={l.id} log={l} stations={stations} onChanged={changed} />)}
@@ -58,12 +60,12 @@ function StatsCard({ stats, error, onRetry }: { stats: FuelStats | undefined; er
       {stats ? (
         <dl className="facts stat-grid">
           <div><dt>Average mpg</dt><dd>{fmt.mpg(stats.averageMpg)}</dd></div>
-          <div><dt>Fill-ups</dt><dd>{fmt.number(stats.logCount)}</dd></div>
+          <div><dt>Fuel logs</dt><dd>{fmt.number(stats.logCount)}</dd></div>
           <div><dt>Total fuel</dt><dd>{fmt.gallons(stats.totalGallons)}</dd></div>
           <div><dt>Total cost</dt><dd>{fmt.money(stats.totalCost)}</dd></div>
           <div><dt>Distance</dt><dd>{fmt.miles(stats.distance)}</dd></div>
           <div><dt>Cost per mile</dt><dd>{stats.costPerMile === null ? '—' : `$${fmt.number(stats.costPerMile, 3)}`}</dd></div>
-          <div><dt>Last fill-up</dt><dd>{fmt.date(stats.lastFillUpDate)}</dd></div>
+          <div><dt>Last fuel log</dt><dd>{fmt.date(stats.lastFillUpDate)}</dd></div>
         </dl>
       ) : null}
     </section>
@@ -76,7 +78,15 @@ function stationOptions(stations: SavedStation[], current?: string | null) {
   return opts;
 }
 
+/** The total the API stores for these inputs when none is sent; undefined until both are numbers. */
+function computedTotal(gallons: unknown, pricePerGallon: unknown): string | undefined {
+  const [g, p] = [String(gallons).trim(), String(pricePerGallon).trim()];
+  if (g === '' || p === '' || !(Number(g) >= 0) || !(Number(p) >= 0)) return undefined;
+  return String(defaultTotalCost(Number(g), Number(p)));
+}
+
 function FuelLogFields({ form, stations, current }: { form: Form; stations: SavedStation[]; current?: string | null }) {
+  const computed = computedTotal(form.values.gallons, form.values.pricePerGallon);
   return (
     <>
       <div className="grid2">
@@ -84,7 +94,8 @@ function FuelLogFields({ form, stations, current }: { form: Form; stations: Save
         <Field form={form} name="odometer" label="Odometer (miles)" type="number" inputMode="numeric" required />
         <Field form={form} name="gallons" label="Gallons" type="number" required />
         <Field form={form} name="pricePerGallon" label="Price per gallon" type="number" required />
-        <Field form={form} name="totalCost" label="Total cost" type="number" hint="Leave empty to compute it" />
+        <Field form={form} name="totalCost" label="Total cost" type="number" placeholder={computed}
+          hint={computed === undefined ? 'Leave empty to compute it' : `Leave empty to save ${fmt.money(Number(computed))} (gallons × price)`} />
         <SelectField form={form} name="stationPlaceId" label="Station" options={stationOptions(stations, current)} />
       </div>
       <CheckboxField form={form} name="fullTank" label="Full tank" />
@@ -108,7 +119,7 @@ function AddFuelLog({ vehicle, stations, onAdded }: { vehicle: Vehicle; stations
   };
   return (
     <section className="card" aria-labelledby="add-log-title">
-      <h2 id="add-log-title">Add a fill-up</h2>
+      <h2 id="add-log-title">Add a fuel log</h2>
       <form onSubmit={submit} aria-label="Add fuel log" noValidate>
         <FuelLogFields form={form} stations={stations} />
         <FormError form={form} fields={Object.keys(SPECS)} />
@@ -139,7 +150,8 @@ function FuelLogItem({ log: l, stations, onChanged }: { log: FuelLog; stations: 
       <div className="entry-head">
         <strong>{fmt.date(l.date)}</strong>
         <span className="muted">{fmt.miles(l.odometer)}</span>
-        <span className="mpg">{l.mpg === null ? (l.fullTank ? 'mpg —' : 'partial fill') : fmt.mpg(l.mpg)}</span>
+        {/* Only a real figure is the green headline; without one, say why in muted text. */}
+        {l.mpg === null ? <span className="mpg-none">{l.fullTank ? 'no mpg yet' : 'partial fill'}</span> : <span className="mpg">{fmt.mpg(l.mpg)}</span>}
       </div>
       <dl className="facts inline">
         <div><dt>Gallons</dt><dd>{fmt.gallons(l.gallons)}</dd></div>
@@ -157,11 +169,26 @@ function FuelLogItem({ log: l, stations, onChanged }: { log: FuelLog; stations: 
 }
 
 function EditFuelLog({ log, stations, onDone }: { log: FuelLog; stations: SavedStation[]; onDone: (changed: boolean) => void }) {
-  const form = useForm(EDIT_SPECS, valuesFrom({ ...log }, EDIT_SPECS));
+  const base = useForm(EDIT_SPECS, valuesFrom({ ...log }, EDIT_SPECS));
+  const [totalTyped, setTotalTyped] = useState(false);
+  // New gallons or price move the shown total to the one the API would compute (unless the user typed a
+  // total), and that shown total is what is sent: the form never shows one total and saves another.
+  const form: Form = {
+    ...base,
+    set: (name, value) => {
+      base.set(name, value);
+      if (name === 'totalCost') setTotalTyped(true);
+      if ((name === 'gallons' || name === 'pricePerGallon') && !totalTyped) {
+        const next = { ...base.values, [name]: value };
+        const total = computedTotal(next.gallons, next.pricePerGallon);
+        if (total !== undefined) base.set('totalCost', total);
+      }
+    },
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const ok = await form.submit(async (body) => {
-      // Only what changed: new gallons or price without a new total let the API recompute the total.
+      // Only what changed (a recomputed total is sent as shown).
       await api.send<FuelLog>('PUT', `/api/fuel-logs/${log.id}`, changedFields(body, { ...log }));
     }, 'This fuel log');
     if (ok) onDone(true);

@@ -114,6 +114,9 @@ function Search({ saved, onSaved }: { saved: SavedStation[]; onSaved: (s: SavedS
       {error ? <ErrorPanel error={error} onRetry={error.retryable ? () => void search(lat, lng) : undefined} /> : null}
       {results && results.length === 0 ? <p className="empty" role="status">No stations found here.</p> : null}
       {results && results.length > 0 ? (
+        <h3 id="results-title" aria-live="polite">{results.length === 1 ? '1 station found' : `${results.length} stations found`}, nearest first</h3>
+      ) : null}
+      {results && results.length > 0 ? (
         <ol className="entries" aria-label="Search results">
           {results.map((r) => <ResultItem key={r.placeId} r={r} saved={saved.find((s) => s.placeId === r.placeId)} onSaved={onSaved} />)}
         </ol>
@@ -203,7 +206,8 @@ function SavedItem({ station: s, onChanged, onRemoved }: { station: SavedStation
     <li className="entry" aria-label={name}>
       <div className="entry-head">
         <strong>{s.nickname ?? s.name}</strong>
-        {s.isFavorite ? <Badge tone="warning">★ Favourite</Badge> : null}
+        {/* The favourite toggle below shows the state; the badge stands in for it only while renaming hides it. */}
+        {s.isFavorite && renaming ? <Badge tone="warning">★ Favourite</Badge> : null}
       </div>
       <p className="muted small">{s.nickname ? `${s.name} · ` : ''}{s.address ?? 'No address'}</p>
       {renaming ? (
