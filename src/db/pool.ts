@@ -8,12 +8,14 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 // TIMESTAMPTZ becomes the contract's ISO 8601 UTC string (what JSON.stringify makes of the Date pg's parser
-// gives), without building a Date on the way (src/db/timestamptz.ts). Code that computes with a timestamp
-// parses it (`Date.parse`).
+// gives): sliced out of the text our UTC sessions write, pg's parser for anything else (src/db/timestamptz.ts).
+// Code that computes with a timestamp parses it (`Date.parse`).
 const pgTimestamptz: (v: string) => Date | number | null = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text');
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v: string) => timestamptzToIso(v, pgTimestamptz));
 
 export type Db = pg.Pool;
+
+const SESSION_UTC = "SET TIME ZONE 'UTC'";
 
 export function createPool(databaseUrl: string, max = 10): Db {
   const pool = new pg.Pool({
@@ -27,6 +29,12 @@ export function createPool(databaseUrl: string, max = 10): Db {
   });
   // An idle client losing its connection must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
+  // Every session writes timestamps at UTC, so the TIMESTAMPTZ parser can slice them. Queued before anything
+  // the new client's first user sends (the pool emits 'connect' before handing it out); if it fails, or a
+  // pooler does not keep it, timestamps take pg's parser instead and the answers are the same.
+  pool.on('connect', (client) => {
+    client.query(SESSION_UTC).catch(() => {});
+  });
   return pool;
 }
 
