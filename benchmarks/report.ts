@@ -133,6 +133,10 @@ export function renderStatus(record: RunRecord, opts: StatusOptions): string {
   const rerendered = opts.renderedAt ? `, tables re-rendered on ${opts.renderedAt}` : '';
   w(`_Written by \`make bench\` (\`${meta.command}\`) on ${meta.finishedAt}${rerendered}. Do not edit by hand. Raw results: \`${opts.resultsFile}\` on the machine that ran it (not in git)._`);
   w();
+  if (meta.mode === 'quick') {
+    w('> **Smoke run (`make bench QUICK=1`): it proves the pipeline, its figures are not the measurement.** One short round per path and no cross-checks; run the full `make bench` on a quiet machine for the figures.');
+    w();
+  }
   w('## What was run');
   w();
   w(`- **${meta.mode}** run: ${meta.rounds} round(s) × ${meta.durationSeconds} s per scenario and path, ${meta.connections} connections, warm-up ${meta.warmupSeconds.first} s (round 1) / ${meta.warmupSeconds.later} s, paths interleaved (Express direct, gateway→proxy→Express, gateway native, and the bare \`node:http\` floor doing the same work, \`benchmarks/floor/server.ts\`). Medians over rounds; ratios are medians of per-round ratios.`);

@@ -71,8 +71,8 @@ const opt = {
   warmupLater: Number(args.warmup ?? 1),
   connections: Number(args.connections ?? 50),
   users: Number(args.users ?? 300),
-  // Full runs: long enough for the gateway's idle compaction (after a minute of quiet) to have run.
-  coolDown: Number(args['cool-down'] ?? (quick ? 4 : 75)),
+  // Full runs: long enough to see whether V8 gives memory back on its own once the load stops.
+  coolDown: Number(args['cool-down'] ?? (quick ? 4 : 30)),
   // Idle RSS is read this long after start, every server probed on /health meanwhile as a load balancer
   // would: an idle process's periodic work (timers, probes) moves its memory in the first seconds.
   idle: Number(args.idle ?? (quick ? 1 : 30)),

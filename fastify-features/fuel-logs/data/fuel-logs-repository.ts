@@ -116,8 +116,8 @@ export async function listLogs(db: Queryable, userId: string, vehicleId: string 
   const params: unknown[] = [userId, limit, offset];
   if (vehicleId) params.push(vehicleId);
   const { rows } = await db.query<PageRow>(named({
-    // Named: PostgreSQL plans this statement once per connection. Planned on every call it cost 0.9–1.7 ms of
-    // PostgreSQL's CPU, prepared 0.2–0.4 ms (benchmarks/pg-cost.ts; benchmarks/findings.md, seventh round).
+    // Named: PostgreSQL plans this statement once per connection; planning it on every call costs PostgreSQL
+    // several times the execution (benchmarks/pg-cost.ts; docs/performance.md).
     text: `WITH t AS (
        SELECT coalesce(sum((SELECT count(*) FROM fuel_logs c WHERE c.vehicle_id = v.id)), 0)::int AS total,
               count(*)::int AS vehicles
