@@ -2,7 +2,7 @@
 // the TIMESTAMPTZ parser slices them; a session switched to another zone still gets the same answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPool } from './pool.ts';
+import { createPool, utcSessions } from './pool.ts';
 import { requiredEnv } from '../../test/support/env.ts';
 
 /** The database URL with a session time zone far from UTC, as a server or role default would give. */
@@ -15,7 +15,7 @@ function inKolkata(): string {
 test('every pooled session is set to UTC, so timestamps arrive as +00 text and leave as the ISO string', async (t) => {
   const db = createPool(inKolkata(), 2);
   t.after(() => db.end());
-  const clients = await Promise.all([db.connect(), db.connect()]); // two sessions, each set up on connect
+  const clients = await Promise.all([db.connect(), db.connect()]); // two sessions, each started with the UTC option
   try {
     for (const client of clients) {
       const { rows } = await client.query<{ zone: string; text: string; iso: string }>(
@@ -25,6 +25,14 @@ test('every pooled session is set to UTC, so timestamps arrive as +00 text and l
   } finally {
     for (const client of clients) client.release(); // before db.end(), which waits for every client
   }
+});
+
+test('the UTC option comes after a connection string\'s own startup options, which it keeps', () => {
+  const url = new URL(utcSessions('postgres://u:p%40ss@db.example:5433/app?options=-c%20statement_timeout%3D5000&sslmode=require'));
+  assert.equal(url.searchParams.get('options'), '-c statement_timeout=5000 -c TimeZone=UTC');
+  assert.equal(url.searchParams.get('sslmode'), 'require');
+  assert.equal(url.password, 'p%40ss');
+  assert.equal(new URL(utcSessions('postgres://u@localhost/app')).searchParams.get('options'), '-c TimeZone=UTC');
 });
 
 test('a session switched to another zone gives the same ISO strings (pg\'s parser reads them)', async (t) => {

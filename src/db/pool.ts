@@ -15,11 +15,21 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v: string) => timestamptz
 
 export type Db = pg.Pool;
 
-const SESSION_UTC = "SET TIME ZONE 'UTC'";
+/**
+ * The connection string with `-c TimeZone=UTC` after any startup options it already has (the last setting
+ * wins): every session writes timestamps at UTC, so the TIMESTAMPTZ parser can slice them. A startup
+ * option, not a `SET` per new connection, so nothing runs before a client's first query. A server or pooler
+ * that ignores it only costs the speed: timestamps then take pg's parser and the answers are the same.
+ */
+export function utcSessions(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', [url.searchParams.get('options'), '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  return url.toString();
+}
 
 export function createPool(databaseUrl: string, max = 10): Db {
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    connectionString: utcSessions(databaseUrl),
     max,
     connectionTimeoutMillis: 2000, // fail fast (→ 503) instead of hanging when PostgreSQL is unreachable
     idleTimeoutMillis: 30_000,
@@ -29,12 +39,6 @@ export function createPool(databaseUrl: string, max = 10): Db {
   });
   // An idle client losing its connection must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
-  // Every session writes timestamps at UTC, so the TIMESTAMPTZ parser can slice them. Queued before anything
-  // the new client's first user sends (the pool emits 'connect' before handing it out); if it fails, or a
-  // pooler does not keep it, timestamps take pg's parser instead and the answers are the same.
-  pool.on('connect', (client) => {
-    client.query(SESSION_UTC).catch(() => {});
-  });
   return pool;
 }
 
