@@ -20,13 +20,13 @@ RUN npm run build:web && npm run build:console
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# glibc malloc arenas capped: V8's background threads otherwise each keep one (stack/production-flags.ts)
-ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist dist
 COPY --from=build /app/web/dist web/dist
 COPY --from=build /app/console/dist console/dist
+# The gateway's Node options (its one NODE_OPTIONS line, read by the CMD below and by `npm start`).
+COPY deploy/gateway.env deploy/gateway.env
 # dev/ holds the dev-keys job's script (run with type stripping: a one-shot tool, not a server).
 COPY dev dev
 # .data/dev-keys is where the dev-keys job writes the development JWKS (a named volume in compose).
@@ -34,5 +34,6 @@ RUN mkdir -p .data/dev-keys && chown -R node:node .data
 
 USER node
 EXPOSE 3001 3002
-# The gateway; the legacy app is `node dist/legacy-express/server.js`, migrations `node dist/src/db/migrate.js`.
-CMD ["node", "--max-semi-space-size=16", "--no-turbofan", "--no-maglev", "--no-sparkplug", "dist/src/server.js"]
+# The gateway (docker compose and Kubernetes run this CMD); the legacy app is `node dist/legacy-express/server.js`,
+# migrations `node dist/src/db/migrate.js`.
+CMD ["node", "--env-file=deploy/gateway.env", "dist/src/server.js"]

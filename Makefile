@@ -138,12 +138,13 @@ test-progressive: install
 check-express-free: install
 	bash scripts/check-express-free.sh
 
-## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path, then the cross-checks with the servers at once); writes STATUS.md and benchmarks/results/*.json
+## make bench [QUICK=1] — benchmarks (the shadow stage's cost first, then every path, then the cross-checks with the servers at once); writes STATUS.md and benchmarks/results/*.json (not in git)
 bench: export APPS_FROM = build
 bench: install build
 	@if [ -n "$$DATABASE_URL" ]; then $(NODE) benchmarks/shadow-overhead.ts $(if $(QUICK),--quick,); else echo "[bench] shadow-stage cost skipped: it needs DATABASE_URL (a scratch database per run)"; fi
 	$(NODE) benchmarks/run.ts $(if $(QUICK),--quick,)
 	@# The cross-checks in STATUS.md (benchmarks/cross-checks.ts); full runs only.
 	$(if $(QUICK),,$(NODE) benchmarks/cross-checks.ts && $(NODE) benchmarks/run.ts --report-only)
+	@echo "[bench] STATUS.md written; raw results in $(CURDIR)/benchmarks/results/ (ignored by git)"
 
 ci: test test-faults check-express-free

@@ -1,6 +1,6 @@
 // The cross-checks `make bench` runs after the sequential run: benchmarks/paired.ts with the servers loaded
-// at once, and benchmarks/pinned-proxy.ts (the proxy with a core of its own), each written to
-// benchmarks/results/<file> and rendered in STATUS.md by report.ts. One list for both.
+// at once (the read targets again; the proxy against a bare Node proxy, which is how the proxy target is
+// judged), each written to benchmarks/results/<file> and rendered in STATUS.md by report.ts.
 //
 //   node benchmarks/cross-checks.ts      runs every one in turn (make bench, full runs)
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ export interface CrossCheck {
   /** Under benchmarks/results/. */
   file: string;
   /** The script under benchmarks/ (default paired.ts). */
-  script?: 'paired.ts' | 'pinned-proxy.ts';
+  script?: 'paired.ts';
   /** Its arguments (without --json). */
   args: readonly string[];
   heading: string;
@@ -38,12 +38,6 @@ export const CROSS_CHECKS = {
     file: 'paired-proxy-latest.json',
     args: ['--scenarios', READS, '--rounds', '6', 'proxied=proxied', 'proxy-floor=proxy-floor', 'express=express'],
     heading: 'Cross-check: the proxy against a bare Node proxy',
-  },
-  pinnedProxy: {
-    file: 'pinned-proxy-latest.json',
-    script: 'pinned-proxy.ts',
-    args: ['--scenarios', READS, '--rounds', '3'],
-    heading: 'Cross-check: the proxy on a core of its own',
   },
 } as const satisfies Record<string, CrossCheck>;
 

@@ -8,9 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appEntry, REPO_ROOT } from '../stack/apps.ts';
+import { appEntry, GATEWAY_ENV_FILE, REPO_ROOT } from '../stack/apps.ts';
 import { flagEnv } from '../flags/registry.ts';
-import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../stack/production-flags.ts';
 import { setUpEnvironment } from './environment.ts';
 
 const CHILD = `
@@ -48,10 +47,10 @@ process.env.APPS_FROM = 'build'; // appEntry() names the missing build
 const tmpDir = await mkdtemp(join(tmpdir(), 'mvp-idle-memory-'));
 const environment = await setUpEnvironment({ tmpDir, log: (m) => console.log(`[idle-memory] ${m}`) });
 try {
-  console.log(`[idle-memory] ${appEntry('gateway')} loaded step by step with ${GATEWAY_NODE_ARGS.join(' ')}, every feature native:`);
+  console.log(`[idle-memory] ${appEntry('gateway')} loaded step by step with ${GATEWAY_ENV_FILE}, every feature native:`);
   const code = await new Promise<number | null>((resolve) => {
-    spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--expose-gc', '--input-type=module', '-e', CHILD], {
-      env: { ...environment.serverEnv, ...GATEWAY_ENV, ...flagEnv('fastify'), PORT: '0', DIST: join(REPO_ROOT, 'dist'), SNAPSHOT: join(tmpDir, 'gateway.heapsnapshot') },
+    spawn(process.execPath, [`--env-file=${join(REPO_ROOT, GATEWAY_ENV_FILE)}`, '--expose-gc', '--input-type=module', '-e', CHILD], {
+      env: { ...environment.serverEnv, ...flagEnv('fastify'), PORT: '0', DIST: join(REPO_ROOT, 'dist'), SNAPSHOT: join(tmpDir, 'gateway.heapsnapshot') },
       stdio: 'inherit',
     }).on('close', resolve);
   });

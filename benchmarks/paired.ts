@@ -16,7 +16,7 @@
 //         proxy-floor    forwarding to the shared legacy app on bare node:http + undici (floor/proxy-server.ts)
 //         express        the legacy Express app answering directly (Node's default flags, as in make bench)
 //   root  another build's dist/ (e.g. a copy taken before a change) instead of this checkout's
-//   flags come after the production ones (stack/production-flags.ts), so a flag given again wins
+//   flags win over the production ones (deploy/gateway.env: the command line beats NODE_OPTIONS)
 //   +VARs are added to the variant's environment (e.g. +MALLOC_ARENA_MAX=2)
 // e.g. node benchmarks/paired.ts before=native@/tmp/dist-before after=native floor=floor
 import { existsSync } from 'node:fs';

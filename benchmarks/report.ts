@@ -1,16 +1,14 @@
-// Writes the run's raw JSON (benchmarks/results/<timestamp>.json and latest.json) and STATUS.md.
-// STATUS.md is only ever written here.
-import { existsSync, readFileSync } from 'node:fs';
+// Writes the run's raw JSON (benchmarks/results/<timestamp>.json, not in git) and STATUS.md.
+// STATUS.md is only ever written here (at most about 150 lines: the dashboard, not a notebook).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { parseEnvFlags } from '../flags/parse.ts';
-import { PATH_TITLES, SCENARIOS, PATHS } from './scenarios.ts';
 import { IDLE_PROBE_SECONDS, type MemoryCurve } from './memory.ts';
-import { cpuEfficiencyTarget, mb, median, PROCESS_NAMES, PROXY_TARGET, READ_TARGETS, SERVERS_OF, type RoundResult, type Summary } from './summary.ts';
+import { cpuEfficiencyTarget, mb, median, perRound, PROXY_CPU_OVER_BARE, proxyTarget, READ_TARGETS, type RoundResult, type Summary, type Target } from './summary.ts';
 import type { PairedRecord } from './paired.ts';
-import type { PinnedRecord } from './pinned-proxy.ts';
-import { CROSS_CHECKS, crossCheckCommand, type CrossCheck } from './cross-checks.ts';
+import { CROSS_CHECKS, type CrossCheck } from './cross-checks.ts';
 
 export interface RunMeta {
   startedAt: string;
@@ -35,9 +33,8 @@ export interface RunMeta {
   idleRss: Record<string, number>;
   /** What the servers ran: the production build (dist/) or the TypeScript sources (older runs: absent). */
   entry?: 'dist' | 'source';
-  /** Extra Node flags of the gateways and the floor. */
-  gatewayNodeArgs?: string[];
-  gatewayEnv?: Record<string, string>;
+  /** The gateways' and the floor's NODE_OPTIONS (deploy/gateway.env). */
+  gatewayNodeOptions?: string;
   notes: string[];
 }
 
@@ -49,14 +46,19 @@ export interface RunRecord {
   memory?: MemoryCurve;
 }
 
-/** `<timestamp>.json`, and `latest.json` too unless the run was partial (filtered or --no-status). */
+/** `<timestamp>.json` (`-partial` when the run was filtered or --no-status) in `dir`, which git ignores. */
 export async function writeResults(dir: string, record: RunRecord, partial: boolean): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${record.meta.startedAt.replace(/:/g, '-')}${partial ? '-partial' : ''}.json`);
-  const text = `${JSON.stringify(record, null, 2)}\n`;
-  await writeFile(file, text);
-  if (!partial) await writeFile(join(dir, 'latest.json'), text);
+  await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
   return file;
+}
+
+/** The newest full run's results file in `dir` (names are ISO timestamps, so they sort by time). */
+export function newestResults(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const runs = readdirSync(dir).filter((f) => /^\d{4}-.*\d{3}Z\.json$/.test(f)).sort();
+  return runs.length ? join(dir, runs[runs.length - 1]) : undefined;
 }
 
 interface ParityFile {
@@ -95,7 +97,31 @@ const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '–');
 const pct = (n: number) => (Number.isFinite(n) ? `${Math.round(n * 100)}%` : '–');
 const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : '**MISSED**');
 
-export function renderStatus(record: RunRecord, opts: { parityFile: string; findingsFile: string; renderedAt?: string }): string {
+export interface StatusOptions {
+  parityFile: string;
+  /** The raw results file of this run, as STATUS.md links it. */
+  resultsFile: string;
+  renderedAt?: string;
+}
+
+/** A cross-check's results, only when it ran after this run started (an older file describes other code). */
+function crossCheck(check: CrossCheck, since: string): PairedRecord | null {
+  const file = new URL(`./results/${check.file}`, import.meta.url);
+  if (!existsSync(file)) return null;
+  const r = JSON.parse(readFileSync(file, 'utf8')) as PairedRecord;
+  return r.date >= since ? r : null;
+}
+
+/** The targets of this run, the proxy's from its cross-check (run by `make bench` after the main run). */
+export function targetsOf(record: RunRecord): Target[] {
+  return [...record.summary.targets.filter((t) => t.name !== 'proxy CPU'), proxyTarget(crossCheck(CROSS_CHECKS.proxy, record.meta.startedAt))];
+}
+
+/**
+ * STATUS.md: the dashboard (what was run, features, targets, memory, cross-checks, shadow cost, links), short
+ * on purpose. The raw figures stay in the results JSON; what each optimisation buys is docs/performance.md.
+ */
+export function renderStatus(record: RunRecord, opts: StatusOptions): string {
   const { meta, summary } = record;
   const out: string[] = [];
   const w = (s = '') => out.push(s);
@@ -104,122 +130,119 @@ export function renderStatus(record: RunRecord, opts: { parityFile: string; find
 
   w('# MotoVaultPro — status');
   w();
-  const rerendered = opts.renderedAt ? ` (tables re-rendered with \`node benchmarks/run.ts --report-only\` on ${opts.renderedAt})` : '';
-  w(`_Written by \`${meta.command}\` on ${meta.finishedAt}${rerendered}. Do not edit by hand: rerun \`make bench\` (full, about 20 min on 2 cores) or \`make bench QUICK=1\` (smoke)._`);
+  const rerendered = opts.renderedAt ? `, tables re-rendered on ${opts.renderedAt}` : '';
+  w(`_Written by \`make bench\` (\`${meta.command}\`) on ${meta.finishedAt}${rerendered}. Do not edit by hand. Raw results: \`${opts.resultsFile}\` on the machine that ran it (not in git)._`);
   w();
-  w('## Run');
-  w();
-  w(`- Mode: **${meta.mode}** — ${meta.rounds} round(s), each scenario measured on the four paths in turn (Express direct, gateway→proxy→Express, gateway native, and for the feature reads the floor: the same service, SQL, cache and token-cache code on bare \`node:http\`, \`benchmarks/floor/server.ts\`; the order rotates by one path each round) before the next scenario; ${meta.durationSeconds} s per measurement, ${meta.connections} connections, a warm-up burst before every measurement (${meta.warmupSeconds.first} s in round 1, ${meta.warmupSeconds.later} s after) that is not counted. Figures are medians over rounds; ratios are the median of each round's ratio (a scenario's paths are measured back to back, so a slow phase of the machine divides out); peak RSS is the maximum; failures are summed.`);
-  w(`- Machine: ${meta.machine.cores} cores (${meta.machine.model}), ${num(meta.machine.memoryBytes / 1024 ** 3, 1)} GiB RAM, Linux ${meta.machine.kernel}. **The load generator (autocannon, in the benchmark process), PostgreSQL and Redis share these cores with the servers**, so raw req/s understates what a server could do alone and penalises the proxied path (two server processes plus the load generator on ${meta.machine.cores} cores); requests per server CPU-second is the fairer comparison.`);
-  w(`- Node: ${meta.node} for the load generator and every server (each spawned with the benchmark's own \`process.execPath\`). Servers ran ${meta.entry === 'dist' ? 'the production build (`dist/`, `npm run build`)' : meta.entry === 'source' ? '**the TypeScript sources (type stripping)**' : 'unknown code (older run)'}${meta.gatewayNodeArgs?.length ? `; the gateways and the floor with \`${[...Object.entries(meta.gatewayEnv ?? {}).map(([k, v]) => `${k}=${v}`), 'node', ...meta.gatewayNodeArgs].join(' ')}\` (as \`npm start\`)` : ''}.`);
-  w(`- Data: ${Object.entries(meta.dataset).map(([k, v]) => `${num(v)} ${k}`).join(', ')} (users \`bench-user-N\`, reseeded every run); requests rotate over every user and vehicle with each user's own token.`);
-  w(`- PostgreSQL: ${meta.database}. Redis: ${meta.redis}.`);
-  w(`- Rate limiting: every process runs with RATE_LIMIT_MAX=${num(meta.rateLimitMax)} — the limiter (and its Redis counter) still runs on every gateway request, it just never trips. LOG_LEVEL=warn everywhere.`);
-  w(`- Gateways: ${Object.entries(meta.gatewayFlags).map(([g, f]) => `${g} = ${Object.entries(f).map(([k, v]) => `${k}:${v}`).join(' ')}`).join('; ')}.`);
-  w(`- Idle RSS ${meta.idleSeconds === undefined ? 'after start' : `${meta.idleSeconds} s after start, every server's \`/health\` probed every ${IDLE_PROBE_SECONDS} s meanwhile`}: ${Object.entries(meta.idleRss).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
-  const others = record.results.map((x) => x.measurement.otherCpuSeconds).sort((a, b) => a - b);
-  if (others.length) {
-    const share = (s: number) => `${Math.round((100 * s) / (meta.durationSeconds * meta.machine.cores))}%`;
-    const med = others[Math.floor(others.length / 2)];
-    const max = others[others.length - 1];
-    const medOf = (f: (m: RoundResult['measurement']) => number) => {
-      const v = record.results.map((x) => f(x.measurement)).filter((n) => Number.isFinite(n)).sort((a, b) => a - b);
-      return v.length ? v[Math.floor(v.length / 2)] : NaN;
-    };
-    w(`- Machine contention: processes outside this benchmark (other jobs) used a median ${num(med, 2)} CPU-s per ${meta.durationSeconds} s measurement (${share(med)} of the machine), at worst ${num(max, 2)} CPU-s (${share(max)}); interrupts (mostly loopback networking) a median ${num(medOf((m) => m.irqCpuSeconds), 2)} CPU-s, hypervisor steal ${num(medOf((m) => m.stealCpuSeconds), 2)} CPU-s.${max > 0.1 * meta.durationSeconds * meta.machine.cores ? ' **The machine was not quiet: absolute figures are depressed and noisy; compare paths within a scenario (they were interleaved), not across runs.**' : ''}`);
-  }
-  for (const n of meta.notes) w(`- Note: ${n}`);
-  if (summary.totalFailures > 0) {
+  if (meta.mode === 'quick') {
+    w('> **Smoke run (`make bench QUICK=1`): it proves the pipeline, its figures are not the measurement.** One short round per path and no cross-checks; run the full `make bench` on a quiet machine for the figures.');
     w();
-    w(`> **${num(summary.totalFailures)} measured requests failed (non-2xx, socket errors or wrong \`x-backend\`)** — see the raw table; those figures are not trustworthy.`);
   }
+  w('## What was run');
+  w();
+  w(`- **${meta.mode}** run: ${meta.rounds} round(s) × ${meta.durationSeconds} s per scenario and path, ${meta.connections} connections, warm-up ${meta.warmupSeconds.first} s (round 1) / ${meta.warmupSeconds.later} s, paths interleaved (Express direct, gateway→proxy→Express, gateway native, and the bare \`node:http\` floor doing the same work, \`benchmarks/floor/server.ts\`). Medians over rounds; ratios are medians of per-round ratios.`);
+  w(`- Machine: ${meta.machine.cores} cores (${meta.machine.model}), ${num(meta.machine.memoryBytes / 1024 ** 3, 1)} GiB, Linux ${meta.machine.kernel}; the load generator, PostgreSQL and Redis share the cores with the servers, so requests per server CPU-second is the comparison that counts.`);
+  const others = record.results.map((x) => x.measurement.otherCpuSeconds);
+  if (others.length) {
+    const med = median(others);
+    const max = Math.max(...others);
+    const share = (v: number) => `${Math.round((100 * v) / (meta.durationSeconds * meta.machine.cores))}%`;
+    w(`- Other jobs on the machine: median ${share(med)}, worst ${share(max)} of its CPU during a measurement.${max > 0.1 * meta.durationSeconds * meta.machine.cores ? ' **Not a quiet machine: compare paths within a scenario, not across runs.**' : ''}`);
+  }
+  const build = meta.entry === 'dist' ? 'the production build (`dist/`)' : meta.entry === 'source' ? '**the TypeScript sources**' : 'unknown code';
+  w(`- Node ${meta.node}; servers ran ${build}, gateways and floor with \`NODE_OPTIONS=${meta.gatewayNodeOptions ?? '?'}\` (\`deploy/gateway.env\`, as \`npm start\`).`);
+  w(`- Data: ${Object.entries(meta.dataset).map(([k, v]) => `${num(v)} ${k}`).join(', ')}. PostgreSQL: ${meta.database}. Redis: ${meta.redis}. RATE_LIMIT_MAX=${num(meta.rateLimitMax)} (the limiter runs, never trips).`);
+  w(`- Idle RSS read ${meta.idleSeconds ?? '?'} s after start, \`/health\` probed every ${IDLE_PROBE_SECONDS} s meanwhile: ${Object.entries(meta.idleRss).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
+  for (const n of meta.notes) w(`- Note: ${n}`);
+  if (summary.totalFailures > 0) w(`- **${num(summary.totalFailures)} measured requests failed** (non-2xx, errors or wrong \`x-backend\`): those figures are not trustworthy.`);
   w();
 
   w('## Features');
   w();
-  w('Ratios compare the gateway serving the feature natively with the legacy Express app answering directly (native / Express) and with the floor (native as % of bare `node:http` doing the same work); proxy overhead compares gateway→proxy→Express with Express direct.');
-  w();
-  w('| feature | default backend (env) | parity suite | scenario | req per server CPU-s native % of floor | req per server CPU-s native/Express | req/s native/Express | p99 native/Express | peak RSS native/Express | proxy: req/s proxied/direct | proxy: p99 proxied/direct |');
-  w('|---|---|---|---|---|---|---|---|---|---|---|');
+  w('| feature | default backend | parity suite | scenario | native % of floor (per CPU-s) | native/Express per CPU-s | p99 native/Express | peak RSS native/Express | proxied/direct req/s |');
+  w('|---|---|---|---|---|---|---|---|---|');
   for (const f of FEATURES) {
     const rows = summary.ratios.filter((x) => x.feature === f.name);
     const flag = envFlags[f.name];
-    const head = `| ${f.name} | ${flag.backend} (${flag.source === 'env' ? f.envVar : 'default'}) | ${parity(f.name)} |`;
-    if (rows.length === 0) {
-      w(`${head} not measured | | | | | | | |`);
-      continue;
-    }
+    const head = `| ${f.name} | ${flag.backend} | ${parity(f.name)} |`;
+    if (rows.length === 0) w(`${head} not measured | | | | | |`);
     rows.forEach((x, i) => {
-      const lead = i === 0 ? head : '| | | |';
-      w(`${lead} ${x.scenario} | ${pct(x.nativeOfFloor)} | ${ratio(x.cpuEfficiency)} | ${ratio(x.throughput)} | ${ratio(x.p99)} | ${ratio(x.memory)} | ${pct(x.proxyThroughput)} | ${ratio(x.proxyP99)} |`);
+      w(`${i === 0 ? head : '| | | |'} ${x.scenario} | ${pct(x.nativeOfFloor)} | ${ratio(x.cpuEfficiency)} | ${ratio(x.p99)} | ${ratio(x.memory)} | ${pct(x.proxyThroughput)} |`);
     });
   }
   w();
 
   w('## Targets');
   w();
-  w('| target | rule | result | measured |');
-  w('|---|---|---|---|');
-  for (const t of summary.targets) w(`| ${t.name} | ${t.rule} | ${verdict(t.met)} | ${t.detail} |`);
+  w('| target | rule | result | measured | missed by |');
+  w('|---|---|---|---|---|');
+  for (const t of targetsOf(record)) w(`| ${t.name} | ${t.rule} | ${verdict(t.met)} | ${t.detail} | ${t.missedBy ?? ''} |`);
   w();
-  w('`/health` is informational and not part of the targets: it is a gateway-only route (never proxied), and the all-express gateway\'s health check also probes the legacy app.');
+  w('What a missed target would take with standard means, and what was tried: [docs/performance.md](docs/performance.md).');
   w();
 
   if (summary.memory.length) {
     w('## Memory');
     w();
-    w(`RSS and V8 heap of every server sampled every ${record.memory?.intervalMs ?? 250} ms through the whole run by a preloaded probe (\`benchmarks/floor/memory-probe.ts\`); the full curves, with the phase of the run at each moment, are in the results JSON (\`memory\`). Idle = just before the first measurement${record.meta.idleSeconds === undefined ? '' : ` (${record.meta.idleSeconds} s after start)`}; after = the end of the cool-down without load after the last measurement (${record.meta.coolDownSeconds ?? 15} s; the gateway compacts its heap after 60 s of quiet); returned = share of the growth (peak − idle RSS) given back by then.`);
+    w(`RSS sampled every ${record.memory?.intervalMs ?? 250} ms by a preloaded probe. Idle = before the first measurement; after = the end of a ${meta.coolDownSeconds ?? 15} s cool-down; returned = share of (peak − idle) given back by then.`);
     w();
-    w('| process | idle RSS MB | peak RSS MB | after RSS MB | returned | idle heap used MB | peak heap used / total MB | after heap used MB |');
-    w('|---|---|---|---|---|---|---|---|');
-    for (const m of summary.memory) {
-      w(`| ${m.name} | ${mb(m.idleRss)} | ${mb(m.peakRss)} | ${mb(m.afterRss)} | ${pct(m.rssReturned)} | ${mb(m.idleHeapUsed)} | ${mb(m.peakHeapUsed)} / ${mb(m.peakHeapTotal)} | ${mb(m.afterHeapUsed)} |`);
-    }
+    w('| process | idle RSS MB | peak RSS MB | after RSS MB | returned | peak heap used / total MB |');
+    w('|---|---|---|---|---|---|');
+    for (const m of summary.memory) w(`| ${m.name} | ${mb(m.idleRss)} | ${mb(m.peakRss)} | ${mb(m.afterRss)} | ${pct(m.rssReturned)} | ${mb(m.peakHeapUsed)} / ${mb(m.peakHeapTotal)} |`);
     w();
   }
 
-  w('## Raw numbers');
-  w();
-  w(`Server CPU = user+system CPU seconds of every server process of the path during the ${meta.durationSeconds} s measurement (from \`/proc/<pid>/stat\`); for the proxied path that is the gateway plus the legacy app. Peak RSS sampled every 100 ms. Load gen = the autocannon process; PG/Redis = every \`postgres\` and \`redis-server\` process; other = user+system CPU of every other process on the machine (worst round) — anything well above 0 means another job competed for the ${meta.machine.cores} cores during that measurement.`);
-  w();
-  w('| scenario | path | req/s | p50 ms | p95 ms | p99 ms | non-2xx | errors | server CPU s | req per server CPU-s | peak RSS MB | load-gen CPU s | PG / Redis CPU s | other CPU s |');
-  w('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const s of SCENARIOS) {
-    for (const path of PATHS) {
-      const c = summary.cells.find((x) => x.scenario === s.name && x.path === path);
-      if (!c) continue;
-      const rss = SERVERS_OF[path].filter((n) => c.peakRss[n] !== undefined).map((n) => `${shortName(n)} ${mb(c.peakRss[n])}`).join(' + ');
-      const bad = (n: number) => (n > 0 ? `**${num(n)}**` : '0');
-      w(`| ${s.title} | ${PATH_TITLES[path]} | ${num(c.reqPerSec)} | ${num(c.p50, 2)} | ${num(c.p95, 2)} | ${num(c.p99, 2)} | ${bad(c.non2xx + c.backendMismatches)} | ${bad(c.errors)} | ${num(c.serverCpuSeconds, 2)} | ${num(c.reqPerServerCpuSecond)} | ${rss} | ${num(c.loadGeneratorCpuSeconds, 2)} | ${num(c.postgresCpuSeconds, 2)} / ${num(c.redisCpuSeconds, 2)} | ${num(c.otherCpuSeconds, 2)} |`);
-    }
-  }
-  const failing = summary.cells.filter((c) => c.failureSamples.length);
-  if (failing.length) {
-    w();
-    w('Failure samples:');
-    w();
-    for (const c of failing) for (const f of c.failureSamples) w(`- ${c.scenario} / ${c.path}: \`${f.replace(/`/g, "'").replace(/\s+/g, ' ')}\``);
-  }
-  w();
-  w(`Peak RSS over the whole run: ${Object.entries(summary.peakRssOverall).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}. Raw per-round JSON: \`benchmarks/results/latest.json\`.`);
-  w();
-
+  renderCrossChecks(w, meta.startedAt);
   renderShadowCost(w);
-  renderPaired(w, CROSS_CHECKS.reads);
-  renderPaired(w, CROSS_CHECKS.vehicles20);
-  renderProxyFloor(w, summary, meta.durationSeconds);
-  renderPinnedProxy(w);
 
-  w('## Findings');
+  w('## Links');
   w();
-  const findings = existsSync(opts.findingsFile) ? readFileSync(opts.findingsFile, 'utf8').trim() : '';
-  w(findings ? findings.replace(/^#\s+.*\n+/, '') : '_No findings recorded yet (benchmarks/findings.md)._');
+  w('- [docs/performance.md](docs/performance.md): each optimisation that stays (what it buys, what it costs, when to revisit), what was tried and dropped, the paired before/after runs.');
+  w('- [benchmarks/README.md](benchmarks/README.md): how to run `make bench`, `benchmarks/paired.ts` and the other tools; results land in `benchmarks/results/` (ignored by git).');
+  w('- [deploy/gateway.env](deploy/gateway.env): the gateway\'s Node options, the only place they are written.');
   w();
   return out.join('\n');
 }
 
-function shortName(n: string): string {
-  return n === PROCESS_NAMES.legacy ? 'express' : n === PROCESS_NAMES.proxy ? 'gw' : n === PROCESS_NAMES.native ? 'gw-native' : n;
+/**
+ * The read targets measured the other way: native, floor and Express loaded at once (each round's ratios share
+ * that round's noise), on the benchmark's data and on 20 vehicles per user; and the gateway's proxy against a
+ * bare Node proxy. Only cross-checks run after this run started.
+ */
+function renderCrossChecks(w: (s?: string) => void, since: string): void {
+  const reads = crossCheck(CROSS_CHECKS.reads, since);
+  const vehicles20 = crossCheck(CROSS_CHECKS.vehicles20, since);
+  const proxy = crossCheck(CROSS_CHECKS.proxy, since);
+  w('## Cross-checks: the servers loaded at once');
+  w();
+  if (!reads && !vehicles20 && !proxy) {
+    w('_Not run (a full `make bench` runs them after the main run: `node benchmarks/cross-checks.ts`)._');
+    w();
+    return;
+  }
+  const rounds = reads ?? vehicles20 ?? proxy;
+  w(`_${rounds?.rounds} rounds × ${rounds?.durationSeconds} s, ${rounds?.connectionsPerVariant} connections per server, all at once (\`node benchmarks/cross-checks.ts\`). Targets: native ≥ 85% of floor, ≥ 1.5x Express (cached 2x), p99 ≤ 0.7x; proxy ≤ ${PROXY_CPU_OVER_BARE}x the bare proxy's CPU._`);
+  w();
+  w('| scenario | native % of floor | native/Express per CPU-s | p99 native/Express | gateway proxy / bare proxy CPU |');
+  w('|---|---|---|---|---|');
+  const mark = (ok: boolean) => (ok ? '' : ' ✗');
+  const rows = [...(reads?.scenarios ?? []).map((s) => ({ s, title: s.title })), ...(vehicles20?.scenarios ?? []).map((s) => ({ s, title: `${s.title}, 20 vehicles per user` }))];
+  const proxyOf = (name: string) => {
+    const s = proxy?.scenarios.find((x) => x.name === name);
+    const [gateway, bare] = ['proxied', 'proxy-floor'].map((n) => s?.variants.find((v) => v.name === n));
+    const v = gateway && perRound(gateway, bare, (g, b) => g.cpuUsPerRequest / b.cpuUsPerRequest);
+    return v === undefined ? '–' : `${num(v, 2)}x${mark(v <= PROXY_CPU_OVER_BARE)}`;
+  };
+  for (const { s, title } of rows) {
+    const [native, floor, express] = ['native', 'floor', 'express'].map((n) => s.variants.find((v) => v.name === n));
+    if (!native) continue;
+    const ofFloor = perRound(native, floor, (n, f) => f.cpuUsPerRequest / n.cpuUsPerRequest);
+    const vsExpress = perRound(native, express, (n, e) => e.cpuUsPerRequest / n.cpuUsPerRequest);
+    const p99 = perRound(native, express, (n, e) => n.p99Ms / e.p99Ms);
+    const proxyCell = title === s.title ? proxyOf(s.name) : '';
+    w(`| ${title} | ${ofFloor === undefined ? '–' : `${Math.round(ofFloor * 100)}%${mark(ofFloor >= READ_TARGETS.nativeOfFloor)}`} | ${vsExpress === undefined ? '–' : `${num(vsExpress, 2)}x${mark(vsExpress >= cpuEfficiencyTarget(s.name))}`} | ${p99 === undefined ? '–' : `${num(p99, 2)}x${mark(p99 <= READ_TARGETS.p99)}`} | ${proxyCell} |`);
+  }
+  if (!reads && proxy) for (const s of proxy.scenarios) w(`| ${s.title} | | | | ${proxyOf(s.name)} |`);
+  w();
 }
 
 interface ShadowRow { stage: string; reqPerSec: number; p50: number; p99: number; gatewayCpuSecondsPer1k: number; legacyCpuSecondsPer1k: number; failures: number }
@@ -240,11 +263,6 @@ function sectionResult<T>(w: (s?: string) => void, heading: string, name: string
   return null;
 }
 
-/** A cross-check's heading and results (benchmarks/cross-checks.ts), or a line saying how to measure it. */
-function crossCheckResult<T = PairedRecord>(w: (s?: string) => void, check: CrossCheck): T | null {
-  return sectionResult<T>(w, check.heading, check.file, `\`make bench\` runs \`${crossCheckCommand(check)}\` after the main run`);
-}
-
 /** The shadow stage's cost to clients, from benchmarks/shadow-overhead.ts (run by `make bench` first). */
 function renderShadowCost(w: (s?: string) => void): void {
   const r = sectionResult<ShadowRecord>(w, 'Shadow stage cost (issue 12)', 'shadow-overhead.json',
@@ -263,79 +281,5 @@ function renderShadowCost(w: (s?: string) => void): void {
   const sr = r.shadowReport;
   w();
   w(`Shadow report after the run: compared ${num(sr.compared)}, matched ${num(sr.matched)}, mismatched ${num(sr.mismatched)}, skipped ${num(sr.skipped)} (over budget or event-loop lag), errored ${num(sr.errored)}. Added latency is the difference between the fixed-rate columns (the saturated columns include the native run's CPU competing with the client's requests on the same 2 cores).`);
-  w();
-}
-
-type PairedVariant = PairedRecord['scenarios'][number]['variants'][number];
-type PairedRound = PairedVariant['rounds'][number];
-
-/** The median over rounds of f(a's round, b's same round); undefined without b. */
-function perRound(a: PairedVariant, b: PairedVariant | undefined, f: (x: PairedRound, y: PairedRound) => number): number | undefined {
-  return b ? median(a.rounds.map((x, i) => f(x, b.rounds[i]))) : undefined;
-}
-
-/**
- * The same targets measured the other way (a cross-check: native, floor and Express loaded at the same time,
- * so each round's ratios share that round's noise).
- */
-function renderPaired(w: (s?: string) => void, check: CrossCheck): void {
-  const r = crossCheckResult(w, check);
-  if (!r) return;
-  w(`_${r.date}: \`${r.command}\`. ${r.rounds} rounds × ${r.durationSeconds} s; each server under its own ${r.connectionsPerVariant} connections (closed loop), all three at once, same request list. A round's ratios compare servers that shared that round's machine noise; the figures are medians over rounds. ${check.note ?? ''}_`);
-  w();
-  w('| scenario | native req per CPU-s | native % of floor (≥ 85%) | native/Express per CPU-s (≥ 1.5x; cached ≥ 2x) | p99 native/Express (≤ 0.7x) |');
-  w('|---|---|---|---|---|');
-  for (const s of r.scenarios) {
-    const [native, floor, express] = ['native', 'floor', 'express'].map((n) => s.variants.find((v) => v.name === n));
-    if (!native) continue;
-    const ofFloor = perRound(native, floor, (n, f) => f.cpuUsPerRequest / n.cpuUsPerRequest);
-    const vsExpress = perRound(native, express, (n, e) => e.cpuUsPerRequest / n.cpuUsPerRequest);
-    const p99 = perRound(native, express, (n, e) => n.p99Ms / e.p99Ms);
-    const mark = (ok: boolean) => (ok ? '' : ' ✗');
-    w(`| ${s.title} | ${num(1e6 / native.medianCpuUsPerRequest)} | ${ofFloor === undefined ? '–' : `${Math.round(ofFloor * 100)}%${mark(ofFloor >= READ_TARGETS.nativeOfFloor)}`} | ${vsExpress === undefined ? '–' : `${num(vsExpress, 2)}x${mark(vsExpress >= cpuEfficiencyTarget(s.name))}`} | ${p99 === undefined ? '–' : `${num(p99, 2)}x${mark(p99 <= READ_TARGETS.p99)}`} |`);
-  }
-  w();
-  w(`Absolute figures are inflated by three servers sharing two cores with PostgreSQL and the load generator: read the ratios. Peak RSS under this load: ${Object.entries(r.peakRssBytes).map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}.`);
-  w();
-}
-
-/** The proxy target with the gateway on a core of its own (CROSS_CHECKS.pinnedProxy). */
-function renderPinnedProxy(w: (s?: string) => void): void {
-  const r = crossCheckResult<PinnedRecord>(w, CROSS_CHECKS.pinnedProxy);
-  if (!r) return;
-  w(`_${r.date}: \`${r.command}\`. The gateway (proxying every feature to the legacy app) pinned to CPU ${r.gatewayCpus}; the legacy app, the load generator, PostgreSQL and Redis to CPU ${r.otherCpus} (\`taskset\`), as when the gateway runs in pods of its own (deploy/k8s). Express direct and gateway→proxy→Express in turn, ${r.connections} connections, ${r.rounds} rounds × ${r.durationSeconds} s, the order alternating; ratios per round, then the median. The targets above are judged on the shared-core run; this shows the same target in the topology it describes._`);
-  w();
-  w('| scenario | proxied/direct req/s (≥ 80%) | p99 proxied/direct | direct req/s (median) | proxied req/s (median) |');
-  w('|---|---|---|---|---|');
-  for (const s of r.scenarios) {
-    w(`| ${s.title} | ${Math.round(s.proxiedOverDirect * 100)}%${s.proxiedOverDirect >= PROXY_TARGET ? '' : ' ✗'} | ${num(s.p99ProxiedOverDirect, 2)}x | ${num(median(s.rounds.map((x) => x.directReqPerSec)))} | ${num(median(s.rounds.map((x) => x.proxiedReqPerSec)))} |`);
-  }
-  w();
-}
-
-/**
- * The proxy target's ceiling (the gateway proxying, a bare node:http + undici proxy and Express, loaded at
- * once: CROSS_CHECKS.proxy): what any Node proxy pays per request, against everything
- * a direct request costs the machine in the sequential run (Express, the load generator, PostgreSQL, Redis).
- */
-function renderProxyFloor(w: (s?: string) => void, summary: Summary, durationSeconds: number): void {
-  const r = crossCheckResult(w, CROSS_CHECKS.proxy);
-  if (!r) return;
-  w(`_${r.date}: \`${r.command}\`. ${r.rounds} rounds × ${r.durationSeconds} s, ${r.connectionsPerVariant} connections each, all three at once. \`proxied\` is the gateway proxying to the legacy app; \`proxy-floor\` forwards to the same legacy app on bare \`node:http\` with undici's pool and nothing else (\`benchmarks/floor/proxy-server.ts\`); \`express\` is the legacy app answering directly. For the two proxies only the proxy process's CPU is counted (one legacy app behind both). When the machine's cores are the bottleneck, a proxied request costs everything a direct one does plus the proxy's CPU, so proxied/direct throughput cannot exceed direct / (direct + proxy), where direct is the whole machine's CPU per direct request in the sequential run above (Express, load generator, PostgreSQL, Redis)._`);
-  w();
-  w('| scenario | gateway proxy µs CPU per request | bare Node proxy µs | Express answering µs | gateway proxy / bare proxy | machine µs per direct request (sequential run) | ceiling of proxied/direct with the bare proxy | with the gateway proxy | measured (sequential run) |');
-  w('|---|---|---|---|---|---|---|---|---|');
-  for (const s of r.scenarios) {
-    const [gateway, bare, express] = ['proxied', 'proxy-floor', 'express'].map((n) => s.variants.find((v) => v.name === n));
-    if (!gateway || !bare || !express) continue;
-    const overBare = perRound(gateway, bare, (g, b) => g.cpuUsPerRequest / b.cpuUsPerRequest);
-    const direct = summary.cells.find((c) => c.scenario === s.name && c.path === 'express-direct');
-    const machineUs = direct ? ((direct.serverCpuSeconds + direct.loadGeneratorCpuSeconds + direct.postgresCpuSeconds + direct.redisCpuSeconds) * 1e6) / (direct.reqPerSec * durationSeconds) : NaN;
-    const ceiling = (proxyUs: number) => (Number.isFinite(machineUs) ? `${Math.round((100 * machineUs) / (machineUs + proxyUs))}%` : '–');
-    const measured = summary.ratios.find((x) => x.scenario === s.name)?.proxyThroughput ?? NaN;
-    w(`| ${s.title} | ${num(gateway.medianCpuUsPerRequest, 1)} | ${num(bare.medianCpuUsPerRequest, 1)} | ${num(express.medianCpuUsPerRequest, 1)} | ${num(overBare ?? NaN, 2)}x | ${num(machineUs, 1)} | ${ceiling(bare.medianCpuUsPerRequest)} | ${ceiling(gateway.medianCpuUsPerRequest)} | ${Number.isFinite(measured) ? `${Math.round(measured * 100)}%` : '–'} |`);
-  }
-  w();
-  w('The µs figures of the two methods come from different loads (17 connections each, three servers at once, against 50 connections on one path): read the ceilings as estimates.');
   w();
 }

@@ -11,28 +11,27 @@
 //          --idle S (seconds after start, /health probed meanwhile, before idle RSS is read; full 30, quick 1)
 //          --cpu-prof[=native|all]  (V8 CPU profiles of the gateway(s) into benchmarks/results/profiles/)
 //          --node-args="--max-semi-space-size=8 …" (extra Node flags for all three servers, for experiments)
-//          --no-status (do not rewrite STATUS.md / latest.json; implied by --scenarios and --paths)
-//          --report-only (no measurement: re-render STATUS.md from results/latest.json, e.g. after editing
-//          findings.md or a new parity result)
+//          --no-status (do not rewrite STATUS.md; implied by --scenarios and --paths)
+//          --report-only (no measurement: re-render STATUS.md from the newest full run in benchmarks/results/ and
+//          the cross-checks run since; make bench does this after the cross-checks)
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, parseEnv } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.ts';
 import { FEATURES, flagEnv, type FeatureName } from '../flags/registry.ts';
 import { setUpEnvironment, RATE_LIMIT_MAX, type BenchEnvironment } from './environment.ts';
 import { rssBytes } from './processes.ts';
-import { appEntry, killAllAppsNow, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
+import { appEntry, GATEWAY_ENV_FILE, killAllAppsNow, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
 import { IDLE_PROBE_SECONDS, memoryFile, MEMORY_INTERVAL_MS, readCurve, type Phase } from './memory.ts';
 import { seed, USER_PREFIX } from './seed.ts';
 import { expectedBackend, floorServes, PATHS, SCENARIOS, STATION_POINTS, WRITE_MARKER, type BenchUser, type PathName, type Scenario } from './scenarios.ts';
 import { measure } from './measure.ts';
-import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../stack/production-flags.ts';
 import { mb, PROCESS_NAMES, SERVERS_OF, summarise, type RoundResult } from './summary.ts';
-import { renderStatus, writeResults, type RunMeta, type RunRecord } from './report.ts';
+import { newestResults, renderStatus, targetsOf, writeResults, type RunMeta, type RunRecord } from './report.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const BENCH = join(ROOT, 'benchmarks');
@@ -72,8 +71,8 @@ const opt = {
   warmupLater: Number(args.warmup ?? 1),
   connections: Number(args.connections ?? 50),
   users: Number(args.users ?? 300),
-  // Full runs: long enough for the gateway's idle compaction (after a minute of quiet) to have run.
-  coolDown: Number(args['cool-down'] ?? (quick ? 4 : 75)),
+  // Full runs: long enough to see whether V8 gives memory back on its own once the load stops.
+  coolDown: Number(args['cool-down'] ?? (quick ? 4 : 30)),
   // Idle RSS is read this long after start, every server probed on /health meanwhile as a load balancer
   // would: an idle process's periodic work (timers, probes) moves its memory in the first seconds.
   idle: Number(args.idle ?? (quick ? 1 : 30)),
@@ -287,19 +286,18 @@ async function main(): Promise<void> {
     gatewayFlags,
     idleRss,
     entry,
-    gatewayNodeArgs: GATEWAY_NODE_ARGS,
-    gatewayEnv: GATEWAY_ENV,
+    gatewayNodeOptions: parseEnv(readFileSync(join(ROOT, GATEWAY_ENV_FILE), 'utf8')).NODE_OPTIONS ?? '',
     notes,
   };
   const record: RunRecord = { meta, results, summary, memory };
   const partial = Boolean(scenarioFilter || pathFilter || args['no-status']);
   const file = await writeResults(RESULTS, record, partial);
-  log(`results: ${relative(ROOT, file)}${partial ? ' (partial run: latest.json and STATUS.md left alone)' : ' (and results/latest.json)'}`);
+  log(`results: ${relative(ROOT, file)} (benchmarks/results/ is not in git)${partial ? '; partial run: STATUS.md left alone' : ''}`);
   if (!partial) {
-    await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, { parityFile: join(ROOT, '.data', 'parity-latest.json'), findingsFile: join(BENCH, 'findings.md') }));
+    await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, { parityFile: join(ROOT, '.data', 'parity-latest.json'), resultsFile: relative(ROOT, file) }));
     log('STATUS.md written');
   }
-  for (const t of summary.targets) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}`);
+  for (const t of targetsOf(record)) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}`);
   if (summary.totalFailures) log(`WARNING: ${summary.totalFailures} measured requests failed (non-2xx / errors / wrong backend)`);
 
   await stopAllApps(8000);
@@ -309,14 +307,15 @@ async function main(): Promise<void> {
 }
 
 async function reportOnly(): Promise<void> {
-  const file = join(RESULTS, 'latest.json');
-  if (!existsSync(file)) fail('no benchmarks/results/latest.json yet: run `make bench` first');
+  const file = newestResults(RESULTS);
+  if (!file) fail('no full run in benchmarks/results/ yet: run `make bench` first');
   const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
   record.summary = summarise(record.results, record.memory);
   await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, {
-    parityFile: join(ROOT, '.data', 'parity-latest.json'), findingsFile: join(BENCH, 'findings.md'), renderedAt: new Date().toISOString(),
+    parityFile: join(ROOT, '.data', 'parity-latest.json'), resultsFile: relative(ROOT, file), renderedAt: new Date().toISOString(),
   }));
-  log(`STATUS.md re-rendered from results/latest.json (run of ${record.meta.startedAt})`);
+  log(`STATUS.md re-rendered from ${relative(ROOT, file)} (run of ${record.meta.startedAt}), with the cross-checks run since`);
+  for (const t of targetsOf(record)) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}${t.missedBy ? ` — missed by ${t.missedBy}` : ''}`);
 }
 
 (args['report-only'] ? reportOnly() : main()).catch(async (err) => {

@@ -1,6 +1,8 @@
 // From the raw measurements of every round to one figure per scenario and path (median over rounds;
-// peak RSS = max; failures summed), the native/Express and proxied/direct ratios, and the targets.
+// peak RSS = max; failures summed), the native/Express and proxied/direct ratios, and the targets (issue 30's
+// list), each with how far it was missed.
 import type { Measurement } from './measure.ts';
+import type { PairedRecord } from './paired.ts';
 import { PATHS, SCENARIOS, type PathName, type Scenario } from './scenarios.ts';
 import type { FeatureName } from '../flags/registry.ts';
 import { summariseMemory, type MemoryCurve, type MemorySummary } from './memory.ts';
@@ -15,15 +17,21 @@ export const SERVERS_OF: Record<PathName, string[]> = {
   floor: [PROCESS_NAMES.floor],
 };
 
-/** Idle RSS the built gateway must stay under after start. */
-export const GATEWAY_IDLE_RSS_BYTES = 90 * 1024 * 1024;
+/** Idle RSS the built gateway must stay under after start (the seed's figure). */
+export const GATEWAY_IDLE_RSS_BYTES = 100 * 1024 * 1024;
 /** The read scenarios served from the cache (they must be ≥ 2x Express, the others ≥ 1.5x). */
 export const CACHED_SCENARIOS = new Set(['fuel-stats', 'stations-search']);
 
 /** Issue 15's thresholds for the read scenarios, shared by the targets below and STATUS.md's cross-check. */
 export const READ_TARGETS = { nativeOfFloor: 0.85, cpuEfficiency: 1.5, cpuEfficiencyCached: 2, p99: 0.7 } as const;
-/** Proxied throughput as a share of Express direct, every feature scenario. */
-export const PROXY_TARGET = 0.8;
+/**
+ * The gateway's proxy CPU per request against a bare node:http + undici proxy's (benchmarks/floor/proxy-server.ts),
+ * every read: on two shared cores no Node proxy reaches 80 % of direct throughput, so the target is closeness
+ * to what any Node proxy costs.
+ */
+export const PROXY_CPU_OVER_BARE = 1.15;
+/** Peak RSS of the native gateway as a share of the legacy app's. */
+export const PEAK_RSS_OF_LEGACY = 0.6;
 
 /** How many times Express's requests per CPU-second a read scenario must reach natively. */
 export const cpuEfficiencyTarget = (scenario: string): number =>
@@ -86,6 +94,8 @@ export interface Target {
   rule: string;
   met: boolean | null;
   detail: string;
+  /** When missed: the worst case and how far from the line, e.g. "fuel-logs-list 78%: 8% short". */
+  missedBy?: string;
 }
 
 export interface Summary {
@@ -107,7 +117,41 @@ export function median(xs: number[]): number {
 
 const r = (n: number, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : NaN);
 
-export function summarise(results: RoundResult[], curve?: MemoryCurve): Summary {
+type PairedVariant = PairedRecord['scenarios'][number]['variants'][number];
+type PairedSample = PairedVariant['rounds'][number];
+
+/** The median over rounds of f(a's round, b's same round); undefined without b. */
+export function perRound(a: PairedVariant, b: PairedVariant | undefined, f: (x: PairedSample, y: PairedSample) => number): number | undefined {
+  return b ? median(a.rounds.map((x, i) => f(x, b.rounds[i]))) : undefined;
+}
+
+/** How far `value` is from `line`, as a share of the line: "8% short" (at least) or "12% over" (at most). */
+const shortfall = (value: number, line: number, atLeast: boolean) =>
+  `${Math.round(Math.abs((value / line - 1) * 100))}% ${atLeast ? 'short' : 'over'}`;
+
+/**
+ * The proxy target from the bare-proxy cross-check (gateway proxying vs benchmarks/floor/proxy-server.ts, loaded
+ * at once): gateway CPU per request / bare proxy's, per round then the median. Not measured without it.
+ */
+export function proxyTarget(check: PairedRecord | null): Target {
+  const name = 'proxy CPU';
+  const rule = `gateway proxy CPU per request ≤ ${PROXY_CPU_OVER_BARE}x a bare node:http + undici proxy's, every read (cross-check, loaded at once)`;
+  const rows = (check?.scenarios ?? []).flatMap((s) => {
+    const [gateway, bare] = ['proxied', 'proxy-floor'].map((n) => s.variants.find((v) => v.name === n));
+    const v = gateway && perRound(gateway, bare, (g, b) => g.cpuUsPerRequest / b.cpuUsPerRequest);
+    return v === undefined ? [] : [{ scenario: s.name, v: r(v) }];
+  });
+  if (rows.length === 0) return { name, rule, met: null, detail: 'not measured in this run (full `make bench` only)' };
+  const worst = rows.reduce((a, b) => (b.v > a.v ? b : a));
+  const met = worst.v <= PROXY_CPU_OVER_BARE;
+  return {
+    name, rule, met,
+    detail: rows.map((x) => `${x.scenario} ${x.v}x${x.v <= PROXY_CPU_OVER_BARE ? '' : ' ✗'}`).join(', '),
+    missedBy: met ? undefined : `${worst.scenario} ${worst.v}x: ${shortfall(worst.v, PROXY_CPU_OVER_BARE, false)}`,
+  };
+}
+
+export function summarise(results: RoundResult[], curve?: MemoryCurve, proxyCheck: PairedRecord | null = null): Summary {
   const cells: Cell[] = [];
   for (const s of SCENARIOS) {
     for (const path of PATHS) {
@@ -191,40 +235,44 @@ export function summarise(results: RoundResult[], curve?: MemoryCurve): Summary 
   }
 
   const reads = ratios.filter((x) => x.feature && x.kind === 'read');
-  const features = ratios.filter((x) => x.feature);
-  const check = (name: string, rule: string, rows: Ratios[], value: (x: Ratios) => number, ok: (v: number) => boolean, fmt: (v: number) => string): Target => {
+  const check = (name: string, rule: string, rows: Ratios[], value: (x: Ratios) => number, line: number, atLeast: boolean, fmt: (v: number) => string): Target => {
+    const ok = (v: number) => (atLeast ? v >= line : v <= line);
     const measured = rows.filter((x) => Number.isFinite(value(x)));
     if (measured.length === 0) return { name, rule, met: null, detail: 'not measured' };
     const failed = measured.filter((x) => !ok(value(x)));
     const missing = rows.length - measured.length;
     const detail = measured.map((x) => `${x.scenario} ${fmt(value(x))}${ok(value(x)) ? '' : ' ✗'}`).join(', ')
       + (missing ? `; ${missing} scenario(s) not measured` : '');
-    return { name, rule, met: failed.length === 0 && missing === 0, detail };
+    const worst = failed.reduce<Ratios | undefined>((a, x) => (!a || (atLeast ? value(x) < value(a) : value(x) > value(a)) ? x : a), undefined);
+    const missedBy = worst && `${worst.scenario} ${fmt(value(worst))}: ${shortfall(value(worst), line, atLeast)}${failed.length > 1 ? ` (${failed.length} of ${measured.length} missed)` : ''}`;
+    return { name, rule, met: failed.length === 0 && missing === 0, detail, missedBy };
   };
   const memory = curve ? summariseMemory(curve) : [];
   const nativeMem = memory.find((m) => m.name === PROCESS_NAMES.native);
   const nativeRss = peakRssOverall[PROCESS_NAMES.native];
   const legacyRss = peakRssOverall[PROCESS_NAMES.legacy];
   const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const idleRule = `native gateway RSS ≤ ${mb(GATEWAY_IDLE_RSS_BYTES)} MB idle after start (built code, a legacy app configured)`;
+  const peakRule = `native gateway peak RSS ≤ ${PEAK_RSS_OF_LEGACY}x the legacy app's (whole run)`;
   const targets: Target[] = [
     check('native vs floor', 'native ≥ 85% of the bare node:http floor in requests per server CPU-second, every read scenario',
-      reads, (x) => x.nativeOfFloor, (v) => v >= READ_TARGETS.nativeOfFloor, pct),
+      reads, (x) => x.nativeOfFloor, READ_TARGETS.nativeOfFloor, true, pct),
     check('native CPU efficiency', 'native ≥ 1.5x Express direct in requests per server CPU-second, every uncached read scenario',
-      reads.filter((x) => !CACHED_SCENARIOS.has(x.scenario)), (x) => x.cpuEfficiency, (v) => v >= READ_TARGETS.cpuEfficiency, (v) => `${v}x`),
+      reads.filter((x) => !CACHED_SCENARIOS.has(x.scenario)), (x) => x.cpuEfficiency, READ_TARGETS.cpuEfficiency, true, (v) => `${v}x`),
     check('native CPU efficiency, cached', 'native ≥ 2x Express direct in requests per server CPU-second on the cached reads (fuel-stats, stations-search)',
-      reads.filter((x) => CACHED_SCENARIOS.has(x.scenario)), (x) => x.cpuEfficiency, (v) => v >= READ_TARGETS.cpuEfficiencyCached, (v) => `${v}x`),
+      reads.filter((x) => CACHED_SCENARIOS.has(x.scenario)), (x) => x.cpuEfficiency, READ_TARGETS.cpuEfficiencyCached, true, (v) => `${v}x`),
     check('native tail latency', 'native p99 ≤ 0.7x Express direct p99, every read scenario',
-      reads, (x) => x.p99, (v) => v <= READ_TARGETS.p99, (v) => `${v}x`),
+      reads, (x) => x.p99, READ_TARGETS.p99, false, (v) => `${v}x`),
     nativeMem
-      ? { name: 'gateway idle memory', rule: 'native gateway RSS ≤ 90 MB idle after start (built code)', met: nativeMem.idleRss <= GATEWAY_IDLE_RSS_BYTES,
-          detail: `${mb(nativeMem.idleRss)} MB` }
-      : { name: 'gateway idle memory', rule: 'native gateway RSS ≤ 90 MB idle after start (built code)', met: null, detail: 'not measured' },
+      ? { name: 'gateway idle memory', rule: idleRule, met: nativeMem.idleRss <= GATEWAY_IDLE_RSS_BYTES, detail: `${mb(nativeMem.idleRss)} MB`,
+          missedBy: nativeMem.idleRss <= GATEWAY_IDLE_RSS_BYTES ? undefined : `${mb(nativeMem.idleRss - GATEWAY_IDLE_RSS_BYTES)} MB over` }
+      : { name: 'gateway idle memory', rule: idleRule, met: null, detail: 'not measured' },
     nativeRss && legacyRss
-      ? { name: 'gateway peak memory', rule: 'native gateway peak RSS ≤ 0.6x the legacy app\'s (whole run)', met: nativeRss <= 0.6 * legacyRss,
-          detail: `gateway ${mb(nativeRss)} MB vs Express ${mb(legacyRss)} MB (${r(nativeRss / legacyRss)}x)` }
-      : { name: 'gateway peak memory', rule: 'native gateway peak RSS ≤ 0.6x the legacy app\'s (whole run)', met: null, detail: 'not measured' },
-    check('proxy overhead', 'gateway→proxy→Express throughput ≥ 80% of Express direct, every feature scenario',
-      features, (x) => x.proxyThroughput, (v) => v >= PROXY_TARGET, pct),
+      ? { name: 'gateway peak memory', rule: peakRule, met: nativeRss <= PEAK_RSS_OF_LEGACY * legacyRss,
+          detail: `gateway ${mb(nativeRss)} MB vs Express ${mb(legacyRss)} MB (${r(nativeRss / legacyRss)}x)`,
+          missedBy: nativeRss <= PEAK_RSS_OF_LEGACY * legacyRss ? undefined : `${shortfall(nativeRss / legacyRss, PEAK_RSS_OF_LEGACY, false)} (${mb(nativeRss - PEAK_RSS_OF_LEGACY * legacyRss)} MB)` }
+      : { name: 'gateway peak memory', rule: peakRule, met: null, detail: 'not measured' },
+    proxyTarget(proxyCheck),
   ];
 
   const totalFailures = cells.reduce((a, c) => a + c.non2xx + c.errors + c.backendMismatches, 0);

@@ -4,8 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfigOrExit } from './config/config.ts';
 import { FlagConfigError } from '../flags/parse.ts';
 import { buildApp } from './app.ts';
-import { boundHeapGrowth, compactHeap, compactWhenIdle } from './runtime/heap-compaction.ts';
-import { enableDeferredCompilersOnTraffic } from './runtime/deferred-compilers.ts';
 
 const config = loadConfigOrExit();
 let app: FastifyInstance;
@@ -30,12 +28,4 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   await app.close(); // stops accepting, finishes in-flight requests, closes clients
 });
 
-if (config.HEAP_COMPACTION) {
-  // Start-up's garbage (~17 MB of RSS) goes back before the first request; later, after a minute of quiet.
-  await app.ready();
-  boundHeapGrowth(); // before the compaction: the limits it sets already use the bounded growth
-  compactHeap();
-  compactWhenIdle(); // an unref'd timer: it never holds the process open
-}
-enableDeferredCompilersOnTraffic(app.server); // start-up and probes run on V8's interpreter alone; traffic gets every tier
 await app.listen({ port: config.PORT, host: config.HOST });

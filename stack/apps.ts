@@ -29,9 +29,11 @@ import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../src/config/config.ts';
 import type { Capsule } from '../src/capsules/capsule.ts';
-import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from './production-flags.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+/** The gateway's Node options, written once (its NODE_OPTIONS line): every way of starting it reads this file. */
+export const GATEWAY_ENV_FILE = 'deploy/gateway.env';
 
 export type AppKind = 'gateway' | 'legacy' | 'floor';
 
@@ -125,7 +127,7 @@ export interface SpawnOptions {
   port?: number;
   host?: string;
   output?: Output;
-  /** Extra Node flags (e.g. --cpu-prof); a gateway's or floor's come after the production ones, so they win. */
+  /** Extra Node flags (e.g. --cpu-prof); for a gateway or floor they win over its options file's. */
   nodeArgs?: string[];
   /** The file to run instead of appEntry(kind), e.g. another build's (benchmarks/paired.ts A/B runs). */
   entry?: string;
@@ -170,15 +172,16 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
   }
   const port = opts.port ?? (await freePort());
   const host = opts.host ?? '127.0.0.1';
-  // A gateway runs as in production (npm start): its Node flags and environment, which the caller's may
-  // override. So does the benchmark's floor, so that the two differ only by framework.
+  // A gateway runs as in production (npm start): with its Node options file, whose flags the caller's
+  // nodeArgs override (the command line wins over NODE_OPTIONS). So does the benchmark's floor, so that
+  // the two differ only by framework. cleanEnv drops an inherited NODE_OPTIONS, which would replace the file's.
   const production = kind === 'gateway' || kind === 'floor';
-  const env = cleanEnv({ ...(production ? GATEWAY_ENV : {}), ...opts.env, HOST: host, [PORT_VAR[kind]]: String(port) });
+  const env = cleanEnv({ ...opts.env, HOST: host, [PORT_VAR[kind]]: String(port) });
   const output = opts.output ?? 'buffer';
   let fd: number | undefined;
   if (typeof output === 'object' && 'file' in output) fd = openSync(output.file, 'a');
   const entry = opts.entry ?? appEntry(kind);
-  const child = spawn(process.execPath, [...(production ? GATEWAY_NODE_ARGS : []), ...(opts.nodeArgs ?? []), entry], {
+  const child = spawn(process.execPath, [...(production ? [`--env-file=${REPO_ROOT}/${GATEWAY_ENV_FILE}`] : []), ...(opts.nodeArgs ?? []), entry], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],

@@ -12,7 +12,6 @@ import { compileValidator } from '../../src/policy/validation.ts';
 import { responseSerializerCompiler } from '../../src/http/response-serializer.ts';
 import { cachedVerifier } from '../../src/policy/token-cache.ts';
 import { FLOOR_READS } from './reads.ts';
-import { enableDeferredCompilersOnTraffic } from '../../src/runtime/deferred-compilers.ts';
 
 const config = loadConfigOrExit();
 const deps = createDeps(config, { warn: (obj, msg) => console.warn(msg, obj) });
@@ -38,7 +37,6 @@ await app.register(async (api) => {
   }
 });
 
-enableDeferredCompilersOnTraffic(app.server); // the gateway's production flags and tiers: compilers on at the first non-probe request
 await app.listen({ port: config.PORT, host: config.HOST });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {

@@ -8,7 +8,6 @@ import { pipeline } from 'node:stream';
 import { Pool } from 'undici';
 import { AppError } from '../../src/policy/errors.ts';
 import { withoutHopByHop } from '../../src/routing/legacy-proxy.ts';
-import { enableDeferredCompilersOnTraffic } from '../../src/runtime/deferred-compilers.ts';
 
 // It needs only these three settings (stack/apps.ts gives every app its PORT and HOST), not the app's config.
 const { LEGACY_URL, PORT = '3001', HOST = '127.0.0.1' } = process.env;
@@ -41,7 +40,6 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       res.end(unavailableBody);
     });
 });
-enableDeferredCompilersOnTraffic(server); // the gateway's production flags and tiers: compilers on at the first non-probe request
 server.listen(Number(PORT), HOST);
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

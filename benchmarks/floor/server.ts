@@ -10,7 +10,6 @@ import { AppError, routeNotFound } from '../../src/policy/errors.ts';
 import { compileValidator, validationErrorFrom } from '../../src/policy/validation.ts';
 import { cachedVerifier } from '../../src/policy/token-cache.ts';
 import { FLOOR_READS, type ReadCall } from './reads.ts';
-import { enableDeferredCompilersOnTraffic } from '../../src/runtime/deferred-compilers.ts';
 
 /** One validated read route: query schema (coerced and defaulted like the gateway's) and service call. */
 const ROUTES = new Map<string, { validate: ReturnType<typeof compileValidator>; call: ReadCall }>(
@@ -50,7 +49,6 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
   handle(req, res).catch((err: unknown) => fail(res, err));
 });
-enableDeferredCompilersOnTraffic(server); // the gateway's production flags and tiers: compilers on at the first non-probe request
 server.listen(config.PORT, config.HOST);
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -67,10 +67,6 @@ export const ConfigSchema = Type.Object({
   /** After SIGTERM, /health answers 503 "draining" while requests are still served for this long, so a
    * load balancer takes the instance out before it stops accepting; must be below SHUTDOWN_GRACE_MS. */
   SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
-  /** Return idle memory to the OS and bound heap growth: a compacting GC when ready and after a minute of
-   * quiet following load, old generation ≤ 2x its live size (src/runtime/heap-compaction.ts). Off only to
-   * study V8's own behaviour. */
-  HEAP_COMPACTION: Type.Boolean({ default: true }),
 
   // Shadow traffic (docs/shadow.md)
   SHADOW_MAX_CONCURRENT: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),

@@ -8,16 +8,28 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 // TIMESTAMPTZ becomes the contract's ISO 8601 UTC string (what JSON.stringify makes of the Date pg's parser
-// gives), without building a Date on the way (src/db/timestamptz.ts). Code that computes with a timestamp
-// parses it (`Date.parse`).
+// gives): sliced out of the text our UTC sessions write, pg's parser for anything else (src/db/timestamptz.ts).
+// Code that computes with a timestamp parses it (`Date.parse`).
 const pgTimestamptz: (v: string) => Date | number | null = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text');
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v: string) => timestamptzToIso(v, pgTimestamptz));
 
 export type Db = pg.Pool;
 
+/**
+ * The connection string with `-c TimeZone=UTC` after any startup options it already has (the last setting
+ * wins): every session writes timestamps at UTC, so the TIMESTAMPTZ parser can slice them. A startup
+ * option, not a `SET` per new connection, so nothing runs before a client's first query. A server or pooler
+ * that ignores it only costs the speed: timestamps then take pg's parser and the answers are the same.
+ */
+export function utcSessions(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', [url.searchParams.get('options'), '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  return url.toString();
+}
+
 export function createPool(databaseUrl: string, max = 10): Db {
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    connectionString: utcSessions(databaseUrl),
     max,
     connectionTimeoutMillis: 2000, // fail fast (→ 503) instead of hanging when PostgreSQL is unreachable
     idleTimeoutMillis: 30_000,

@@ -1,8 +1,7 @@
 // node:http, required rather than imported. An ES import of node:http builds its ES facade by reading every
 // export, including the lazy `WebSocket`, `CloseEvent` and `MessageEvent` getters, and so loads Node's
-// bundled undici in a gateway that never opens a WebSocket: +13 MB RSS in bare Node, about 1.4 MB still
-// held after the gateway's start-up compaction (benchmarks/findings.md, eighth round). `require` leaves
-// those getters untouched.
+// bundled undici in a gateway that never opens a WebSocket (idle memory for nothing: docs/performance.md).
+// `require` leaves those getters untouched.
 import https from 'node:https'; // an ES import of node:https leaves node:http's getters alone
 import { createRequire } from 'node:module';
 

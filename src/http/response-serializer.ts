@@ -2,8 +2,7 @@
 //
 // Every native route returns objects its service built field by field in the contract's shape (the legacy
 // app writes the very same objects with res.json, i.e. JSON.stringify). On Node 24, JSON.stringify of
-// those objects costs less than fast-json-stringify (paired benchmark: 0.88x CPU per request on a
-// 20-vehicle list, 0.93–0.95x on the cheap reads; benchmarks/findings.md). What the schema serializer
+// those objects costs less than fast-json-stringify (paired runs: docs/performance.md). What the schema serializer
 // added on top — dropping properties the schema does not name, coercing types — is then never
 // needed, and that is checked rather than assumed: outside production every body is written both ways
 // and any difference fails the request (ResponseShapeError, a 500), so the test suites, the parity

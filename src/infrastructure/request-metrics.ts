@@ -1,8 +1,8 @@
 // The per-request Prometheus series (requests, 5xx, latency by feature and backend), counted in plain
 // numbers and written out in the text exposition format when /metrics is scraped. prom-client validates
-// and hashes the label set on every inc()/observe(), bound children included (0.2–0.25 µs each alone);
-// counting here instead, with the window recorder's key remembered too, cut a native request's CPU by
-// 2–6% (paired runs, benchmarks/findings.md). A request costs a few Map lookups on interned strings.
+// and hashes the label set on every inc()/observe(), bound children included; counting here instead, with
+// the window recorder's key remembered too, costs a request a few Map lookups on interned strings (what it
+// buys: docs/performance.md).
 
 import { innerMap } from './inner-map.ts';
 

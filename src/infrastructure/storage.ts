@@ -1,7 +1,7 @@
 // Object storage (S3 API through the MinIO client), one bucket, same object keys for both backends.
 // Uploads are streamed: the MinIO client buffers whole objects below its part size, so we sign a PUT
-// with it and pipe the request body straight to the endpoint. The MinIO client (~40 MB of RSS once loaded)
-// is imported at the first storage call, so a process that never touches storage never loads it.
+// with it and pipe the request body straight to the endpoint. The MinIO client (a large module graph) is
+// imported at the first storage call, so a process that never touches storage never loads it.
 import type * as Minio from 'minio';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';

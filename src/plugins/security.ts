@@ -11,7 +11,7 @@ import { SharedRateLimiter, type Hit } from '../infrastructure/rate-limiter.ts';
 
 /**
  * helmet's headers, computed once. @fastify/helmet rebuilds helmet's middleware chain on every request
- * (5–9% of the gateway's CPU in the benchmarks); with a static configuration the headers never change.
+ * (a measurable share of the gateway's CPU: docs/performance.md); with a static configuration the headers never change.
  */
 export function helmetHeaders(): Record<string, string> {
   // Run helmet once against a real, unconnected request/response pair and keep what it set.

@@ -2,7 +2,7 @@
 // benchmark's bare node:http floor use this same cache in front of the same jose verifier.
 import type { AuthUser, TokenVerifier } from './auth.ts';
 
-// RS256 verification was 23–40% of a native request's CPU (benchmarks/findings.md). A token that verified
+// RS256 verification is a large share of a native request's CPU (docs/performance.md). A token that verified
 // is remembered until it expires, at most CACHE_MS, so a key rotation or revocation lags by ≤ 60 s.
 const CACHE_MS = 60_000;
 const CACHE_MAX = 10_000;

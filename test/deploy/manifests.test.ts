@@ -2,15 +2,16 @@
 // for the Kubernetes API (kubernetes-models' schemas); every configuration variable the schema requires
 // reaches every container, and the real loadConfig() accepts what each container gets; the flag defaults
 // live in one ConfigMap; probes, ports and shutdown timings agree with the code; HAProxy and
-// docker-compose.yml agree with it too.
+// docker-compose.yml agree with it too; the gateway's Node options are written once (deploy/gateway.env).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ConfigSchema, loadConfig } from '../../src/config/config.ts';
 import { FEATURES, BACKENDS } from '../../flags/registry.ts';
-import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from '../../stack/production-flags.ts';
+import { GATEWAY_ENV_FILE } from '../../stack/apps.ts';
 import { render, readYamlDocs, type K8sObject } from './support/kustomize.ts';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
@@ -26,9 +27,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const K8S = `${ROOT}deploy/k8s`;
 const OVERLAYS = ['dev', 'production'] as const;
 
-/** What each process runs in production: the build (no type stripping), the gateway with the flags the benchmark measured. */
+/** What each process runs in production: the build (no type stripping), the gateway with its Node options file. */
 const PRODUCTION_COMMANDS = {
-  gateway: ['node', ...GATEWAY_NODE_ARGS, 'dist/src/server.js'],
+  gateway: ['node', `--env-file=${GATEWAY_ENV_FILE}`, 'dist/src/server.js'],
   legacy: ['node', 'dist/legacy-express/server.js'],
   migrate: ['node', 'dist/src/db/migrate.js'],
 };
@@ -127,8 +128,10 @@ for (const overlay of OVERLAYS) {
       assert.match(containerEnv(objs, migrate).DATABASE_URL, /^postgres(ql)?:\/\//);
     });
 
-    test('every process runs the production build (dist/), the gateway with the production Node flags', () => {
-      assert.deepEqual(container(objs, 'motovaultpro-gateway').command, PRODUCTION_COMMANDS.gateway);
+    test('every process runs the production build (dist/); the gateway runs the image CMD, NODE_OPTIONS left to its file', () => {
+      const gw = container(objs, 'motovaultpro-gateway');
+      assert.equal(gw.command, undefined, 'the gateway runs the image CMD, which reads deploy/gateway.env');
+      assert.equal(containerEnv(objs, gw).NODE_OPTIONS, undefined, 'a NODE_OPTIONS in the pod would replace the file');
       assert.deepEqual(container(objs, 'motovaultpro-legacy').command, PRODUCTION_COMMANDS.legacy);
       assert.deepEqual(podSpec(find(objs, 'Job', 'motovaultpro-migrate')).spec.containers[0].command, PRODUCTION_COMMANDS.migrate);
     });
@@ -261,20 +264,32 @@ test('config: a drain as long as the whole grace period is refused', () => {
   assert.equal(loadConfig({ ...env, SHUTDOWN_GRACE_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '4000' }).SHUTDOWN_DRAIN_DELAY_MS, 4000);
 });
 
-test('npm start, the Dockerfile and docker-compose run the same production commands and environment as the manifests', () => {
+test("the gateway's Node options are written once: deploy/gateway.env, read by npm start and the image CMD that compose and Kubernetes run", () => {
+  const options = parseEnv(readFileSync(`${ROOT}${GATEWAY_ENV_FILE}`, 'utf8'));
+  assert.deepEqual(Object.keys(options), ['NODE_OPTIONS'], 'the file holds the Node options and nothing else');
+  const flags = (options.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  assert.ok(flags.length > 0 && flags.every((f) => f.startsWith('--')), `NODE_OPTIONS=${options.NODE_OPTIONS}`);
+
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
-  const envPrefix = Object.entries(GATEWAY_ENV).map(([k, v]) => `${k}=\${${k}:-${v}}`).join(' ');
-  assert.equal(pkg.scripts.start, `${envPrefix} ${PRODUCTION_COMMANDS.gateway.join(' ')}`);
+  assert.equal(pkg.scripts.start, PRODUCTION_COMMANDS.gateway.join(' '));
   assert.equal(pkg.scripts['start:legacy'], PRODUCTION_COMMANDS.legacy.join(' '));
   assert.equal(pkg.scripts.migrate, PRODUCTION_COMMANDS.migrate.join(' '));
 
   const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
   assert.deepEqual(JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? 'null'), PRODUCTION_COMMANDS.gateway);
-  for (const [k, v] of Object.entries(GATEWAY_ENV)) assert.match(runtime, new RegExp(`^ENV ${k}=${v}$`, 'm'), `the image sets ${k} for every process`);
+  assert.match(runtime, new RegExp(`^COPY ${GATEWAY_ENV_FILE} ${GATEWAY_ENV_FILE}$`, 'm'), 'the image carries the options file');
 
-  const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, { command?: string[] }> };
-  assert.deepEqual(compose.services.gateway.command, PRODUCTION_COMMANDS.gateway);
+  const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, { command?: string[]; environment?: Record<string, string> }> };
+  assert.equal(compose.services.gateway.command, undefined, 'the gateway service runs the image CMD');
+  assert.equal(compose.services.gateway.environment?.NODE_OPTIONS, undefined, 'a NODE_OPTIONS there would replace the file');
   assert.deepEqual(compose.services.legacy.command, PRODUCTION_COMMANDS.legacy);
   assert.deepEqual(compose.services.migrate.command, PRODUCTION_COMMANDS.migrate);
+
+  // No other copy of any of the flags in what starts a process.
+  const starters = ['package.json', 'Dockerfile', 'docker-compose.yml', 'deploy/k8s/base/gateway.yaml', 'stack/apps.ts', 'Makefile'];
+  for (const file of starters) {
+    const text = readFileSync(`${ROOT}${file}`, 'utf8');
+    for (const flag of flags) assert.ok(!text.includes(flag.split('=')[0]), `${file} repeats ${flag}`);
+  }
 });

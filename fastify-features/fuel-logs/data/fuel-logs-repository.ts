@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { MpgLog } from '../domain/mpg.ts';
 import type { StatsLog } from '../domain/stats.ts';
+import { named } from '../../../src/db/prepared.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -62,11 +63,10 @@ function toRecord(r: Omit<FuelLogRow, 'id'>, id: string): FuelLogRecord {
 }
 
 export async function findLog(db: Queryable, userId: string, id: string, forUpdate = false): Promise<FuelLogRecord | null> {
-  const { rows } = await db.query<FuelLogRow>({
-    name: forUpdate ? 'fuel-logs-find-for-update' : 'fuel-logs-find',
+  const { rows } = await db.query<FuelLogRow>(named({
     text: `SELECT ${COLUMNS} FROM ${VISIBLE} WHERE f.id = $1 AND f.user_id = $2${forUpdate ? ' FOR UPDATE OF f' : ''}`,
     values: [id, userId],
-  });
+  }));
   return rows[0] ? toRecord(rows[0], rows[0].id) : null;
 }
 
@@ -115,10 +115,9 @@ export async function listLogs(db: Queryable, userId: string, vehicleId: string 
   Promise<LogPage | null> {
   const params: unknown[] = [userId, limit, offset];
   if (vehicleId) params.push(vehicleId);
-  const { rows } = await db.query<PageRow>({
-    // Named: PostgreSQL plans this statement once per connection. Planned on every call it cost 0.9–1.7 ms of
-    // PostgreSQL's CPU, prepared 0.2–0.4 ms (benchmarks/pg-cost.ts; benchmarks/findings.md, seventh round).
-    name: vehicleId ? 'fuel-logs-page-of-vehicle' : 'fuel-logs-page',
+  const { rows } = await db.query<PageRow>(named({
+    // Named: PostgreSQL plans this statement once per connection; planning it on every call costs PostgreSQL
+    // several times the execution (benchmarks/pg-cost.ts; docs/performance.md).
     text: `WITH t AS (
        SELECT coalesce(sum((SELECT count(*) FROM fuel_logs c WHERE c.vehicle_id = v.id)), 0)::int AS total,
               count(*)::int AS vehicles
@@ -137,7 +136,7 @@ export async function listLogs(db: Queryable, userId: string, vehicleId: string 
       WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.id = h.id) -- the page's own logs are history too: sent once
      ORDER BY part, date DESC, odometer DESC, id`,
     values: params,
-  });
+  }));
   const head = rows[0];
   if (vehicleId && !head?.vehicles) return null;
   const items: FuelLogRecord[] = [];
@@ -161,26 +160,24 @@ export async function mpgHistory(db: Queryable, logs: readonly { vehicleId: stri
   Promise<Map<string, MpgLog[]>> {
   const byVehicle = new Map<string, MpgLog[]>();
   if (logs.length === 0) return byVehicle;
-  const { rows } = await db.query<{ id: string; vehicle_id: string; odometer: number; gallons: number; full_tank: boolean }>({
-    name: 'fuel-logs-mpg-history',
+  const { rows } = await db.query<{ id: string; vehicle_id: string; odometer: number; gallons: number; full_tank: boolean }>(named({
     text: `WITH given AS (
        SELECT * FROM unnest($1::uuid[], $2::int[]) AS t(vehicle_id, odometer)
      ), ${historyOf('given')}
      SELECT * FROM history`,
     values: [logs.map((l) => l.vehicleId), logs.map((l) => l.odometer)],
-  });
+  }));
   for (const r of rows) addHistory(byVehicle, r.vehicle_id, { id: r.id, odometer: r.odometer, gallons: r.gallons, fullTank: r.full_tank });
   return byVehicle;
 }
 
 export async function insertLog(client: Queryable, id: string, userId: string, vehicleId: string, w: FuelLogWrite): Promise<void> {
-  await client.query({
-    name: 'fuel-logs-insert',
+  await client.query(named({
     text: `INSERT INTO fuel_logs (id, user_id, vehicle_id, date, odometer, gallons, price_per_gallon, total_cost, full_tank,
        station_place_id, notes)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     values: [id, userId, vehicleId, w.date, w.odometer, w.gallons, w.pricePerGallon, w.totalCost, w.fullTank, w.stationPlaceId, w.notes],
-  });
+  }));
 }
 
 export async function updateLog(client: Queryable, id: string, w: FuelLogWrite): Promise<void> {
@@ -210,10 +207,9 @@ export async function deleteLog(db: Queryable, userId: string, id: string): Prom
 
 /** Every log of one vehicle, in the shape the stats computation needs. */
 export async function statsLogs(db: Queryable, vehicleId: string): Promise<StatsLog[]> {
-  const { rows } = await db.query<{ date: string; odometer: number; gallons: number; total_cost: number; full_tank: boolean }>({
-    name: 'fuel-logs-stats-inputs',
+  const { rows } = await db.query<{ date: string; odometer: number; gallons: number; total_cost: number; full_tank: boolean }>(named({
     text: 'SELECT date, odometer, gallons, total_cost, full_tank FROM fuel_logs WHERE vehicle_id = $1',
     values: [vehicleId],
-  });
+  }));
   return rows.map((r) => ({ date: r.date, odometer: r.odometer, gallons: r.gallons, totalCost: r.total_cost, fullTank: r.full_tank }));
 }

@@ -2,6 +2,7 @@
 // fuel-logs version that keys the cached stats.
 // (A capsule reads another feature's table through its own repository, as the legacy code did.)
 import type pg from 'pg';
+import { named } from '../../../src/db/prepared.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -10,21 +11,19 @@ type Queryable = pg.Pool | pg.PoolClient;
  * and is not soft-deleted; null otherwise. One query is both the ownership check and the cache version.
  */
 export async function liveVehicleFuelLogsVersion(db: Queryable, userId: string, vehicleId: string): Promise<number | null> {
-  const { rows } = await db.query<{ fuel_logs_version: number }>({ // named: prepared once per connection (on every fuel read)
-    name: 'fuel-logs-live-vehicle-version',
+  const { rows } = await db.query<{ fuel_logs_version: number }>(named({ // named: prepared once per connection (on every fuel read)
     text: 'SELECT fuel_logs_version FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
     values: [vehicleId, userId],
-  });
+  }));
   return rows[0]?.fuel_logs_version ?? null;
 }
 
 /** Same check, locking the vehicle row for the rest of the transaction (no concurrent delete). */
 export async function lockLiveVehicleOfUser(client: pg.PoolClient, userId: string, vehicleId: string): Promise<boolean> {
-  const { rowCount } = await client.query({
-    name: 'fuel-logs-lock-vehicle',
+  const { rowCount } = await client.query(named({
     text: 'SELECT 1 FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL FOR UPDATE',
     values: [vehicleId, userId],
-  });
+  }));
   return rowCount === 1;
 }
 
@@ -34,11 +33,10 @@ export async function lockLiveVehicleOfUser(client: pg.PoolClient, userId: strin
  * `updated_at` moves only with the odometer).
  */
 export async function recordFuelLogWrite(client: pg.PoolClient, vehicleId: string, odometer: number): Promise<void> {
-  await client.query({
-    name: 'fuel-logs-record-write',
+  await client.query(named({
     text: `UPDATE vehicles SET fuel_logs_version = fuel_logs_version + 1, odometer = GREATEST(odometer, $2),
              updated_at = CASE WHEN odometer < $2 THEN now() ELSE updated_at END
            WHERE id = $1`,
     values: [vehicleId, odometer],
-  });
+  }));
 }

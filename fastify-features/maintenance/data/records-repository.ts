@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../src/db/pool.ts';
 import type { MaintenanceRecord, RecordCreateBody, RecordUpdateBody } from '../model.ts';
 import { liveVehicle, setClauses } from './sql.ts';
+import { named } from '../../../src/db/prepared.ts';
 
 interface RecordRow {
   id: string;
@@ -51,12 +52,11 @@ export async function listRecords(db: Db, userId: string, q: { vehicleId?: strin
   const where = `FROM maintenance_records r JOIN vehicles v ON v.id = r.vehicle_id
     WHERE r.user_id = $1 AND ${liveVehicle(1)} AND ($2::uuid IS NULL OR r.vehicle_id = $2::uuid)`;
   const [page, count] = await Promise.all([
-    db.query<RecordRow>({
-      name: 'maintenance-records-page',
+    db.query<RecordRow>(named({
       text: `SELECT ${COLUMNS} ${where} ORDER BY r.date DESC, r.created_at DESC, r.id LIMIT $3 OFFSET $4`,
       values: [userId, q.vehicleId ?? null, q.limit, q.offset],
-    }),
-    db.query<{ total: number }>({ name: 'maintenance-records-count', text: `SELECT count(*)::int AS total ${where}`, values: [userId, q.vehicleId ?? null] }),
+    })),
+    db.query<{ total: number }>(named({ text: `SELECT count(*)::int AS total ${where}`, values: [userId, q.vehicleId ?? null] })),
   ]);
   return { items: page.rows.map(toRecord), total: count.rows[0].total };
 }
@@ -69,12 +69,11 @@ export interface StoredReceipt { key: string; contentType: string }
 
 /** The record and where its receipt is stored (null without one). */
 export async function findRecordWithReceipt(db: Db, userId: string, id: string): Promise<{ record: MaintenanceRecord; receipt: StoredReceipt | null } | null> {
-  const { rows } = await db.query<RecordRow>({
-    name: 'maintenance-records-find',
+  const { rows } = await db.query<RecordRow>(named({
     text: `SELECT ${COLUMNS} FROM maintenance_records r JOIN vehicles v ON v.id = r.vehicle_id
      WHERE r.id = $1 AND r.user_id = $2 AND ${liveVehicle(2)}`,
     values: [id, userId],
-  });
+  }));
   const r = rows[0];
   if (!r) return null;
   return { record: toRecord(r), receipt: r.receipt_object_key && r.receipt_content_type ? { key: r.receipt_object_key, contentType: r.receipt_content_type } : null };

@@ -5,6 +5,7 @@ import { NO_INTERVAL } from '../domain/rules.ts';
 import type { MaintenanceSchedule, ScheduleCreateBody, ScheduleUpdateBody } from '../model.ts';
 import { conflict, validationError } from '../../../src/policy/errors.ts';
 import { liveVehicle, pgConstraint, setClauses } from './sql.ts';
+import { named } from '../../../src/db/prepared.ts';
 
 interface ScheduleRow {
   id: string;
@@ -50,23 +51,21 @@ function constraintError(err: unknown): unknown {
 
 /** Ordered by type name (alphabetical, COLLATE "C"), then oldest first across vehicles. */
 export async function listSchedules(db: Db, userId: string, vehicleId: string | undefined): Promise<MaintenanceSchedule[]> {
-  const { rows } = await db.query<ScheduleRow>({
-    name: 'maintenance-schedules-list',
+  const { rows } = await db.query<ScheduleRow>(named({
     text: `SELECT ${COLUMNS} FROM maintenance_schedules s JOIN vehicles v ON v.id = s.vehicle_id
      WHERE s.user_id = $1 AND ${liveVehicle(1)} AND ($2::uuid IS NULL OR s.vehicle_id = $2::uuid)
      ORDER BY s.type::text COLLATE "C", s.created_at, s.id`,
     values: [userId, vehicleId ?? null],
-  });
+  }));
   return rows.map(toSchedule);
 }
 
 export async function findSchedule(db: Db, userId: string, id: string): Promise<MaintenanceSchedule | null> {
-  const { rows } = await db.query<ScheduleRow>({
-    name: 'maintenance-schedules-find',
+  const { rows } = await db.query<ScheduleRow>(named({
     text: `SELECT ${COLUMNS} FROM maintenance_schedules s JOIN vehicles v ON v.id = s.vehicle_id
      WHERE s.id = $1 AND s.user_id = $2 AND ${liveVehicle(2)}`,
     values: [id, userId],
-  });
+  }));
   return one(rows);
 }
 

@@ -3,6 +3,7 @@
 import type { Db } from '../../../src/db/pool.ts';
 import type { ScheduleFacts } from '../domain/upcoming.ts';
 import { liveVehicle } from './sql.ts';
+import { named } from '../../../src/db/prepared.ts';
 
 export interface UpcomingInputs {
   odometer: number;
@@ -17,8 +18,7 @@ type Row = { vehicle_odometer: number; id: string | null; type: string; interval
  * has no such vehicle. No row: no vehicle; one row with a null id: the vehicle, without schedules.
  */
 export async function upcomingInputs(db: Db, userId: string, vehicleId: string): Promise<UpcomingInputs | null> {
-  const { rows } = await db.query<Row>({ // named: prepared once per connection
-    name: 'maintenance-upcoming-inputs',
+  const { rows } = await db.query<Row>(named({ // named: prepared once per connection
     text: `SELECT v.odometer AS vehicle_odometer, f.*
      FROM vehicles v
      LEFT JOIN LATERAL (
@@ -34,7 +34,7 @@ export async function upcomingInputs(db: Db, userId: string, vehicleId: string):
      ) f ON true
      WHERE v.id = $1 AND ${liveVehicle(2)}`,
     values: [vehicleId, userId],
-  });
+  }));
   if (rows.length === 0) return null;
   const schedules: ScheduleFacts[] = [];
   for (const r of rows) {

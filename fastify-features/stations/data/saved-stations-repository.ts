@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../src/db/pool.ts';
 import type { CreateSavedBody, SavedStation, UpdateSavedBody } from '../model.ts';
+import { named } from '../../../src/db/prepared.ts';
 
 interface SavedStationRow {
   id: string;
@@ -34,20 +35,18 @@ function toSavedStation(r: SavedStationRow): SavedStation {
 }
 
 export async function listSaved(db: Db, userId: string): Promise<SavedStation[]> {
-  const { rows } = await db.query<SavedStationRow>({
-    name: 'saved-stations-list',
+  const { rows } = await db.query<SavedStationRow>(named({
     text: `SELECT ${COLUMNS} FROM saved_stations WHERE user_id = $1 ORDER BY created_at, id`,
     values: [userId],
-  });
+  }));
   return rows.map(toSavedStation);
 }
 
 export async function findSaved(db: Db, userId: string, id: string): Promise<SavedStation | null> {
-  const { rows } = await db.query<SavedStationRow>({
-    name: 'saved-stations-find',
+  const { rows } = await db.query<SavedStationRow>(named({
     text: `SELECT ${COLUMNS} FROM saved_stations WHERE id = $1 AND user_id = $2`,
     values: [id, userId],
-  });
+  }));
   return rows[0] ? toSavedStation(rows[0]) : null;
 }
 

@@ -2,6 +2,7 @@
 import type { Db } from '../../../src/db/pool.ts';
 import { conflict } from '../../../src/policy/errors.ts';
 import type { Vehicle } from '../model.ts';
+import { named } from '../../../src/db/prepared.ts';
 
 interface VehicleRow {
   id: string;
@@ -64,30 +65,27 @@ const PATCH_COLUMNS: Record<keyof VehiclePatch, string> = {
  * statement: parsed and planned once per connection.
  */
 export async function listVehicles(db: Db, userId: string, limit: number, offset: number): Promise<{ items: Vehicle[]; total: number }> {
-  const { rows } = await db.query<VehicleRow & { total: number }>({
-    name: 'vehicles-list',
+  const { rows } = await db.query<VehicleRow & { total: number }>(named({
     text: `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL
            ORDER BY created_at, id LIMIT $2 OFFSET $3`,
     values: [userId, limit, offset],
-  });
+  }));
   if (rows.length > 0) return { items: rows.map(toVehicle), total: rows[0].total };
   if (offset === 0) return { items: [], total: 0 };
-  const count = await db.query<{ total: number }>({
-    name: 'vehicles-count',
+  const count = await db.query<{ total: number }>(named({
     text: 'SELECT count(*)::int AS total FROM vehicles WHERE user_id = $1 AND deleted_at IS NULL',
     values: [userId],
-  });
+  }));
   return { items: [], total: count.rows[0].total };
 }
 
 export type FoundVehicle = Vehicle & { photoContentType: string | null; photoObjectKey: string | null };
 
 export async function findVehicle(db: Db, userId: string, id: string): Promise<FoundVehicle | null> {
-  const { rows } = await db.query<VehicleRow>({
-    name: 'vehicles-find',
+  const { rows } = await db.query<VehicleRow>(named({
     text: `SELECT ${COLUMNS} FROM vehicles WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
     values: [id, userId],
-  });
+  }));
   return rows[0] ? { ...toVehicle(rows[0]), photoContentType: rows[0].photo_content_type, photoObjectKey: rows[0].photo_object_key } : null;
 }
 
