@@ -40,10 +40,10 @@ console/dist/index.html: node_modules/.installed $(CONSOLE_SOURCES)
 console: install console/dist/index.html
 
 ## make dev — the whole stack in the foreground (embedded defaults when nothing is configured), the web app
-## built and served by the gateway, the apps run from the production build (dist/), dev tools on (dev sign-in);
-## Ctrl-C stops it
-dev: install build web console
-	APPS_FROM=build DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
+## built and served by the gateway, the apps run from the sources and reloaded on edits (dev/reload.ts), dev
+## tools on (dev sign-in); Ctrl-C stops it
+dev: install web console
+	APPS_FROM=source DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
 
 ## make token [SUB=...] [PERMISSIONS=a,b] — a token the dev stack accepts
 token: install
