@@ -17,6 +17,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config/config.ts';
 import { migrateUp } from '../src/db/migrate.ts';
+import { sessionDatabaseUrl } from '../src/infrastructure/deps.ts';
 import { startInfrastructure, type Infrastructure } from '../stack/infrastructure.ts';
 import { appEntry, appsFrom, hasApp, killAllAppsNow, REPO_ROOT, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
 import { startReaper } from '../stack/reaper.ts';
@@ -95,7 +96,7 @@ async function infrastructure(): Promise<void> {
 
   const config = loadConfig(env); // the apps' own validation, before anything is spawned
   log('applying migrations');
-  await migrateUp(config.DATABASE_URL, (m) => log(`migrate: ${m.trim()}`));
+  await migrateUp(sessionDatabaseUrl(config), (m) => log(`migrate: ${m.trim()}`)); // an advisory (session) lock
 }
 
 function listening(port: number, host: string): Promise<boolean> {
