@@ -245,6 +245,7 @@ async function applications(notes: string[]): Promise<void> {
     '  get a token: make token   (admin API: PERMISSIONS=admin:flags make token)',
     '  move a feature: make shadow / make canary / make ramp / make rollback FEATURE=vehicles; make chaos to test the guard',
     `  flags: make flip/status${env.PORT === '3001' ? '' : ` (GATEWAY_URL=http://${urlHost(host)}:${env.PORT} unless PORT=${env.PORT} is set for make too)`}`,
+    `  rate limit: RATE_LIMIT_MAX=${env.RATE_LIMIT_MAX} requests a minute per client address${env.RATE_LIMIT_MAX === '100000' ? ' (make dev\'s default; production\'s is 1000: set RATE_LIMIT_MAX to try it)' : ''}`,
     `  ${appsFrom(env) === 'source' ? 'edits under src/, fastify-features/, flags/, legacy-express/ reload the apps; web/src and console/src rebuild' : 'apps run from dist/: no reload on edits'}`,
     '  Ctrl-C stops everything',
     '',
