@@ -1,7 +1,8 @@
-# One image for both apps, the migration job and the dev-key job; the command picks the process.
+# One image for both apps, the migrations (init containers) and the dev-key job; the command picks the process.
+# Base image pinned by version (both stages); bump it deliberately.
 # Multi-stage: the build stage compiles the TypeScript to JavaScript (dist/, `npm run build`); the runtime
 # stage has only production dependencies and dist/, so no process type-strips its sources at start-up.
-FROM node:24-slim AS build
+FROM node:24.11.1-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -17,7 +18,7 @@ COPY web web
 COPY console console
 RUN npm run build:web && npm run build:console
 
-FROM node:24-slim
+FROM node:24.11.1-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./

@@ -13,15 +13,30 @@ node_modules/.installed: package-lock.json
 
 install: node_modules/.installed
 
-## make build — the production build: JavaScript in dist/ (tsc -p tsconfig.build.json, migrations copied)
-build: install
+## make build — the production build: JavaScript in dist/ (tsc -p tsconfig.build.json, migrations copied);
+## rebuilt only when a source it compiles changed (dist/.built is its stamp)
+BUILD_SOURCES := $(shell find src flags fastify-features legacy-express benchmarks/floor -type f \( -name '*.ts' -o -name '*.sql' \) -not -name '*.test.ts' 2>/dev/null) tsconfig.json tsconfig.build.json
+dist/.built: node_modules/.installed $(BUILD_SOURCES)
 	npm run build
 
-## make start / make start-legacy — run the built gateway / legacy app (no type stripping); build first
-start: build
+build: install dist/.built
+
+# The configuration check the apps run at start, before anything is built: names every missing variable.
+CONFIG_CHECK = $(NODE) --input-type=module -e "await import('./src/config/config.ts').then((m) => m.loadConfigOrExit())"
+
+## make start / make start-legacy — run the built gateway / legacy app (no type stripping). Needs DATABASE_URL,
+## AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL (or AUTH_JWKS_FILE) — checked first, before any build; the
+## rest has defaults (README, "Pointing at real services"). `make start` builds when a source changed;
+## `make start-legacy` only when there is no build yet, so a second terminal never rebuilds dist/ under a
+## running gateway (stop it and run `make build` to pick up changes).
+start: install
+	@$(CONFIG_CHECK)
+	@$(MAKE) -s build
 	npm start
 
-start-legacy: build
+start-legacy: install
+	@$(CONFIG_CHECK)
+	@if [ ! -f dist/.built ]; then $(MAKE) -s build; fi
 	npm run start:legacy
 
 
@@ -40,10 +55,11 @@ console/dist/index.html: node_modules/.installed $(CONSOLE_SOURCES)
 console: install console/dist/index.html
 
 ## make dev — the whole stack in the foreground (embedded defaults when nothing is configured), the web app
-## built and served by the gateway, the apps run from the production build (dist/), dev tools on (dev sign-in);
-## Ctrl-C stops it
-dev: install build web console
-	APPS_FROM=build DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
+## built and served by the gateway, the apps run from the sources and reloaded on edits (dev/reload.ts), dev
+## tools on (dev sign-in), RATE_LIMIT_MAX=100000 unless set; Ctrl-C stops it. Builds nothing but the web app
+## and the console, and only when their sources changed.
+dev: install web console
+	APPS_FROM=source DEV_TOOLS=$${DEV_TOOLS:-true} $(NODE) dev/stack.ts
 
 ## make token [SUB=...] [PERMISSIONS=a,b] — a token the dev stack accepts
 token: install
@@ -119,7 +135,7 @@ chaos-off: install
 shadow: install
 	@$(NODE) dev/flags-cli.ts shadow "$(FEATURE)" "$(RATE)"
 
-## make shadow-report [FEATURE=vehicles] — compared/matched/mismatched per route, differing fields, examples (all instances)
+## make shadow-report [FEATURE=vehicles] — compared/matched/mismatched per route, differing fields, examples (every instance's with REDIS_URL; without it, only the gateway that answers)
 shadow-report: install
 	@$(NODE) dev/flags-cli.ts shadow-report "$(FEATURE)"
 

@@ -29,6 +29,7 @@ async function call(method: string, path: string, body?: unknown) {
   const json = await res.json();
   if (!res.ok) {
     console.error(`${res.status} ${json.error?.code}: ${json.error?.message}`);
+    if (res.status === 401) console.error(`the gateway at ${gateway} did not accept this checkout's dev token (.data/dev-keys): is it this checkout's \`make dev\`? Set GATEWAY_URL (or PORT) to its address, or ADMIN_TOKEN for a real issuer`);
     process.exit(1);
   }
   return json;

@@ -1,4 +1,8 @@
-// Local S3 endpoint for `make dev` (s3rver, data on disk), used when MINIO_ENDPOINT is not set.
+// Local S3 endpoint for `make dev` and the tests (s3rver, data on disk), used when MINIO_ENDPOINT is not set.
+// s3rver (3.7.1) has had no release for years; it stays because it is embedded (no binary, no container,
+// starts in-process in milliseconds) and only ever serves development and tests, never production. Nothing
+// outside this file knows it: callers get a LocalS3 (an S3 endpoint and keys) from startS3(), so replacing it
+// (e.g. by a versitygw or SeaweedFS binary, or the compose S3 server) changes this file only.
 import S3rver from 's3rver';
 import { mkdir, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';

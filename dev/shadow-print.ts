@@ -33,6 +33,6 @@ export function printShadowFeature(name: string, f: ShadowFeatureView, examples 
 export function printShadow(view: { features: Record<string, ShadowFeatureView> }, examples = 0): void {
   const shown = Object.entries(view.features).filter(([, f]) => f.stage === 'shadow' || f.compared + f.skipped + f.errored > 0);
   if (!shown.length) return;
-  console.log('\nshadow traffic (all instances):');
+  console.log('\nshadow traffic (summed over every instance through Redis; without REDIS_URL, the answering gateway\'s own):');
   for (const [name, f] of shown) printShadowFeature(name, f, examples);
 }

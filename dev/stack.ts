@@ -6,18 +6,25 @@
 // - an app that exits unexpectedly is restarted with backoff (DEV_RESTART_DELAY_MS, doubling to 30 s),
 //   and the gateway keeps serving the features already native while the legacy app is down;
 // - if this process dies anyway (even SIGKILL), the reaper (stack/reaper.ts) stops its children;
-// - a second `make dev` refuses to start and leaves the running one's state (.data) alone.
+// - a second `make dev` refuses to start and leaves the running one's state (.data) alone;
+// - an edit under src/, fastify-features/, flags/ or legacy-express/ reloads the apps it concerns: the new
+//   process starts beside the old one and takes the port once it answers (a syntax error is printed, the
+//   last good app keeps serving); web/src and console/src are rebuilt; PostgreSQL, S3 and the fakes stay
+//   up (dev/reload.ts, dev/port-proxy.ts; the apps run from the sources).
 // Ctrl-C / SIGTERM stops the apps first, then the infrastructure, and exits 0.
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config/config.ts';
 import { migrateUp } from '../src/db/migrate.ts';
+import { sessionDatabaseUrl } from '../src/infrastructure/deps.ts';
 import { startInfrastructure, type Infrastructure } from '../stack/infrastructure.ts';
-import { appEntry, hasApp, spawnApp, type AppKind, type AppProcess } from '../stack/apps.ts';
+import { appEntry, appsFrom, hasApp, killAllAppsNow, REPO_ROOT, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
 import { startReaper } from '../stack/reaper.ts';
 import { forgetApps, recordApps, runningStack, stopLeftoverApps } from './leftovers.ts';
 import { DATA_DIR } from './paths.ts';
+import { appsFor, BROWSER_APPS, buildBrowserApp, WATCHED, watchSources, type ReloadedApp } from './reload.ts';
+import { listenPortProxy, type PortProxy } from './port-proxy.ts';
 
 const log = (msg: string) => console.log(`[stack] ${msg}`);
 const env: Record<string, string | undefined> = { ...process.env };
@@ -25,6 +32,7 @@ const reaper = startReaper();
 let infra: Infrastructure | undefined;
 const apps = new Map<AppKind, AppProcess>();
 let shuttingDown = false;
+const stopWatching: Array<() => void> = [];
 let exitCode = 0;
 
 // An embedded service runs in this process: its error must not take the whole stack down.
@@ -38,7 +46,9 @@ async function shutdown(code: number, reason: string): Promise<void> {
   exitCode = code;
   log(`${reason}: stopping`);
   await startup.catch(() => {}); // let the step in flight finish, so what it started gets stopped too
-  await Promise.all([...apps.values()].map((a) => a.stop(10_000)));
+  for (const stop of stopWatching) stop();
+  await stopAllApps(10_000); // the current apps, and any old one still draining after a reload
+  await Promise.all(proxies.map((p) => p.close()));
   await forgetApps();
   await infra?.close();
   log('stopped');
@@ -49,7 +59,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (!shuttingDown) return void shutdown(0, signal);
     log(`${signal} again: killing the apps`);
-    for (const a of apps.values()) a.signal('SIGKILL');
+    killAllAppsNow();
   });
 }
 
@@ -79,12 +89,14 @@ async function infrastructure(): Promise<void> {
   // Everything a developer sends (browser, curl loops, make targets) comes from 127.0.0.1: the production
   // default (1,000 requests a minute per client address) would lock them out of their own stack.
   env.RATE_LIMIT_MAX ??= '100000';
-  env.LEGACY_URL ??= `http://${urlHost(env.HOST || '127.0.0.1')}:${env.LEGACY_PORT}`;
+  // Without legacy-express/ there is no legacy app, so no legacy URL: an unclaimed /api path is then the
+  // gateway's own 404 NOT_FOUND, as in production after Express is deleted (not a 503 from a dead proxy).
+  if (hasApp('legacy')) env.LEGACY_URL ??= `http://${urlHost(env.HOST || '127.0.0.1')}:${env.LEGACY_PORT}`;
   if (shuttingDown) return;
 
   const config = loadConfig(env); // the apps' own validation, before anything is spawned
   log('applying migrations');
-  await migrateUp(config.DATABASE_URL, (m) => log(`migrate: ${m.trim()}`));
+  await migrateUp(sessionDatabaseUrl(config), (m) => log(`migrate: ${m.trim()}`)); // an advisory (session) lock
 }
 
 function listening(port: number, host: string): Promise<boolean> {
@@ -103,19 +115,43 @@ const RESTART_FIRST_MS = Number(env.DEV_RESTART_DELAY_MS || 1000);
 const RESTART_MAX_MS = 30_000;
 const STABLE_MS = 30_000; // up this long: the next crash starts the backoff afresh
 
-/** Spawns `kind`; once it has been ready, every unexpected exit restarts it with backoff. */
-async function supervise(kind: AppKind, port: number, host: string): Promise<void> {
+/** How `make dev` replaces an app after an edit. */
+interface Supervised {
+  reload(why: string): Promise<void>;
+}
+const supervised = new Map<ReloadedApp, Supervised>();
+const proxies: PortProxy[] = [];
+
+/**
+ * `kind` on its stable `port`: a forwarder (dev/port-proxy.ts) to a process on a free port. Once it has
+ * been ready, every unexpected exit restarts it with backoff. reload() starts the new code beside the
+ * running process and switches the port to it once it answers, then stops the old one (which drains):
+ * when the new code does not start, its output is printed and the last good process keeps serving.
+ * Restarts and reloads of one app never overlap (one chain of steps per app).
+ */
+async function supervise(kind: ReloadedApp, port: number, host: string): Promise<void> {
+  const proxy = await listenPortProxy(port, host);
+  proxies.push(proxy);
   let delay = RESTART_FIRST_MS;
   let restarts = 0;
+  let current: AppProcess | undefined;
+  let steps: Promise<void> = Promise.resolve();
+  const serially = (step: () => Promise<void>) => (steps = steps.then(step, step));
   const start = async (): Promise<AppProcess> => {
-    const app = await spawnApp(kind, { name: kind, env, port, host, output: { prefix: `[${kind}]` }, detached: true, readyTimeoutMs: 60_000 });
+    const app = await spawnApp(kind, { name: kind, env, host: '127.0.0.1', output: { prefix: `[${kind}]` }, detached: true, readyTimeoutMs: 60_000 });
     reaper.watch(app.pid);
+    const old = current;
     apps.set(kind, app);
+    current = app;
+    proxy.target = app.port;
     await record();
+    if (old?.alive) void old.stop(10_000); // SIGTERM: it drains what it still serves, then exits
     const since = Date.now();
     void app.exited.then(({ code, signal }) => {
       reaper.forget(app.pid);
-      if (shuttingDown) return;
+      if (shuttingDown || app !== current) return; // replaced by a reload
+      current = undefined;
+      proxy.target = undefined;
       if (Date.now() - since > STABLE_MS) delay = RESTART_FIRST_MS;
       void restart(`${kind} exited unexpectedly (${signal ?? `code ${code}`})`);
     });
@@ -126,15 +162,60 @@ async function supervise(kind: AppKind, port: number, host: string): Promise<voi
     log(`${why}; restarting it in ${delay / 1000} s (restart #${restarts})${kind === 'legacy' ? '; the gateway keeps serving the native features meanwhile' : ''}`);
     await sleep(delay);
     delay = Math.min(delay * 2, RESTART_MAX_MS);
-    if (shuttingDown) return;
-    try {
-      const app = await start();
-      log(`${kind} restarted (PID ${app.pid})`);
-    } catch (err) {
-      if (!shuttingDown) void restart(`${kind} failed to start again: ${(err as Error).message.split('\n')[0]}`);
-    }
+    await serially(async () => {
+      if (shuttingDown || current?.alive) return; // a reload started it meanwhile
+      try {
+        const app = await start();
+        log(`${kind} restarted (PID ${app.pid})`);
+      } catch (err) {
+        if (!shuttingDown) void restart(`${kind} failed to start again: ${(err as Error).message.split('\n')[0]}`);
+      }
+    });
   };
+  supervised.set(kind, {
+    reload: (why) => serially(async () => {
+      if (shuttingDown) return;
+      const began = Date.now();
+      try {
+        const app = await start();
+        log(`${why}: ${kind} reloaded in ${((Date.now() - began) / 1000).toFixed(1)} s (PID ${app.pid})`);
+      } catch (err) {
+        if (shuttingDown) return;
+        const still = current?.alive ? `the running ${kind} (PID ${current.pid}) keeps serving until it is fixed` : `${kind} starts again at the next edit`;
+        log(`${why}: the new ${kind} code does not start (${(err as Error).message.split('\n')[0]}; its output is above); ${still}`);
+      }
+    }),
+  });
   await start(); // the first start must succeed: a configuration error stops `make dev`
+}
+
+/**
+ * Reload on edits (APPS_FROM=source only: a build would need rebuilding): app sources restart the apps
+ * they belong to, web/ and console/ sources rebuild that browser app (the gateway serves it from disk).
+ */
+function reloadOnEdits(): void {
+  if (appsFrom(env) !== 'source') {
+    log('apps run from dist/ (APPS_FROM=build): no reload on edits');
+    return;
+  }
+  const dirs = [...new Set([...supervised.keys()].flatMap((kind) => WATCHED[kind]))];
+  stopWatching.push(watchSources(REPO_ROOT, dirs, (paths) => {
+    const kinds = new Set(paths.flatMap(appsFor).filter((k) => supervised.has(k)));
+    for (const kind of kinds) {
+      const first = paths.find((p) => appsFor(p).includes(kind));
+      void supervised.get(kind)?.reload(`${first}${paths.length > 1 ? ` (+${paths.length - 1})` : ''} changed`);
+    }
+  }));
+  for (const b of BROWSER_APPS) {
+    let building: Promise<void> = Promise.resolve();
+    stopWatching.push(watchSources(REPO_ROOT, [b.sources], (paths) => {
+      if (!paths.some((p) => !p.endsWith('.test.ts'))) return;
+      building = building.then(async () => {
+        const built = await buildBrowserApp(REPO_ROOT, b.config, env);
+        log(built.ok ? `${b.name} rebuilt (reload the page)` : `${b.name} does not build; the last build is served:\n${built.output}`);
+      });
+    }));
+  }
 }
 
 async function applications(notes: string[]): Promise<void> {
@@ -152,6 +233,7 @@ async function applications(notes: string[]): Promise<void> {
   for (const a of wanted) if (!started.includes(a)) log(`${appEntry(a.kind)} does not exist: not starting ${a.kind}`);
   await Promise.all(started.map((a) => supervise(a.kind, a.port, host)));
   if (shuttingDown) return;
+  reloadOnEdits();
   const lines = [
     '',
     'MotoVaultPro dev stack',
@@ -163,6 +245,8 @@ async function applications(notes: string[]): Promise<void> {
     '  get a token: make token   (admin API: PERMISSIONS=admin:flags make token)',
     '  move a feature: make shadow / make canary / make ramp / make rollback FEATURE=vehicles; make chaos to test the guard',
     `  flags: make flip/status${env.PORT === '3001' ? '' : ` (GATEWAY_URL=http://${urlHost(host)}:${env.PORT} unless PORT=${env.PORT} is set for make too)`}`,
+    `  rate limit: RATE_LIMIT_MAX=${env.RATE_LIMIT_MAX} requests a minute per client address${env.RATE_LIMIT_MAX === '100000' ? ' (make dev\'s default; production\'s is 1000: set RATE_LIMIT_MAX to try it)' : ''}`,
+    `  ${appsFrom(env) === 'source' ? 'edits under src/, fastify-features/, flags/, legacy-express/ reload the apps; web/src and console/src rebuild' : 'apps run from dist/: no reload on edits'}`,
     '  Ctrl-C stops everything',
     '',
   ];

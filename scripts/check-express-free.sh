@@ -27,9 +27,12 @@ if grep -rlE "(from|import\()\s*['\"]([^'\"]*/legacy-express/[^'\"]*|express|cor
 fi
 
 echo "[express-free] type-checking without Express"
-# Only the native suites run here (test/features, unit tests); the rest of test/ plays legacy and gateways
-# against each other and goes with Express.
-find test -mindepth 1 -maxdepth 1 ! -name support ! -name features -exec rm -rf {} +
+# Only the native suites run here (test/features, unit tests) and `make dev`'s end state (test/dev/reload.test.ts:
+# the supervisor without legacy-express/); the rest of test/ plays legacy and gateways against each other and
+# goes with Express.
+find test -mindepth 1 -maxdepth 1 ! -name support ! -name features ! -name dev ! -name faults -exec rm -rf {} +
+find test/dev -mindepth 1 ! -name reload.test.ts -exec rm -rf {} +
+find test/faults -mindepth 1 -maxdepth 1 ! -name support -exec rm -rf {} +
 # The shadow stage compares native answers with Express's: its benchmark goes with Express too.
 rm -f benchmarks/shadow-overhead.ts
 npx tsc --noEmit -p tsconfig.json
@@ -37,4 +40,6 @@ npx tsc --noEmit -p tsconfig.json
 echo "[express-free] running the native suites with every flag on fastify and no legacy process"
 export VEHICLES_BACKEND=fastify FUEL_LOGS_BACKEND=fastify STATIONS_BACKEND=fastify MAINTENANCE_BACKEND=fastify
 npm run -s test:express-free
+echo "[express-free] make dev without legacy-express/: no legacy URL (unclaimed /api paths are the gateway's 404), reload on edits"
+npm run -s test:node -- test/dev/reload.test.ts
 echo "[express-free] OK: the API works without Express"

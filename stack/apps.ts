@@ -153,8 +153,8 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly alive: boolean;
   signal(sig: NodeJS.Signals): void;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when gone. */
-  stop(graceMs?: number): Promise<void>;
+  /** `signal` (SIGTERM: a gateway drains first; SIGINT: it closes at once), then SIGKILL after `graceMs`; resolves when gone. */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 const live = new Set<AppProcess>();
@@ -235,9 +235,9 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
     signal(sig) {
       if (alive) child.kill(sig);
     },
-    async stop(graceMs = 5000) {
+    async stop(graceMs = 5000, signal: NodeJS.Signals = 'SIGTERM') {
       if (!alive) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
@@ -250,7 +250,8 @@ export async function spawnApp(kind: AppKind, opts: SpawnOptions): Promise<AppPr
       await waitForHttp(`${proc.url}/health`, { timeoutMs: opts.readyTimeoutMs ?? 20_000, exited, healthy: opts.requireHealthy });
     } catch (err) {
       await proc.stop(1000);
-      throw new Error(`${proc.name} did not become ready: ${(err as Error).message}\n--- output ---\n${readOutput().slice(-4000)}`);
+      const out = readOutput().slice(-4000); // empty with prefixed output: it was shown as it came
+      throw new Error(`${proc.name} did not become ready: ${(err as Error).message}${out ? `\n--- output ---\n${out}` : ''}`);
     }
   }
   return proc;

@@ -262,8 +262,15 @@ describe('verified-token cache', () => {
 });
 
 describe('health, metrics, unknown routes', () => {
-  test('/health lists features and dependencies', async () => {
-    const res = await new Client(env.targets.gatewayExpress).get('/health');
+  test('/health: the status word to strangers (and to a token without admin:flags), features and dependencies to admins', async () => {
+    for (const token of [undefined, 'not-a-token', (await env.newUser()).token]) {
+      const res = await new Client(env.targets.gatewayExpress, token).get('/health');
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { status: 'ok' });
+    }
+    const legacy = await new Client(env.targets.legacy).get('/health');
+    assert.deepEqual(legacy.body, { status: 'ok' }, 'the legacy app says as little');
+    const res = await new Client(env.targets.gatewayExpress, (await env.newUser({ permissions: ['admin:flags'] })).token).get('/health');
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'ok');
     assert.deepEqual(Object.keys(res.body.features).sort(), ['fuel-logs', 'maintenance', 'stations', 'vehicles']);
@@ -306,10 +313,13 @@ describe('health, metrics, unknown routes', () => {
     try {
       const before = await get('/health');
       assert.equal(before.statusCode, 200);
+      assert.equal((await get('/health/ready')).statusCode, 200, 'ready: flags loaded, listening');
       assert.equal(before.headers.connection, 'keep-alive');
       void app.drain(60_000); // resolves after the delay (an unref'd timer); the assertions run meanwhile
       const health = await get('/health');
       assert.equal(health.statusCode, 503);
+      assert.equal((await get('/health/ready')).statusCode, 503, 'readiness fails: load balancers take it out');
+      assert.equal((await get('/health/live')).statusCode, 200, 'liveness holds: a drain never restarts it');
       assert.equal(health.headers.connection, 'close');
       const served = await get('/api/vehicles');
       assert.equal(served.statusCode, 401, 'still served (no token: the capsule answers 401)');

@@ -17,6 +17,10 @@ export const ConfigSchema = Type.Object({
 
   DATABASE_URL: Type.String({ minLength: 1, pattern: '^postgres(ql)?://' }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  // The two session connections per gateway (the leader's advisory lock, the flag push's LISTEN) need a real
+  // PostgreSQL session, which a transaction-mode pooler (PgBouncer) cannot give: point this past the pooler
+  // when DATABASE_URL goes through one. Empty: DATABASE_URL (src/infrastructure/deps.ts, sessionDatabaseUrl).
+  FLAGS_DATABASE_URL: Type.String({ default: '', pattern: '^(postgres(ql)?://.*)?$' }),
   REDIS_URL: Type.String({ default: '', pattern: '^(redis(s)?://.*)?$' }),
 
   MINIO_ENDPOINT: Type.String({ default: '' }),

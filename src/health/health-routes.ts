@@ -1,35 +1,50 @@
-// GET /health: features with their backend, and every dependency up/down/unused. 503 when PostgreSQL is
-// down, or with status "draining" once shutdown began (readiness). GET /health/live: the process answers
-// (liveness; no dependency checks, 200 while draining, so an outage or a drain never restarts it).
+// The gateway's three health answers (semantics in deploy/README.md, "Probes"):
+// - GET /health/live: the process answers (liveness). No dependency check, 200 while draining, so neither
+//   an outage nor a drain ever restarts it.
+// - GET /health/ready: this instance can serve (readiness): flags loaded, listening, not draining. No
+//   dependency check either: PostgreSQL, Redis, storage and the legacy app are shared by every replica, so
+//   failing readiness on them would take every replica out of the Service at once, cached reads, the web
+//   app and the features that do not need the failing dependency included.
+// - GET /health: for people and monitoring. Pings every dependency; 503 when PostgreSQL is down or the
+//   instance is draining. Strangers get the status word only; an admin:flags token also gets the flags
+//   and each dependency's state (src/health/health-detail.ts).
+// All three are `probe` routes: never rate-limited (src/plugins/security.ts).
 import type { FastifyInstance } from 'fastify';
 import { pingDb } from '../db/pool.ts';
 import { HEALTH_PING_MS } from '../infrastructure/deadline.ts';
-import { clientFor } from '../http/node-http.ts';
+import { httpStatus } from '../http/node-http.ts';
+import { showsDetail } from './health-detail.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
 
-/** The legacy app answers GET /health within the deadline (with node:http: fetch would load Node's bundled undici, src/http/node-http.ts). */
-function legacyUp(url: string): Promise<boolean> {
-  const target = new URL('/health', url);
-  return new Promise((resolve) => {
-    const req = clientFor(target).get(target, { signal: AbortSignal.timeout(HEALTH_PING_MS) }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 500;
-      resolve(status < 500 || status === 503); // a 503 from legacy still proves the process answers
-    });
-    req.on('error', () => resolve(false));
-  });
+/** The legacy app answers GET /health/live within the deadline (any answer below 500 proves the process serves). */
+async function legacyUp(url: string): Promise<boolean> {
+  const status = await httpStatus(new URL('/health/live', url), 'GET', HEALTH_PING_MS);
+  return status !== null && status < 500;
 }
 
 export async function healthRoutes(app: FastifyInstance) {
-  app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
+  let flagsLoaded = false;
+  // Registered after the flags plugin: its onReady (the first flag load) has completed when this one runs.
+  app.addHook('onReady', async () => { flagsLoaded = true; });
+
+  app.get('/health/live', { config: { probe: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/health/ready', { config: { probe: true } }, async (_request, reply) => {
+    const status = app.draining ? 'draining' : !flagsLoaded || !app.server.listening ? 'starting' : 'ready';
+    reply.code(status === 'ready' ? 200 : 503);
+    return { status };
+  });
+
+  app.get('/health', { config: { probe: true } }, async (request, reply) => {
     const states = app.flags.all();
     const legacyInUse = states.some((s) => s.backend === 'express');
-    const [pg, redis, storage, legacy] = await Promise.all([
+    const [pg, redis, storage, legacy, detail] = await Promise.all([
       pingDb(app.db),
       app.redis ? app.cache.ping() : null,
       app.store ? app.store.ping() : null,
       legacyInUse ? (app.config.LEGACY_URL ? legacyUp(app.config.LEGACY_URL) : false) : null,
+      showsDetail(app.deps.verifyToken, request.headers.authorization),
     ]);
     const dependencies: Record<string, DepState> = {
       postgres: pg ? 'up' : 'down',
@@ -40,11 +55,11 @@ export async function healthRoutes(app: FastifyInstance) {
     const draining = app.draining === true;
     const status = draining ? 'draining' : !pg ? 'down' : Object.values(dependencies).includes('down') ? 'degraded' : 'ok';
     reply.code(pg && !draining ? 200 : 503);
+    if (!detail) return { status };
     return {
       status,
       features: Object.fromEntries(states.map((s) => [s.feature, { backend: s.backend, source: s.source }])),
       dependencies,
     };
   });
-  app.get('/health/live', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));
 }

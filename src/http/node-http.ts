@@ -9,3 +9,18 @@ export const http: typeof import('node:http') = createRequire(import.meta.url)('
 
 /** The client module for a URL: node:https for https:, node:http otherwise. */
 export const clientFor = (url: URL) => (url.protocol === 'https:' ? https : http);
+
+/**
+ * For health pings: resolves with the status of a `method` request to `url` (no body read), or null on a
+ * connection error or no answer within `timeoutMs`. Never rejects.
+ */
+export function httpStatus(url: URL, method: 'GET' | 'HEAD', timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = clientFor(url).request(url, { method, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? null);
+    });
+    req.on('error', () => resolve(null));
+    req.end();
+  });
+}

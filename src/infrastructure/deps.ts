@@ -57,6 +57,14 @@ export function createVerifierFor(config: Config): TokenVerifier {
   });
 }
 
+/**
+ * Where the gateway's session connections go (the progressive-delivery leader's advisory lock and the flag
+ * push's LISTEN, one each per replica): FLAGS_DATABASE_URL, else DATABASE_URL. Pooled queries use DATABASE_URL.
+ */
+export function sessionDatabaseUrl(config: Pick<Config, 'DATABASE_URL' | 'FLAGS_DATABASE_URL'>): string {
+  return config.FLAGS_DATABASE_URL || config.DATABASE_URL;
+}
+
 export function createDeps(config: Config, log: DepsLogger): Deps {
   const redis = createRedisFor(config);
   return {

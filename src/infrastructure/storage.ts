@@ -1,7 +1,8 @@
 // Object storage (S3 API through the MinIO client), one bucket, same object keys for both backends.
 // Uploads are streamed: the MinIO client buffers whole objects below its part size, so we sign a PUT
-// with it and pipe the request body straight to the endpoint. The MinIO client (a large module graph) is
-// imported at the first storage call, so a process that never touches storage never loads it.
+// with it and pipe the request body straight to the endpoint. The MinIO client (a large module graph)
+// is imported at the first storage call (the health ping is a plain HTTP HEAD), so a process that never
+// touches storage never loads it.
 import type * as Minio from 'minio';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -11,8 +12,8 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../policy/errors.ts';
-import { withTimeout, answersWithin, HEALTH_PING_MS } from './deadline.ts';
-import { clientFor } from '../http/node-http.ts';
+import { withTimeout, HEALTH_PING_MS } from './deadline.ts';
+import { clientFor, httpStatus } from '../http/node-http.ts';
 
 export interface StorageConfig {
   endPoint: string;
@@ -112,8 +113,15 @@ export class ObjectStore {
     if (!(await client.bucketExists(this.bucket))) await client.makeBucket(this.bucket, this.cfg.region);
   }
 
-  ping(): Promise<boolean> {
-    return answersWithin(async () => { await (await this.client()).bucketExists(this.bucket); return true; }, HEALTH_PING_MS);
+  /**
+   * The endpoint answers over HTTP: an unsigned HEAD of the bucket (any status below 500 — a 403 or 404
+   * still proves the server serves S3). Not through the MinIO client, so a health probe never loads it.
+   */
+  async ping(): Promise<boolean> {
+    const host = this.cfg.endPoint.includes(':') ? `[${this.cfg.endPoint}]` : this.cfg.endPoint;
+    const url = new URL(`${this.cfg.useSSL ? 'https' : 'http'}://${host}:${this.cfg.port}/${encodeURIComponent(this.bucket)}`);
+    const status = await httpStatus(url, 'HEAD', HEALTH_PING_MS);
+    return status !== null && status < 500;
   }
 
   /**

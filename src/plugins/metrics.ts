@@ -32,7 +32,7 @@ export const metricsPlugin = fp(async (app) => {
     registry,
   });
 
-  app.get('/metrics', { config: { rateLimit: false } }, async (_request, reply) => {
+  app.get('/metrics', { config: { probe: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return `${await registry.metrics()}\n${requests.render()}\n`;
   });

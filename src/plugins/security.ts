@@ -21,6 +21,13 @@ export function helmetHeaders(): Record<string, string> {
   return Object.fromEntries(Object.entries(res.getHeaders()).map(([name, value]) => [name, String(value)]));
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Health probes and metrics scrapes: never rate-limited, an orchestrator must always reach them. */
+    probe?: boolean;
+  }
+}
+
 export const securityPlugin = fp(async (app) => {
   const c = app.config;
   const securityHeaders = Object.entries(helmetHeaders()); // [name, value] pairs: no keyed lookup per request
@@ -45,12 +52,13 @@ export const securityPlugin = fp(async (app) => {
     reply.header('retry-after', reset);
     done(new AppError('RATE_LIMITED', `Rate limit exceeded, retry in ${reset} s`));
   };
-  // Applied once, early, to every request (401s and 404s included) but /health and /metrics, after the
+  // Applied once, early, to every request (401s and 404s included) but the `probe` routes (health, metrics:
+  // by route, so /health/live or a query string cannot slip through a URL comparison), after the
   // request id and backend headers are set (request-context), so a 429 carries them too. Keyed by the
   // client address (request.ip: the socket's peer, or the forwarded client when that peer is a TRUST_PROXY
   // load balancer). Far from the limit the hook is synchronous.
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url === '/health' || request.url === '/metrics' || request.backend === 'shadow') return done(); // shadow runs are the gateway's own (tagged by request-context)
+    if (request.routeOptions.config.probe === true || request.backend === 'shadow') return done(); // shadow runs are the gateway's own (tagged by request-context)
     const hit = limiter.hit(request.ip);
     if (hit instanceof Promise) hit.then((h) => apply(h, reply, done), done);
     else apply(hit, reply, done);

@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import { FLAG_CHANNEL } from '../../flags/store.ts';
 import { FlagPush } from './flag-push.ts';
+import { sessionDatabaseUrl } from '../infrastructure/deps.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +15,7 @@ export const flagPushPlugin = fp(async (app) => {
   const channels = new Map<string, () => Promise<void>>([[FLAG_CHANNEL, () => app.flags.sync()]]);
   let lastWarning = 0;
   const push = new FlagPush({
-    databaseUrl: app.config.DATABASE_URL,
+    databaseUrl: sessionDatabaseUrl(app.config),
     channels,
     reconnectMs: 1000,
     onError: (err) => {

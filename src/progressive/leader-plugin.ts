@@ -6,6 +6,7 @@ import { Controller } from './controller.ts';
 import { DEFAULT_THRESHOLDS, type GuardThresholds } from './guard.ts';
 import { GuardStateStore } from './guard-state.ts';
 import { Leader } from './leader.ts';
+import { sessionDatabaseUrl } from '../infrastructure/deps.ts';
 import { progressiveMetrics } from './metrics.ts';
 import { RampStore } from './ramp.ts';
 
@@ -42,7 +43,7 @@ export const progressiveLeaderPlugin = fp(async (app) => {
     },
   });
   const leader = new Leader({
-    databaseUrl: config.DATABASE_URL,
+    databaseUrl: sessionDatabaseUrl(config),
     retryMs: config.LEADER_RETRY_MS,
     onChange: (on) => {
       metrics.leader(on);

@@ -47,7 +47,7 @@ function validate(o: K8sObject) {
 
 type Container = { name: string; image: string; command?: string[]; ports?: Array<{ name: string; containerPort: number }>; env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>; envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>; readinessProbe?: Probe; livenessProbe?: Probe; startupProbe?: Probe; lifecycle?: { preStop?: { sleep?: { seconds: number } } } };
 type Probe = { httpGet?: { path: string; port: string | number }; tcpSocket?: { port: string | number }; periodSeconds?: number; failureThreshold?: number };
-type PodSpec = { containers: Container[]; terminationGracePeriodSeconds?: number };
+type PodSpec = { containers: Container[]; initContainers?: Container[]; terminationGracePeriodSeconds?: number };
 
 const find = (objs: K8sObject[], kind: string, name: string) => {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
@@ -56,6 +56,12 @@ const find = (objs: K8sObject[], kind: string, name: string) => {
 };
 const podSpec = (o: K8sObject) => (o.spec as { template: { spec: PodSpec; metadata: { labels: Record<string, string> } } }).template;
 const container = (objs: K8sObject[], deployment: string) => podSpec(find(objs, 'Deployment', deployment)).spec.containers[0];
+/** The migration init container of each app Deployment (migrations run before the pod's code serves). */
+const migrateContainers = (objs: K8sObject[]) => ['motovaultpro-gateway', 'motovaultpro-legacy'].map((d) => {
+  const init = podSpec(find(objs, 'Deployment', d)).spec.initContainers?.find((c) => c.name === 'migrate');
+  assert.ok(init, `${d} has no migrate init container`);
+  return init;
+});
 
 /** The Secret's keys: rendered in dev; in production it is managed outside, with the template's keys. */
 function secretData(objs: K8sObject[], name: string): Record<string, string> {
@@ -124,8 +130,7 @@ for (const overlay of OVERLAYS) {
         assert.equal(cfg.NODE_ENV, 'production');
         assert.equal(cfg.DEV_TOOLS, false);
       }
-      const migrate = podSpec(find(objs, 'Job', 'motovaultpro-migrate')).spec.containers[0];
-      assert.match(containerEnv(objs, migrate).DATABASE_URL, /^postgres(ql)?:\/\//);
+      for (const migrate of migrateContainers(objs)) assert.match(containerEnv(objs, migrate).DATABASE_URL, /^postgres(ql)?:\/\//);
     });
 
     test('every process runs the production build (dist/); the gateway runs the image CMD, NODE_OPTIONS left to its file', () => {
@@ -133,7 +138,7 @@ for (const overlay of OVERLAYS) {
       assert.equal(gw.command, undefined, 'the gateway runs the image CMD, which reads deploy/gateway.env');
       assert.equal(containerEnv(objs, gw).NODE_OPTIONS, undefined, 'a NODE_OPTIONS in the pod would replace the file');
       assert.deepEqual(container(objs, 'motovaultpro-legacy').command, PRODUCTION_COMMANDS.legacy);
-      assert.deepEqual(podSpec(find(objs, 'Job', 'motovaultpro-migrate')).spec.containers[0].command, PRODUCTION_COMMANDS.migrate);
+      for (const migrate of migrateContainers(objs)) assert.deepEqual(migrate.command, PRODUCTION_COMMANDS.migrate);
     });
 
     test('the flag variables live in one ConfigMap, one per feature of the registry, with valid values', () => {
@@ -148,18 +153,19 @@ for (const overlay of OVERLAYS) {
       }
     });
 
-    test('ports and probes agree with the code: PORT, LEGACY_PORT, /health readiness, /health/live liveness', () => {
+    test('ports and probes agree with the code: PORT, LEGACY_PORT, /health/ready readiness, /health/live liveness', () => {
       const gw = container(objs, 'motovaultpro-gateway');
       const gwEnv = loadConfig(containerEnv(objs, gw));
       assert.equal(gwEnv.PORT, DEFAULTS.PORT, 'the manifests keep the code default PORT');
       assert.deepEqual(gw.ports, [{ name: 'http', containerPort: gwEnv.PORT }]);
-      assert.deepEqual(gw.readinessProbe?.httpGet, { path: '/health', port: 'http' });
+      assert.deepEqual(gw.readinessProbe?.httpGet, { path: '/health/ready', port: 'http' });
       assert.deepEqual(gw.livenessProbe?.httpGet, { path: '/health/live', port: 'http' });
       assert.deepEqual(gw.startupProbe?.httpGet, { path: '/health/live', port: 'http' });
       const legacy = container(objs, 'motovaultpro-legacy');
       const lEnv = loadConfig(containerEnv(objs, legacy));
       assert.deepEqual(legacy.ports, [{ name: 'http', containerPort: lEnv.LEGACY_PORT }]);
-      assert.deepEqual(legacy.readinessProbe?.httpGet, { path: '/health', port: 'http' });
+      assert.deepEqual(legacy.readinessProbe?.httpGet, { path: '/health/ready', port: 'http' });
+      assert.deepEqual(legacy.livenessProbe?.httpGet, { path: '/health/live', port: 'http' });
       // The gateway reaches legacy through its Service, on the port the Service exposes.
       const url = new URL(gwEnv.LEGACY_URL);
       const svc = find(objs, 'Service', url.hostname).spec as { ports: Array<{ port: number; targetPort: string }>; selector: Record<string, string> };
@@ -219,12 +225,15 @@ test('gateway replicas: 3 in base and dev; production leaves the count to the HP
   assert.equal((find(prod, 'Deployment', 'motovaultpro-gateway').spec as { replicas?: number }).replicas, undefined);
   assert.equal((find(prod, 'HorizontalPodAutoscaler', 'motovaultpro-gateway').spec as { minReplicas: number }).minReplicas, 3);
   assert.ok(!prod.some((o) => o.kind === 'Secret'), 'production must not apply (and so overwrite) the Secret');
-  assert.match(container(prod, 'motovaultpro-gateway').image, /:[\w.-]+$/, 'production image pinned to a tag');
+  for (const d of ['motovaultpro-gateway', 'motovaultpro-legacy']) {
+    const spec = podSpec(find(prod, 'Deployment', d)).spec;
+    for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) assert.match(c.image, /@sha256:[0-9a-f]{64}$/, `production ${d}/${c.name} image pinned by digest`);
+  }
 });
 
-test('HAProxy: checks GET /health on the gateway port, and takes a draining gateway out before it closes', () => {
+test('HAProxy: checks GET /health/ready on the gateway port, and takes a draining gateway out before it closes', () => {
   const cfg = readFileSync(`${ROOT}deploy/haproxy/haproxy.cfg`, 'utf8');
-  assert.match(cfg, /^\s*option httpchk GET \/health$/m);
+  assert.match(cfg, /^\s*option httpchk GET \/health\/ready$/m);
   assert.match(cfg, new RegExp(`server-template \\S+ \\d+ gateway:${DEFAULTS.PORT} `));
   const ms = (k: string) => {
     const m = new RegExp(`default-server .*\\b${k} (\\d+)(ms|s)\\b`).exec(cfg);

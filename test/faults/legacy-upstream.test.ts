@@ -31,7 +31,7 @@ const FLAGS = { VEHICLES_BACKEND: 'express', FUEL_LOGS_BACKEND: 'fastify', STATI
 before(async () => {
   stack = await startStack({ label: 'faults_upstream' });
   stub = http.createServer((req, res) => {
-    if (req.url === '/health') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    if (req.url === '/health' || req.url === '/health/live') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     stubHits++;
     switch (stubMode) {
       case 'ok':
@@ -57,7 +57,7 @@ before(async () => {
   await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
   stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
   gateway = await stack.spawnGateway(stubUrl, { ...FLAGS, PROXY_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), PROXY_BODY_TIMEOUT_MS: '2000' }, 'gateway');
-  user = await stack.newUser();
+  user = await stack.newUser({ permissions: ['admin:flags'] }); // admin:flags: /health shows its detail to admins only
 });
 
 after(async () => {
@@ -147,7 +147,7 @@ describe('stub legacy upstream', () => {
         assert.ok(res.ms < 1000, `refused took ${Math.round(res.ms)} ms`);
       }
       await nativeStillServes();
-      const h = await call(gateway.url, 'GET', '/health');
+      const h = await call(gateway.url, 'GET', '/health', { token: user.token });
       assert.equal(h.status, 200, describeRes(h));
       assert.equal(h.body.dependencies.legacy, 'down');
       assert.equal(h.body.status, 'degraded');

@@ -19,7 +19,7 @@ let vehicleId: string;
 before(async () => {
   stack = await startStack({ label: 'faults_pg', proxy: { postgres: true } });
   targets = await spawnAllTargets(stack);
-  user = await stack.newUser();
+  user = await stack.newUser({ permissions: ['admin:flags'] }); // admin:flags: /health shows its detail to admins only
   const v = await user.client(targets[0].proc.url).post('/api/vehicles', { make: 'Ford', model: 'Focus', year: 2014 });
   assert.equal(v.status, 201, v.text);
   vehicleId = v.body.id;
@@ -102,19 +102,25 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
   });
 }
 
-// /health must not hang with the database: each ping has a deadline below 1 s (src/infrastructure/deadline.ts).
-test('/health answers "down" within 1 s while PostgreSQL hangs (black hole)', async () => {
+// /health must not hang with the database: each ping has a deadline below 1 s (src/infrastructure/deadline.ts);
+// the readiness and liveness probes check no dependency and stay 200.
+test('/health answers "down" within 1 s while PostgreSQL hangs (black hole); /health/ready and /health/live stay 200', async () => {
   await assertAllUp();
   await stack.proxy('postgres').setMode('blackhole');
   try {
     // Twice: the second call meets the pool still waiting on the first call's hung query.
     for (let round = 0; round < 2; round++) {
       await Promise.all(targets.map(async (t) => {
-        const h = await call(t.proc.url, 'GET', '/health', { timeoutMs: 5000 });
+        const h = await call(t.proc.url, 'GET', '/health', { token: user.token, timeoutMs: 5000 });
         assert.equal(h.status, 503, `${t.name} /health: ${describeRes(h)}`);
         assert.equal(h.body.status, 'down', `${t.name} /health status`);
         assert.equal(h.body.dependencies.postgres, 'down', `${t.name} /health postgres`);
         assert.ok(h.ms < 1000, `${t.name} /health took ${Math.round(h.ms)} ms`);
+        // A database shared by every replica must not take them all out of the Service (deploy/README.md).
+        for (const probe of ['/health/ready', '/health/live']) {
+          const p = await call(t.proc.url, 'GET', probe, { timeoutMs: 5000 });
+          assert.equal(p.status, 200, `${t.name} ${probe} while PostgreSQL hangs: ${describeRes(p)}`);
+        }
       }));
     }
   } finally {

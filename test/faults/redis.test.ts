@@ -25,7 +25,7 @@ before(async () => {
   stack = await startStack({ label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
   redis = new Redis(requiredEnv('REDIS_URL'));
   targets = await spawnAllTargets(stack);
-  user = await stack.newUser();
+  user = await stack.newUser({ permissions: ['admin:flags'] }); // admin:flags: /health shows its detail to admins only
 });
 
 after(async () => {
@@ -69,7 +69,7 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
         assert.deepEqual(failures, [], `with Redis ${mode}`);
         assert.ok(stack.fakes.calls('vpic') > before, 'VIN decodes should reach vPIC while the cache is down');
         for (const t of targets) {
-          const h = await call(t.proc.url, 'GET', '/health');
+          const h = await call(t.proc.url, 'GET', '/health', { token: user.token });
           assert.equal(h.status, 200, `${t.name}: ${describeRes(h)}`);
           assert.equal(h.body.dependencies.redis, 'down', `${t.name} /health redis`);
           if (t.name !== 'legacy direct') assert.equal(h.body.status, 'degraded', `${t.name} /health status`);
@@ -82,7 +82,7 @@ for (const mode of ['refuse', 'blackhole', 'reset'] as ProxyMode[]) {
     test('caching resumes by itself when Redis is back', async () => {
       await eventually(async () => {
         for (const t of targets) {
-          const h = await call(t.proc.url, 'GET', '/health');
+          const h = await call(t.proc.url, 'GET', '/health', { token: user.token });
           assert.equal(h.body?.dependencies?.redis, 'up', `${t.name}: ${describeRes(h)}`);
         }
       }, { timeoutMs: 10_000, intervalMs: 200 });
@@ -124,7 +124,7 @@ describe('no stale data after an outage', { skip }, () => {
           await stack.proxy('redis').setMode('up');
         }
         await eventually(async () => {
-          const h = await call(u, 'GET', '/health');
+          const h = await call(u, 'GET', '/health', o);
           assert.equal(h.body?.dependencies?.redis, 'up');
         }, { timeoutMs: 10_000, intervalMs: 200 });
         const afterwards = await call(u, 'GET', `/api/fuel-logs/stats?vehicleId=${v.body.id}`, o);

@@ -18,7 +18,7 @@ const today = new Date().toISOString().slice(0, 10);
 before(async () => {
   stack = await startStack({ label: 'faults_s3', proxy: { s3: true } });
   targets = await spawnAllTargets(stack);
-  user = await stack.newUser();
+  user = await stack.newUser({ permissions: ['admin:flags'] }); // admin:flags: /health shows its detail to admins only
 });
 after(async () => stack?.close());
 

@@ -1,6 +1,7 @@
 // The rate limit: 429 RATE_LIMITED with retry-after, counted per client across two gateway instances
-// that share one Redis, whatever backend serves the route; spoofed x-forwarded-for does not reset it;
-// /health stays exempt. Runs on its own Redis database so no other suite's traffic counts.
+// that share one Redis, whatever backend serves the route; spoofed x-forwarded-for does not reset it.
+// Without Redis (each instance counts alone) the limit holds too, and the probe routes (health, metrics)
+// are never 429 under a tiny limit. Runs on its own Redis database so no other suite's traffic counts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -13,32 +14,67 @@ import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
 
 const MAX = 20;
 let env: SecurityEnv;
-let redis: Redis;
-let redisUrl: string;
+let redis: Redis | undefined;
 let behindProxy: FastifyInstance | undefined;
+let alone: FastifyInstance | undefined;
 
 async function clearCounters() {
+  if (!redis) return;
   const keys = await redis.keys('mvp:ratelimit:*');
   if (keys.length) await redis.del(...keys);
 }
 
 before(async () => {
-  if (!process.env.REDIS_URL) return;
-  const u = new URL(process.env.REDIS_URL);
-  u.pathname = '/9';
-  redisUrl = u.toString();
-  redis = new Redis(redisUrl);
-  await clearCounters();
+  let redisUrl = '';
+  if (process.env.REDIS_URL) {
+    const u = new URL(process.env.REDIS_URL);
+    u.pathname = '/9';
+    redisUrl = u.toString();
+    redis = new Redis(redisUrl);
+    await clearCounters();
+  }
   env = await startSecurityEnv('sec_ratelimit', { env: { RATE_LIMIT_MAX: String(MAX), RATE_LIMIT_WINDOW_MS: '60000', REDIS_URL: redisUrl } });
 });
 
+/** A gateway in this process on `e`, listening on a free port; closed after the file. */
+async function gatewayOn(e: Record<string, string>): Promise<string> {
+  const app = await buildApp({ config: loadConfig(e), env: e });
+  alone = app;
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  assert.ok(address && typeof address === 'object');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+// Kubernetes restarts a pod whose liveness probe fails and pulls it on readiness failures: a limited client
+// address (a node's kubelet, a Prometheus, a load balancer) must never turn those into 429s. The exemption is
+// by route (`config.probe`), so a query string or another path cannot slip through, and nothing else is exempt.
+test('without Redis: the limit holds per instance, and probes and scrapes are never 429 under a tiny limit', async () => {
+  const tiny = 3;
+  const url = await gatewayOn({ ...env.env, REDIS_URL: '', RATE_LIMIT_MAX: String(tiny) });
+  const c = new Client(url);
+  for (let i = 0; i < tiny; i++) assert.equal((await c.get('/api/vehicles')).status, 401, `request ${i + 1} (no token)`);
+  assertError(await c.get('/api/vehicles'), 429, 'RATE_LIMITED', 'over the tiny limit');
+  const probes = ['/health', '/health/live', '/health/ready', '/metrics', '/health?full=1', '/health/live?x=1', '/metrics?name[]=up'];
+  const failures: string[] = [];
+  for (let round = 0; round < 3 * tiny; round++) {
+    for (const path of probes) {
+      const res = await c.get(path);
+      if (res.status !== 200) failures.push(`${path} → ${res.status}`);
+    }
+  }
+  assert.deepEqual(failures, [], 'probes refused while the client is limited');
+  for (const path of ['/healthz', '/health/nope', '/metricsx', '/admin/flags']) {
+    assertError(await c.get(path), 429, 'RATE_LIMITED', `${path} is no probe route: limited`);
+  }
+});
+
 after(async () => {
+  await alone?.close();
   await behindProxy?.close();
   await env?.close();
-  if (redis) {
-    await clearCounters().catch(() => {});
-    redis.disconnect();
-  }
+  await clearCounters().catch(() => {});
+  redis?.disconnect();
 });
 
 test('two gateways on one Redis share the budget; the next request is 429 with retry-after', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
@@ -100,10 +136,12 @@ test('unauthenticated, admin and unknown-route requests count and are refused to
   assert.deepEqual(failures, [], 'requests that escaped the rate limit');
 });
 
-test('/health stays reachable while the client is limited', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
+test('the probes stay reachable while the client is limited (shared counters)', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {
   for (const url of [env.targets.gatewayExpress, env.targets.gatewayFastify]) {
-    const res = await new Client(url).get('/health');
-    assert.equal(res.status, 200, res.text);
+    for (const path of ['/health', '/health/live', '/health/ready', '/metrics']) {
+      const res = await new Client(url).get(path);
+      assert.equal(res.status, 200, `${path}: ${res.text}`);
+    }
   }
 });
 

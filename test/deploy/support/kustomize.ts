@@ -1,5 +1,5 @@
 // A small kustomize renderer for the subset deploy/k8s/ uses — resources (files and directories),
-// namespace, images (newName/newTag), patches (file, strategic merge matched by kind + name) — so the
+// namespace, images (newName/newTag/digest), patches (file, strategic merge matched by kind + name) — so the
 // tests check what `kubectl apply -k` would send without kubectl. Anything else in a kustomization.yaml
 // is an error here, never silently ignored. Strategic merge subset: maps merge recursively, `null`
 // deletes a key, lists of objects that all carry `name` merge by name, other lists are replaced.
@@ -66,13 +66,14 @@ export function render(dir: string): K8sObject[] {
       objects[at] = strategicMerge(objects[at] as unknown as Json, patch as unknown as Json) as unknown as K8sObject;
     }
   }
-  for (const img of (k.images as Array<{ name: string; newName?: string; newTag?: string }> | undefined) ?? []) {
+  for (const img of (k.images as Array<{ name: string; newName?: string; newTag?: string; digest?: string }> | undefined) ?? []) {
     for (const o of objects) {
       for (const spec of podSpecs(o)) {
         for (const c of [...((spec.containers as Array<Record<string, Json>>) ?? []), ...((spec.initContainers as Array<Record<string, Json>>) ?? [])]) {
           const [name, tag] = String(c.image).split(':');
           if (name !== img.name) continue;
-          c.image = `${img.newName ?? name}${img.newTag ? `:${img.newTag}` : tag ? `:${tag}` : ''}`;
+          // As kustomize: a digest replaces any tag (name@sha256:…).
+          c.image = `${img.newName ?? name}${img.digest ? `@${img.digest}` : img.newTag ? `:${img.newTag}` : tag ? `:${tag}` : ''}`;
         }
       }
     }
