@@ -30,6 +30,7 @@ import { progressiveRoutes } from './admin/progressive-routes.ts';
 import { webAppPlugin } from './plugins/web-app.ts';
 import { shadowPlugin } from './shadow/shadow-plugin.ts';
 import { consolePlugin } from './plugins/console.ts';
+import { tracingEnabled } from './telemetry/enabled.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -61,6 +62,8 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(securityPlugin);
     await app.register(requestTargetPlugin);
     await app.register(accessLogPlugin);
+    // Loaded only when OTEL_* asks for traces (src/telemetry/): without it no tracing module is loaded.
+    if (tracingEnabled(process.env)) await app.register((await import('./telemetry/tracing-plugin.ts')).tracingPlugin);
     await app.register(flagPushPlugin);
     await app.register(progressiveWindowPlugin);
     await app.register(progressiveLeaderPlugin);

@@ -8,7 +8,7 @@ import type { ProxyErrorKind } from '../routing/legacy-proxy.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     metrics: {
-      observe(feature: string, backend: string, method: string, status: number, seconds: number): void;
+      observe(feature: string, backend: string, route: string, method: string, status: number, seconds: number): void;
       proxyError(kind: ProxyErrorKind): void;
       flagChange(feature: string, to: string): void;
       /** For plugins that add their own series (progressive delivery). */
@@ -26,7 +26,7 @@ export const metricsPlugin = fp(async (app) => {
   const flips = new Counter({ name: 'gateway_flag_changes_total', help: 'Flag changes seen by this instance', labelNames: ['feature', 'to'], registers: [registry] });
 
   app.decorate('metrics', {
-    observe: (feature, backend, method, status, seconds) => requests.observe(feature, backend, method, status, seconds),
+    observe: (feature, backend, route, method, status, seconds) => requests.observe(feature, backend, route, method, status, seconds),
     proxyError: (kind) => proxyErrors.inc({ kind }),
     flagChange: (feature, to) => flips.inc({ feature, to }),
     registry,

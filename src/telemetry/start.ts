@@ -1,0 +1,15 @@
+// The gateway's tracing (imported first by src/server.ts when tracingEnabled()): the shared SDK set-up
+// plus @fastify/otel, which attaches to every Fastify instance as it is created.
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { startTracing, UNTRACED_PATHS } from './sdk.ts';
+
+export const tracing = startTracing({
+  serviceName: 'motovaultpro-gateway',
+  esModules: [],
+  instrumentations: [
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      ignorePaths: ({ url }) => UNTRACED_PATHS.has(url),
+    }),
+  ],
+});
