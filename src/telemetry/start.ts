@@ -9,6 +9,7 @@ export const tracing = startTracing({
   instrumentations: [
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
+      instrumentHooks: false, // a span per hook would be a dozen per request: the request and handler spans say enough
       ignorePaths: ({ url }) => UNTRACED_PATHS.has(url),
     }),
   ],

@@ -2,7 +2,7 @@
 // the feature's stage and, in a canary, whether the user's bucket is native (docs/observability.md).
 // Registered only when this process traces (app.ts), so a gateway without tracing runs no hook for it.
 import fp from 'fastify-plugin';
-import { context, trace, type Attributes } from '@opentelemetry/api';
+import { context, type Attributes } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 
 export const tracingPlugin = fp(async (app) => {
@@ -15,9 +15,9 @@ export const tracingPlugin = fp(async (app) => {
       attributes['mvp.stage'] = stage;
       if (stage === 'canary') attributes['mvp.bucket_native'] = request.backend === 'fastify';
     }
-    const active = context.active(); // @fastify/otel's request span, opened by its onRequest hook before this one
-    trace.getSpan(active)?.setAttributes(attributes);
-    const server = getRPCMetadata(active); // the HTTP server span: the trace's root in this process
+    const otel = request.opentelemetry(); // @fastify/otel's request span, opened by its onRequest hook before this one
+    otel.span?.setAttributes(attributes);
+    const server = getRPCMetadata(context.active()); // the HTTP server span: the trace's root in this process
     if (server?.type === RPCType.HTTP) {
       server.span.setAttributes(attributes);
       server.route = route; // the span is named "GET /api/vehicles/:id" for a proxied request too, not "GET /api/*"
