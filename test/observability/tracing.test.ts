@@ -64,7 +64,8 @@ describe('tracing across the gateway and the legacy app', () => {
     assert.equal(res.headers.get('x-backend'), 'express');
     const spans = await receiver.waitFor((all) => {
       const mine = all.filter((s) => s.traceId === browser.traceId);
-      return mine.some((s) => s.service === LEGACY && isSql(s)) && serverRoot(mine, GATEWAY) !== undefined;
+      // Each process exports on its own schedule: wait for both server spans (each ends after its children).
+      return mine.some((s) => s.service === LEGACY && s.kind === 2) && serverRoot(mine, GATEWAY) !== undefined;
     });
     const trace = spans.filter((s) => s.traceId === browser.traceId);
     const byId = new Map(trace.map((s) => [s.spanId, s]));
@@ -137,10 +138,13 @@ describe('tracing across the gateway and the legacy app', () => {
   test('without a client traceparent a proxied request still starts one trace that crosses both processes', async () => {
     const before = new Set(receiver.spans.map((s) => s.traceId));
     await get('/api/vehicles');
-    const spans = await receiver.waitFor((all) => all.some((s) => !before.has(s.traceId) && s.service === LEGACY && isSql(s)));
-    const traceId = spans.find((s) => !before.has(s.traceId) && s.service === LEGACY && isSql(s))?.traceId;
-    const trace = spans.filter((s) => s.traceId === traceId);
-    const gw = serverRoot(trace, GATEWAY);
+    // The two processes export separately: wait for the legacy app's SQL and the gateway's server span of one new trace.
+    const newTrace = (all: ReceivedSpan[]) => all.find((s) => !before.has(s.traceId) && s.service === LEGACY && isSql(s))?.traceId;
+    const spans = await receiver.waitFor((all) => {
+      const id = newTrace(all);
+      return id !== undefined && serverRoot(all.filter((s) => s.traceId === id), GATEWAY) !== undefined;
+    });
+    const gw = serverRoot(spans.filter((s) => s.traceId === newTrace(spans)), GATEWAY);
     assert.ok(gw, 'the gateway\'s server span is in the legacy app\'s trace');
     assert.equal(gw.parentSpanId, '', 'the gateway started the trace');
   });
