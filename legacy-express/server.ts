@@ -2,7 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import { loadConfigOrExit } from '../src/config/config.ts';
 import { tracingEnabled } from '../src/telemetry/enabled.ts';
-import { traceLogMixin } from '../src/telemetry/log-trace.ts';
+import { processTracing } from '../src/telemetry/process-tracing.ts';
 
 const config = loadConfigOrExit();
 // Tracing (only with OTEL_* set) starts before the app's modules load, so its hooks see them load.
@@ -10,7 +10,7 @@ const tracing = tracingEnabled(process.env) ? (await import('./telemetry.ts')).t
 const [{ pino }, { createDeps, closeDeps }, { buildLegacyApp }] = await Promise.all([
   import('pino'), import('../src/infrastructure/deps.ts'), import('./app.ts'),
 ]);
-const log = pino({ level: config.LOG_LEVEL, base: { app: 'legacy-express' }, mixin: traceLogMixin() });
+const log = pino({ level: config.LOG_LEVEL, base: { app: 'legacy-express' }, mixin: processTracing()?.logMixin });
 const deps = createDeps(config, log);
 const app = buildLegacyApp(deps, log);
 

@@ -10,12 +10,15 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { setTraceLogMixin } from './log-trace.ts';
+import { setProcessTracing } from './process-tracing.ts';
 
 type Instrumentations = NonNullable<NonNullable<ConstructorParameters<typeof NodeSDK>[0]>['instrumentations']>;
 
 /** Paths probed by orchestrators and scrapers: never traced (one trace per probe would drown the real ones). */
-export const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics']);
+const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/health', '/health/live', '/metrics']);
+
+/** Whether a request target (query string ignored) is a probe or a scrape. */
+export const untraced = (url: string | undefined) => UNTRACED_PATHS.has((url ?? '/').split('?', 1)[0]);
 
 export interface TracingOptions {
   /** The default service.name (OTEL_SERVICE_NAME wins). */
@@ -44,8 +47,8 @@ export function startTracing(opts: TracingOptions): Tracing {
     serviceName: env.OTEL_SERVICE_NAME || opts.serviceName,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.url)),
-        ...(opts.serverAttributes ? { startIncomingSpanHook: (req) => opts.serverAttributes?.(pathOf(req.url)) ?? {} } : {}),
+        ignoreIncomingRequestHook: (req) => untraced(req.url),
+        ...(opts.serverAttributes ? { startIncomingSpanHook: (req) => opts.serverAttributes?.((req.url ?? '/').split('?', 1)[0]) ?? {} } : {}),
       }),
       new UndiciInstrumentation(),
       // Only queries made for a traced request: the flag poll and the guard's ticks would be a trace a second.
@@ -55,11 +58,11 @@ export function startTracing(opts: TracingOptions): Tracing {
     ],
   });
   sdk.start();
-  setTraceLogMixin((): Record<string, string> => {
-    const span = trace.getActiveSpan()?.spanContext();
-    return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+  setProcessTracing({
+    logMixin: (): Record<string, string> => {
+      const span = trace.getActiveSpan()?.spanContext();
+      return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+    },
   });
   return { shutdown: () => sdk.shutdown() };
 }
-
-const pathOf = (url: string | undefined) => (url ?? '/').split('?', 1)[0];

@@ -1,7 +1,7 @@
 // The gateway's tracing (imported first by src/server.ts when tracingEnabled()): the shared SDK set-up
 // plus @fastify/otel, which attaches to every Fastify instance as it is created.
 import { FastifyOtelInstrumentation } from '@fastify/otel';
-import { startTracing, UNTRACED_PATHS } from './sdk.ts';
+import { startTracing, untraced } from './sdk.ts';
 
 export const tracing = startTracing({
   serviceName: 'motovaultpro-gateway',
@@ -10,7 +10,7 @@ export const tracing = startTracing({
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
       instrumentHooks: false, // a span per hook would be a dozen per request: the request and handler spans say enough
-      ignorePaths: ({ url }) => UNTRACED_PATHS.has(url),
+      ignorePaths: ({ url }) => untraced(url),
     }),
   ],
 });

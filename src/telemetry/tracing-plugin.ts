@@ -1,6 +1,7 @@
 // Names, on the request's spans, what the migration decided for it: the feature, the backend serving it,
 // the feature's stage and, in a canary, whether the user's bucket is native (docs/observability.md).
-// Registered only when this process traces (app.ts), so a gateway without tracing runs no hook for it.
+// Registered only when this process traces (app.ts), so a gateway without tracing runs no hook for it;
+// @fastify/otel (src/telemetry/start.ts) has then decorated every request with `opentelemetry()`.
 import fp from 'fastify-plugin';
 import { context, type Attributes } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';

@@ -12,7 +12,7 @@ import { cleanEnv } from '../../stack/apps.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).href;
-const TELEMETRY = /\/node_modules\/(@opentelemetry\/(?!api\/)|@fastify\/otel\/|import-in-the-middle\/|require-in-the-middle\/)|\/src\/telemetry\/(?!enabled\.ts|log-trace\.ts)/;
+const TELEMETRY = /\/node_modules\/(@opentelemetry\/(?!api\/)|@fastify\/otel\/|import-in-the-middle\/|require-in-the-middle\/)|\/src\/telemetry\/(?!enabled\.ts|process-tracing\.ts)/;
 
 /** The modules an entry point resolved by the time it listens (it is then stopped). */
 async function modulesLoadedBy(entry: 'src/server.ts' | 'legacy-express/server.ts', env: Record<string, string>): Promise<string[]> {

@@ -151,12 +151,14 @@ describe('tracing across the gateway and the legacy app', () => {
 
   test('health probes and metrics scrapes make no traces; only JSON trace exports arrived', async () => {
     const count = receiver.spans.length;
-    await fetch(`${gateway.url}/health`).then((r) => r.arrayBuffer());
-    await fetch(`${legacy.url}/health`).then((r) => r.arrayBuffer());
+    for (const url of [`${gateway.url}/health`, `${gateway.url}/health/live`, `${gateway.url}/health?deep=1`, `${gateway.url}/metrics`, `${legacy.url}/health`]) {
+      await fetch(url).then((r) => r.arrayBuffer());
+    }
     await get('/api/vehicles'); // a request after them: once its spans arrive, the probes' would have too
     await receiver.waitFor((all) => all.length > count && all.slice(count).some((s) => s.service === LEGACY));
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(receiver.spans.slice(count).filter((s) => String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '').startsWith('/health')), []);
+    const probes = receiver.spans.slice(count).filter((s) => /^\/(health|metrics)/.test(String(s.attributes['url.path'] ?? s.attributes['http.route'] ?? '')));
+    assert.deepEqual(probes, []);
     assert.deepEqual(receiver.rejected, []);
   });
 });
