@@ -1,12 +1,16 @@
 // Entry point of the legacy app: validated config, shared deps, listen, graceful shutdown on SIGTERM.
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
 import { loadConfigOrExit } from '../src/config/config.ts';
-import { createDeps, closeDeps } from '../src/infrastructure/deps.ts';
-import { buildLegacyApp } from './app.ts';
+import { tracingEnabled } from '../src/telemetry/enabled.ts';
+import { processTracing } from '../src/telemetry/process-tracing.ts';
 
 const config = loadConfigOrExit();
-const log = pino({ level: config.LOG_LEVEL, base: { app: 'legacy-express' } });
+// Tracing (only with OTEL_* set) starts before the app's modules load, so its hooks see them load.
+const tracing = tracingEnabled(process.env) ? (await import('./telemetry.ts')).tracing : undefined;
+const [{ pino }, { createDeps, closeDeps }, { buildLegacyApp }] = await Promise.all([
+  import('pino'), import('../src/infrastructure/deps.ts'), import('./app.ts'),
+]);
+const log = pino({ level: config.LOG_LEVEL, base: { app: 'legacy-express' }, mixin: processTracing()?.logMixin });
 const deps = createDeps(config, log);
 const app = buildLegacyApp(deps, log);
 
@@ -30,4 +34,5 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   });
   clearInterval(reaper);
   await closeDeps(deps);
+  await tracing?.shutdown(); // the last spans leave before the process does
 });

@@ -15,7 +15,7 @@ cd "$work"
 node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
-  for (const dep of ["express", "cors"]) delete pkg.dependencies[dep];
+  for (const dep of ["express", "cors", "@opentelemetry/instrumentation-express"]) delete pkg.dependencies[dep];
   for (const dep of ["@types/express", "@types/cors"]) delete pkg.devDependencies[dep];
   fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2));
 '

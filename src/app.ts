@@ -30,6 +30,7 @@ import { progressiveRoutes } from './admin/progressive-routes.ts';
 import { webAppPlugin } from './plugins/web-app.ts';
 import { shadowPlugin } from './shadow/shadow-plugin.ts';
 import { consolePlugin } from './plugins/console.ts';
+import { processTracing } from './telemetry/process-tracing.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -61,6 +62,8 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(securityPlugin);
     await app.register(requestTargetPlugin);
     await app.register(accessLogPlugin);
+    // Only in a process whose tracing started (OTEL_* set, src/server.ts): otherwise no tracing module is loaded.
+    if (processTracing()) await app.register((await import('./telemetry/tracing-plugin.ts')).tracingPlugin);
     await app.register(flagPushPlugin);
     await app.register(progressiveWindowPlugin);
     await app.register(progressiveLeaderPlugin);

@@ -8,12 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { toOriginForm } from './http/request-target.ts';
 import { servingBackend } from './routing/serving-backend.ts';
 import { helmetHeaders } from './plugins/security.ts';
+import { processTracing } from './telemetry/process-tracing.ts';
 
 const SECURITY_HEADERS = helmetHeaders();
 
 export function serverOptions(config: Config): FastifyServerOptions {
   return {
-    logger: { level: config.LOG_LEVEL, base: { app: 'gateway' } },
+    // With tracing on, every line logged inside a request carries its trace_id and span_id.
+    logger: { level: config.LOG_LEVEL, base: { app: 'gateway' }, mixin: processTracing()?.logMixin },
     // One access line per request, with feature and backend, written by the access-log plugin.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,

@@ -281,14 +281,14 @@ describe('health, metrics, unknown routes', () => {
     assert.equal(res.body.dependencies.redis, process.env.REDIS_URL ? 'up' : 'disabled');
   });
 
-  test('/metrics exposes requests and latency per feature and backend, and proxy errors by kind', async () => {
+  test('/metrics exposes requests and latency per feature, backend and route template, and proxy errors by kind', async () => {
     const c = new Client(env.targets.gatewayExpress);
     await c.get('/api/vehicles');
     const res = await c.get('/metrics');
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type'], /text\/plain/);
-    assert.match(res.text, /gateway_requests_total\{feature="vehicles",backend="express",method="GET",status="401"\} \d+/);
-    assert.match(res.text, /gateway_request_duration_seconds_bucket\{le="0.005",feature="vehicles",backend="express"\}/);
+    assert.match(res.text, /gateway_requests_total\{feature="vehicles",backend="express",route="\/api\/vehicles",method="GET",status="401"\} \d+/);
+    assert.match(res.text, /gateway_request_duration_seconds_bucket\{le="0.005",feature="vehicles",backend="express",route="\/api\/vehicles"\}/);
     assert.match(res.text, /# TYPE gateway_proxy_errors_total counter/);
   });
 

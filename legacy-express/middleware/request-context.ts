@@ -12,7 +12,8 @@ export function requestContext(log: Logger) {
     if (req.path.startsWith('/api/')) res.setHeader('x-backend', 'express');
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ reqId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      // No query string: station searches carry a user's position (the gateway's access log does the same).
+      log.info({ reqId: id, method: req.method, url: req.originalUrl.split('?', 1)[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   };

@@ -56,6 +56,10 @@ export const ConfigSchema = Type.Object({
   PROXY_CONNECT_TIMEOUT_MS: Millis(1000),
   PROXY_HEADERS_TIMEOUT_MS: Millis(15_000),
   PROXY_BODY_TIMEOUT_MS: Millis(30_000),
+  // GET /metrics (docs/observability.md): on its own port when METRICS_PORT is set (0 = on the main port);
+  // METRICS_TOKEN, when set, is required as `Authorization: Bearer <token>` wherever it is served.
+  METRICS_PORT: Port(0),
+  METRICS_TOKEN: Type.String({ default: '', pattern: '^(.{16,})?$' }),
   FLAG_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
   /** Total time from SIGTERM/SIGINT to a forced exit (close-with-grace's delay). */
   SHUTDOWN_GRACE_MS: Millis(10_000),
@@ -108,6 +112,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (cfg.SHUTDOWN_DRAIN_DELAY_MS >= cfg.SHUTDOWN_GRACE_MS) {
     throw new ConfigError('Invalid configuration: SHUTDOWN_DRAIN_DELAY_MS must be below SHUTDOWN_GRACE_MS (the drain is part of the grace period)');
+  }
+  if (cfg.METRICS_PORT !== 0 && cfg.METRICS_PORT === cfg.PORT) {
+    throw new ConfigError('Invalid configuration: METRICS_PORT must differ from PORT (0 serves /metrics on PORT)');
   }
   if (cfg.DEV_TOOLS && !DEV_TOOLS_ENVIRONMENTS.includes(cfg.NODE_ENV)) {
     throw new ConfigError(`Invalid configuration: DEV_TOOLS is set but NODE_ENV is ${JSON.stringify(cfg.NODE_ENV)}; dev tools run only with NODE_ENV exactly "development" or "test"`);

@@ -8,14 +8,16 @@ import { innerMap } from './inner-map.ts';
 
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
-const REQUESTS = { name: 'gateway_requests_total', help: 'Requests answered, by feature, backend, method and status' };
-const ERRORS = { name: 'gateway_request_errors_total', help: 'Requests answered with a 5xx, by feature and backend' };
-const LATENCY = { name: 'gateway_request_duration_seconds', help: 'Request latency by feature and backend' };
+const REQUESTS = { name: 'gateway_requests_total', help: 'Requests answered, by feature, backend, route template, method and status' };
+const ERRORS = { name: 'gateway_request_errors_total', help: 'Requests answered with a 5xx, by feature, backend and route template' };
+const LATENCY = { name: 'gateway_request_duration_seconds', help: 'Request latency by feature, backend and route template' };
 
-/** One (feature, backend) pair: its counts by method and status, its 5xx and its latency histogram. */
+/** One (feature, backend, route) triple: its counts by method and status, its 5xx and its latency histogram. */
 interface Series {
   feature: string;
   backend: string;
+  /** The route template (`/api/vehicles/:id`), never a raw URL: the label's values stay few. */
+  route: string;
   byMethod: Map<string, Map<number, number>>;
   errors: number;
   /** Observations per bucket (not cumulative); the last slot is above the largest bound (+Inf). */
@@ -31,10 +33,10 @@ const labelValue = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g,
 const num = (n: number) => (n === Infinity ? '+Inf' : String(n));
 
 export class RequestMetrics {
-  private readonly series = new Map<string, Map<string, Series>>();
+  private readonly series = new Map<string, Map<string, Map<string, Series>>>();
 
-  observe(feature: string, backend: string, method: string, status: number, seconds: number): void {
-    const s = this.seriesOf(feature, backend);
+  observe(feature: string, backend: string, route: string, method: string, status: number, seconds: number): void {
+    const s = this.seriesOf(feature, backend, route);
     const byStatus = innerMap(s.byMethod, method);
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     if (status >= 500) s.errors++;
@@ -47,12 +49,12 @@ export class RequestMetrics {
 
   /** The three metric families in the text exposition format (as prom-client writes them). */
   render(): string {
-    const all = [...this.series.values()].flatMap((byBackend) => [...byBackend.values()]);
+    const all = [...this.series.values()].flatMap((byBackend) => [...byBackend.values()].flatMap((byRoute) => [...byRoute.values()]));
     const requests: string[] = [];
     const errors: string[] = [];
     const latency: string[] = [];
     for (const s of all) {
-      const fb = `feature="${labelValue(s.feature)}",backend="${labelValue(s.backend)}"`;
+      const fb = `feature="${labelValue(s.feature)}",backend="${labelValue(s.backend)}",route="${labelValue(s.route)}"`;
       for (const [method, byStatus] of s.byMethod) {
         for (const [status, n] of byStatus) requests.push(`${REQUESTS.name}{${fb},method="${labelValue(method)}",status="${status}"} ${n}`);
       }
@@ -71,12 +73,12 @@ export class RequestMetrics {
     ].join('\n\n');
   }
 
-  private seriesOf(feature: string, backend: string): Series {
-    const byBackend = innerMap(this.series, feature);
-    let s = byBackend.get(backend);
+  private seriesOf(feature: string, backend: string, route: string): Series {
+    const byRoute = innerMap(innerMap(this.series, feature), backend);
+    let s = byRoute.get(route);
     if (s === undefined) {
-      s = { feature, backend, byMethod: new Map(), errors: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
-      byBackend.set(backend, s);
+      s = { feature, backend, route, byMethod: new Map(), errors: 0, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
+      byRoute.set(route, s);
     }
     return s;
   }

@@ -1,13 +1,22 @@
-// One access-log line and one metrics observation per request, with its feature and backend, in the
-// gateway's one onResponse hook; other per-response observers (the progressive window) join it through
-// `app.observeResponse` instead of adding a hook (and a hook runner pass) of their own.
+// One access-log line and one metrics observation per request, with its feature, backend and route
+// template, in the gateway's one onResponse hook; other per-response observers (the progressive window) join
+// it through `app.observeResponse` instead of adding a hook (and a hook runner pass) of their own.
+// The logged URL has no query string (station searches carry a user's position) unless the route's
+// config says `logQuery: true`.
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RouteLabels } from '../routing/route-label.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Runs `observer` after every answered request but the gateway's own shadow runs (synchronously; it must not throw). */
     observeResponse(observer: (request: FastifyRequest, reply: FastifyReply) => void): void;
+    /** The route template a request is counted under (src/routing/route-label.ts); valid once the app is ready. */
+    routeLabel(request: FastifyRequest): string;
+  }
+  interface FastifyContextConfig {
+    /** The route's query string holds nothing personal: the access log may write it. */
+    logQuery?: boolean;
   }
 }
 
@@ -15,15 +24,34 @@ const VERBOSE = new Set(['info', 'debug', 'trace']);
 
 export const accessLogPlugin = fp(async (app) => {
   const observers: Array<(request: FastifyRequest, reply: FastifyReply) => void> = [];
+  const routes = new RouteLabels();
+  const routeLabel = (request: FastifyRequest) => routes.of({
+    method: request.method,
+    url: request.url,
+    routeUrl: request.routeOptions.url,
+    proxiedPrefix: request.routeOptions.config.backend === 'express' ? request.feature?.prefix ?? '/api' : undefined,
+  });
   app.decorate('observeResponse', (observer: (request: FastifyRequest, reply: FastifyReply) => void) => { observers.push(observer); });
+  app.decorate('routeLabel', routeLabel);
+  app.addHook('onReady', async () => {
+    // Mounted after this plugin: the capsules' routes are known once the app is ready.
+    if (app.hasDecorator('nativeRoutes')) for (const r of app.nativeRoutes) routes.addNative(r.method, r.url);
+  });
   app.addHook('onResponse', (request, reply, done) => {
     if (request.backend === 'shadow') return done(); // in-process shadow runs are not user traffic (docs/shadow.md)
     const feature = request.feature?.name ?? 'gateway';
-    app.metrics.observe(feature, request.backend, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    const route = routeLabel(request);
+    app.metrics.observe(feature, request.backend, route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     if (VERBOSE.has(request.log.level)) {
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, feature, backend: request.backend, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      const url = request.routeOptions.config.logQuery ? request.url : withoutQuery(request.url);
+      request.log.info({ method: request.method, url, route, status: reply.statusCode, feature, backend: request.backend, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     }
     for (const observer of observers) observer(request, reply);
     done();
   });
 }, { name: 'access-log', dependencies: ['metrics', 'request-context'] });
+
+function withoutQuery(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

@@ -54,7 +54,7 @@ const find = (objs: K8sObject[], kind: string, name: string) => {
   assert.ok(o, `${kind}/${name} missing`);
   return o;
 };
-const podSpec = (o: K8sObject) => (o.spec as { template: { spec: PodSpec; metadata: { labels: Record<string, string> } } }).template;
+const podSpec = (o: K8sObject) => (o.spec as { template: { spec: PodSpec; metadata: { labels: Record<string, string>; annotations?: Record<string, string> } } }).template;
 const container = (objs: K8sObject[], deployment: string) => podSpec(find(objs, 'Deployment', deployment)).spec.containers[0];
 /** The migration init container of each app Deployment (migrations run before the pod's code serves). */
 const migrateContainers = (objs: K8sObject[]) => ['motovaultpro-gateway', 'motovaultpro-legacy'].map((d) => {
@@ -157,7 +157,10 @@ for (const overlay of OVERLAYS) {
       const gw = container(objs, 'motovaultpro-gateway');
       const gwEnv = loadConfig(containerEnv(objs, gw));
       assert.equal(gwEnv.PORT, DEFAULTS.PORT, 'the manifests keep the code default PORT');
-      assert.deepEqual(gw.ports, [{ name: 'http', containerPort: gwEnv.PORT }]);
+      assert.deepEqual(gw.ports, [{ name: 'http', containerPort: gwEnv.PORT }, { name: 'metrics', containerPort: gwEnv.METRICS_PORT }]);
+      assert.ok(gwEnv.METRICS_PORT > 0, '/metrics is not on the client-facing port');
+      const annotations = podSpec(find(objs, 'Deployment', 'motovaultpro-gateway')).metadata.annotations ?? {};
+      assert.deepEqual([annotations['prometheus.io/scrape'], annotations['prometheus.io/port'], annotations['prometheus.io/path']], ['true', String(gwEnv.METRICS_PORT), '/metrics']);
       assert.deepEqual(gw.readinessProbe?.httpGet, { path: '/health/ready', port: 'http' });
       assert.deepEqual(gw.livenessProbe?.httpGet, { path: '/health/live', port: 'http' });
       assert.deepEqual(gw.startupProbe?.httpGet, { path: '/health/live', port: 'http' });
