@@ -17,7 +17,7 @@ let infra: Infrastructure;
 let env: Record<string, string>;
 before(async () => {
   infra = await startInfrastructure({ from: {}, databaseUrl: requiredEnv('DATABASE_URL'), s3: false, auth: 'fresh-url' });
-  env = { ...infra.env, NODE_ENV: 'test', LOG_LEVEL: 'info', LEGACY_URL: '', HEAP_COMPACTION: 'false', PATH: process.env.PATH ?? '' };
+  env = { ...infra.env, NODE_ENV: 'test', LOG_LEVEL: 'info', LEGACY_URL: '', PATH: process.env.PATH ?? '' };
 });
 after(() => infra?.close());
 

@@ -28,7 +28,7 @@ async function modulesLoadedBy(entry: 'src/server.ts' | 'legacy-express/server.t
 
 async function appEnv(): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
   const infra = await startInfrastructure({ from: {}, databaseUrl: requiredEnv('DATABASE_URL'), s3: false, auth: 'fresh-url' });
-  const env: Record<string, string> = { ...infra.env, LOG_LEVEL: 'silent', PORT: '0', LEGACY_PORT: '0', LEGACY_URL: '', HEAP_COMPACTION: 'false' };
+  const env: Record<string, string> = { ...infra.env, LOG_LEVEL: 'silent', PORT: '0', LEGACY_PORT: '0', LEGACY_URL: '' };
   for (const name of Object.keys(process.env)) if (name.startsWith('OTEL_')) env[name] = ''; // whatever this shell has
   return { env, close: () => infra.close() };
 }
