@@ -101,13 +101,14 @@ const isPercent = (v: unknown): v is number => typeof v === 'number' && Number.i
 export function needsGate(current: Rollout, command: Command): boolean {
   if (current.reads.stage !== 'shadow') return false;
   if (command.kind === 'set') return command.ops.includes('reads') && SIDE_MOVES.reads.shadow[command.stage] === 'gate';
+  if (command.kind === 'clear') return true; // the env default may be a native stage (decideClear asks only then)
   return command.kind === 'ramp-start' && command.ops.includes('reads');
 }
 
 export function decide(current: Rollout, command: Command, facts: Facts): Decision {
   switch (command.kind) {
     case 'set': return decideSet(current, command, facts);
-    case 'clear': return finish(current, { ...facts.envDefault, ramp: stopRamp(current.ramp), rolledBack: null }, 'clear', 'manual', null, facts);
+    case 'clear': return decideClear(current, facts);
     case 'ramp-start': return decideRampStart(current, command, facts);
     case 'ramp-pause': case 'ramp-resume': case 'ramp-abort': return decideRampControl(current, command.kind, facts);
     case 'ramp-step': return decideRampStep(current, command, facts);
@@ -149,6 +150,21 @@ function decideSet(current: Rollout, c: Extract<Command, { kind: 'set' }>, facts
   }
   // `force` is the operator overriding every gate: audited as forced, with the gate's figures when one applied.
   return finish(current, next, 'set', c.force ? 'forced' : 'manual', { ops: c.ops, ...(gate ? { shadowGate: gate } : {}) }, facts);
+}
+
+/** Back to the env default — through the gate like any move out of shadow (a DELETE cannot force). */
+function decideClear(current: Rollout, facts: Facts): Decision {
+  const env = facts.envDefault;
+  let details: Record<string, unknown> | null = null;
+  if (SIDE_MOVES.reads[current.reads.stage][env.reads.stage] === 'gate') {
+    const g = facts.gate;
+    if (!g) return refuse(503, 'the shadow gate was not consulted');
+    if ('unavailable' in g) return refuse(503, g.unavailable);
+    if (!g.passed) return { ok: false, status: 409, reason: `shadow gate not passed: the env default (${env.reads.stage}) would take reads out of shadow`, gate: g.figures };
+    details = { shadowGate: g.figures };
+  }
+  // Exactly the env default (no `since` carried over): an instance reads a row on its default the same way.
+  return finish(current, { ...env, ramp: stopRamp(current.ramp), rolledBack: null }, 'clear', 'manual', details, facts, false);
 }
 
 function decideRampStart(current: Rollout, c: Extract<Command, { kind: 'ramp-start' }>, facts: Facts): Decision {
@@ -212,10 +228,11 @@ function stopRamp(ramp: Ramp | null): Ramp | null {
   return ramp && (ramp.state === 'running' || ramp.state === 'paused') ? { ...ramp, state: 'aborted' } : ramp;
 }
 
-function finish(current: Rollout, next: Rollout, action: Action, reason: Reason, details: Record<string, unknown> | null, facts: Facts): Decision {
+/** A side that did not move keeps its `since` (its guard window goes on), unless `keepSince` is false. */
+function finish(current: Rollout, next: Rollout, action: Action, reason: Reason, details: Record<string, unknown> | null, facts: Facts, keepSince = true): Decision {
   for (const s of SIDES) {
     if (next[s].stage !== 'express' && !facts.native) return refuse(409, 'this feature has no native capsule; it can only run on express');
-    if (sameSide(current[s], next[s])) next[s] = current[s];
+    if (keepSince && sameSide(current[s], next[s])) next[s] = current[s];
   }
   return { ok: true, next, audit: { action, reason, details } };
 }

@@ -5,6 +5,7 @@
 // version, insert the audit row and NOTIFY `feature_flags` (flag-push reloads on it; every instance also
 // polls), then commit. The per-request reads (`stageOf`, `backendFor`) are plain in-memory lookups, and a
 // PostgreSQL outage keeps the last known flags.
+import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import type { Db } from '../src/db/pool.ts';
 import { isUnavailableError } from '../src/policy/errors.ts';
@@ -288,7 +289,7 @@ export class FlagStore {
     for (const f of FEATURE_NAMES) {
       const before = this.effective.get(f);
       const now = this.stored.get(f)?.rollout ?? envRollout(this.env[f]);
-      if (before && JSON.stringify(before) === JSON.stringify(now)) continue;
+      if (before && isDeepStrictEqual(before, now)) continue;
       this.effective.set(f, now);
       if (before) this.opts.onChange?.(f, before, now);
     }

@@ -72,7 +72,7 @@ export async function flagsRoutes(app: FastifyInstance) {
   app.delete<{ Params: { feature: string } }>('/admin/flags/:feature', { schema: { params: FeatureParams } }, async (request) => {
     const features = targets(request.params.feature);
     try {
-      await flags.apply(features, { kind: 'clear' }, { who: userOf(request).sub });
+      await flags.apply(features, { kind: 'clear' }, { who: userOf(request).sub }, gateCheck(app.shadow));
     } catch (err) {
       throw asHttpError(err);
     }
