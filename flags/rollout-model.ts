@@ -124,6 +124,7 @@ function decideSet(current: Rollout, c: Extract<Command, { kind: 'set' }>, facts
   if (c.stage !== 'canary' && c.percent !== undefined) return refuse(400, 'is only allowed with stage canary', 'percent');
   if (c.stage !== 'shadow' && c.shadowRate !== undefined) return refuse(400, 'is only allowed with stage shadow', 'shadowRate');
   if (c.stage === 'shadow' && !c.ops.includes('reads')) return refuse(400, 'writes are never shadowed (a write through both backends would apply twice)', 'stage');
+  if (c.force !== undefined && c.stage !== 'canary' && c.stage !== 'fastify') return refuse(400, 'is only allowed with stage canary or fastify', 'force');
   if (c.stage !== 'express' && !facts.native) return refuse(409, 'this feature has no native capsule; it can only run on express');
   const next: Rollout = { ...current, ramp: stopRamp(current.ramp), rolledBack: null };
   let gated = false;

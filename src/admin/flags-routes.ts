@@ -45,7 +45,6 @@ function commandOf(feature: string, body: SetBody): Command {
   if (stage === undefined) throw validationError('stage', 'is required');
   // `all` moves every feature at once: back to express (the global rollback) or, where gates allow, to fastify.
   if (feature === 'all' && stage !== 'express' && stage !== 'fastify') throw validationError('stage', 'only express or fastify are allowed for all');
-  if (body.force !== undefined && stage !== 'fastify' && stage !== 'canary') throw validationError('force', 'is only allowed with stage canary or fastify');
   return { kind: 'set', ops: sidesOf(body.ops), stage, percent: body.percent, shadowRate: body.shadowRate, force: body.force };
 }
 
