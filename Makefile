@@ -92,56 +92,56 @@ test-faults: install
 test-lb: install
 	npm run -s test:lb
 
-## make flip FEATURE=vehicles BACKEND=fastify — runtime override on the running stack (FEATURE=all for every feature)
+## make flip FEATURE=vehicles BACKEND=fastify [OPS=reads|writes] [FORCE=1] — runtime override on the running stack (FEATURE=all for every feature; OPS: which requests, both by default)
 flip: install
-	@$(NODE) dev/flags-cli.ts set "$(FEATURE)" "$(BACKEND)"
+	@$(NODE) dev/flags-cli.ts set FEATURE="$(FEATURE)" BACKEND="$(BACKEND)" OPS="$(OPS)" FORCE="$(FORCE)"
 
 ## make unflip FEATURE=vehicles — drop the override, back to the env value
 unflip: install
-	@$(NODE) dev/flags-cli.ts clear "$(FEATURE)"
+	@$(NODE) dev/flags-cli.ts clear FEATURE="$(FEATURE)"
 
-## make status — every feature's stage and percent, guard state, ramp, and the latest changes (with why)
+## make status — each feature's reads and writes stage and percent, guard state per side (explained), ramp, and the latest changes (with why)
 status: install
 	@$(NODE) dev/flags-cli.ts status
 
 ## make rollback-all — everything back to express, now
 rollback-all: install
-	@$(NODE) dev/flags-cli.ts set all express
+	@$(NODE) dev/flags-cli.ts set FEATURE=all BACKEND=express
 
-## make canary FEATURE=vehicles PERCENT=25 — that percentage of users (sticky by user) on the native capsule
+## make canary FEATURE=vehicles PERCENT=25 [OPS=reads|writes] [FORCE=1] — that percentage of users (sticky by user) on the native capsule; FORCE=1 leaves shadow past a failing gate (audited as forced)
 canary: install
-	@$(NODE) dev/flags-cli.ts canary "$(FEATURE)" "$(PERCENT)"
+	@$(NODE) dev/flags-cli.ts canary FEATURE="$(FEATURE)" PERCENT="$(PERCENT)" OPS="$(OPS)" FORCE="$(FORCE)"
 
-## make rollback FEATURE=vehicles — that feature back to express now (stops its ramp)
+## make rollback FEATURE=vehicles [OPS=reads|writes] — that feature (or one side) back to express now (stops its ramp)
 rollback: install
-	@$(NODE) dev/flags-cli.ts rollback "$(FEATURE)"
+	@$(NODE) dev/flags-cli.ts rollback FEATURE="$(FEATURE)" OPS="$(OPS)"
 
-## make ramp FEATURE=vehicles [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200] — automatic, guarded ramp ending on fastify
+## make ramp FEATURE=vehicles [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200] [OPS=reads|writes] — automatic, guarded ramp ending on fastify (a parameter it would not honour is refused, naming it)
 ramp: install
-	@$(NODE) dev/flags-cli.ts ramp "$(FEATURE)" "$(STEPS)" "$(DWELL)" "$(MIN_REQUESTS)"
+	@$(NODE) dev/flags-cli.ts ramp FEATURE="$(FEATURE)" STEPS="$(STEPS)" DWELL="$(DWELL)" MIN_REQUESTS="$(MIN_REQUESTS)" OPS="$(OPS)"
 
 ramp-pause ramp-resume ramp-abort: install
-	@$(NODE) dev/flags-cli.ts ramp-action "$(FEATURE)" "$(subst ramp-,,$@)"
+	@$(NODE) dev/flags-cli.ts ramp-action FEATURE="$(FEATURE)" ACTION="$(subst ramp-,,$@)"
 
 ## make chaos FEATURE=vehicles ERRORS=30 LATENCY_MS=200 [MUTATE=nickname] — dev only: the native path of that feature fails/slows (MUTATE corrupts that field of its answers)
 chaos: install
-	@$(NODE) dev/flags-cli.ts chaos "$(FEATURE)" "$(ERRORS)" "$(LATENCY_MS)" "$(MUTATE)"
+	@$(NODE) dev/flags-cli.ts chaos FEATURE="$(FEATURE)" ERRORS="$(ERRORS)" LATENCY_MS="$(LATENCY_MS)" MUTATE="$(MUTATE)"
 
 ## make chaos-off [FEATURE=vehicles] — stop injecting faults (every feature by default)
 chaos-off: install
-	@$(NODE) dev/flags-cli.ts chaos-off "$(FEATURE)"
+	@$(NODE) dev/flags-cli.ts chaos-off FEATURE="$(FEATURE)"
 
 ## make shadow FEATURE=vehicles [RATE=100] — Express answers every request; RATE % of GET/HEAD also run natively and are compared
 shadow: install
-	@$(NODE) dev/flags-cli.ts shadow "$(FEATURE)" "$(RATE)"
+	@$(NODE) dev/flags-cli.ts shadow FEATURE="$(FEATURE)" RATE="$(RATE)"
 
 ## make shadow-report [FEATURE=vehicles] — compared/matched/mismatched per route, differing fields, examples (every instance's with REDIS_URL; without it, only the gateway that answers)
 shadow-report: install
-	@$(NODE) dev/flags-cli.ts shadow-report "$(FEATURE)"
+	@$(NODE) dev/flags-cli.ts shadow-report FEATURE="$(FEATURE)"
 
 ## make shadow-reset [FEATURE=vehicles] — forget the shadow results (every feature by default)
 shadow-reset: install
-	@$(NODE) dev/flags-cli.ts shadow-reset "$(FEATURE)"
+	@$(NODE) dev/flags-cli.ts shadow-reset FEATURE="$(FEATURE)"
 
 ## make test-shadow — shadow traffic suites (real processes, needs REDIS_URL for the multi-instance report)
 test-shadow: install

@@ -1,13 +1,27 @@
-// `make flip` / `make unflip` / `make status` / `make rollback-all`: talks to the running gateway's admin
-// API with a dev token carrying admin:flags (or ADMIN_TOKEN when you use a real issuer).
+// `make flip|unflip|status|canary|rollback|ramp|…`: talks to the running gateway's admin API with a dev
+// token carrying admin:flags (or ADMIN_TOKEN when you use a real issuer). Arguments are NAME=value pairs
+// (the Makefile passes its variables through; empty means unset); a value the command would not honour
+// stops it with the variable's name.
 import { ensureDevKeys, signToken, DEV_AUDIENCE, DEV_ISSUER } from './keys.ts';
 import { printShadow, printShadowFeature } from './shadow-print.ts';
+import { GUARD_STATE_MEANING, type GuardState } from '../src/progressive/guard-state.ts';
 
-const [command, feature, backend] = process.argv.slice(2);
+const [command, ...pairs] = process.argv.slice(2);
+const args = new Map<string, string>();
+for (const p of pairs) {
+  const eq = p.indexOf('=');
+  if (eq > 0 && p.slice(eq + 1).trim() !== '') args.set(p.slice(0, eq), p.slice(eq + 1).trim());
+}
 const gateway = process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3001}`;
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: make flip FEATURE=<vehicles|fuel-logs|stations|maintenance|all> BACKEND=<express|fastify> | make unflip FEATURE=… | make status\n       make canary FEATURE=… PERCENT=25 | make rollback FEATURE=… | make ramp FEATURE=… [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200]\n       make ramp-pause|ramp-resume|ramp-abort FEATURE=… | make chaos FEATURE=… ERRORS=30 LATENCY_MS=200 [MUTATE=nickname] | make chaos-off\n       make shadow FEATURE=… [RATE=100] | make shadow-report [FEATURE=…] | make shadow-reset [FEATURE=…]`);
+  console.error(`${msg}
+usage: make flip FEATURE=<vehicles|fuel-logs|stations|maintenance|all> BACKEND=<express|fastify> [OPS=reads|writes] [FORCE=1] | make unflip FEATURE=…
+       make canary FEATURE=… PERCENT=25 [OPS=reads|writes] [FORCE=1] | make rollback FEATURE=… [OPS=reads|writes] | make status
+       make ramp FEATURE=… [STEPS=5,25,50,100] [DWELL=60] [MIN_REQUESTS=200] [OPS=reads|writes] | make ramp-pause|ramp-resume|ramp-abort FEATURE=…
+       make chaos FEATURE=… ERRORS=30 LATENCY_MS=200 [MUTATE=nickname] | make chaos-off
+       make shadow FEATURE=… [RATE=100] | make shadow-report [FEATURE=…] | make shadow-reset [FEATURE=…]
+OPS: which requests move — reads (GET, HEAD), writes (the rest) or, by default, both. Writes never serve natively more users than reads.`);
   process.exit(2);
 }
 
@@ -28,44 +42,61 @@ async function call(method: string, path: string, body?: unknown) {
   });
   const json = await res.json();
   if (!res.ok) {
-    console.error(`${res.status} ${json.error?.code}: ${json.error?.message}`);
+    const details = json.error?.details?.map((d: { field: string; message: string }) => `${d.field} ${d.message}`).join('; ');
+    console.error(`${res.status} ${json.error?.code}: ${json.error?.message}${details ? ` (${details})` : ''}`);
     if (res.status === 401) console.error(`the gateway at ${gateway} did not accept this checkout's dev token (.data/dev-keys): is it this checkout's \`make dev\`? Set GATEWAY_URL (or PORT) to its address, or ADMIN_TOKEN for a real issuer`);
     process.exit(1);
   }
   return json;
 }
 
+interface SideView { stage: string; percent: number }
+interface GuardView { state: GuardState; figures: { native?: { requests: number; successRate: number; p99: number }; legacy?: { requests: number; successRate: number; p99: number }; breaches?: string[] } | null;
+  lastDecision: { at: string; figures: { breaches?: string[] } } | null }
 interface View {
-  features: Record<string, { stage: string; percent: number; shadowRate: number; source: string; changedBy: string | null; changedAt: string | null; reason: string | null;
-    guard: { state: string; figures: { native: { requests: number; successRate: number; p99: number }; legacy: { requests: number; successRate: number; p99: number }; breaches: string[] } | null;
-      lastDecision: { at: string; figures: { breaches: string[] } } | null };
-    ramp: { state: string; steps: number[]; stepIndex: number } | null }>;
-  audit: Array<{ feature: string; action: string; from: string | null; to: string | null; fromPercent: number | null; toPercent: number | null; reason: string; details: { breaches?: string[]; note?: string } | null; changedBy: string; changedAt: string }>;
+  features: Record<string, { reads: SideView; writes: SideView; shadowRate: number; source: string; changedBy: string | null; changedAt: string | null; reason: string | null;
+    guards: { reads: GuardView; writes: GuardView };
+    ramp: { state: string; ops: string[]; steps: number[]; stepIndex: number } | null }>;
+  audit: Array<{ feature: string; action: string; fromRollout: { reads: SideView; writes: SideView } | null; toRollout: { reads: SideView; writes: SideView } | null;
+    reason: string; details: { breaches?: string[]; note?: string; side?: string } | null; changedBy: string; changedAt: string }>;
 }
 
-const stageText = (stage: string | null, percent: number | null, rate?: number) =>
-  (stage === 'canary' ? `canary ${percent ?? 0}%` : stage === 'shadow' && rate !== undefined ? `shadow ${rate}%` : stage ?? '?');
+
+const sideText = (s: SideView | undefined, rate?: number) =>
+  (!s ? '?' : s.stage === 'canary' ? `canary ${s.percent}%` : s.stage === 'shadow' && rate !== undefined ? `shadow ${rate}%` : s.stage);
+const figuresText = (g: GuardView) => {
+  const f = g.figures;
+  if (!f?.native || !f.legacy) return '';
+  return `native ${f.native.requests} req, ${(f.native.successRate * 100).toFixed(2)}% ok, p99 ${f.native.p99} ms | legacy ${f.legacy.requests} req, ${(f.legacy.successRate * 100).toFixed(2)}% ok, p99 ${f.legacy.p99} ms`;
+};
 
 function print(view: View) {
-  console.log('feature       stage         source    guard        ramp                 last change');
+  const seen = new Set<GuardState>();
+  console.log('feature       reads         writes        source    guard (reads/writes)     ramp                     last change');
   for (const [name, s] of Object.entries(view.features)) {
     const r = s.ramp;
     const ramp = r && (r.state === 'running' || r.state === 'paused')
-      ? `${r.state} ${r.steps.map((p, i) => (i === r.stepIndex ? `[${p}]` : p)).join(',')}` : '-';
+      ? `${r.state} ${r.ops.join('+')} ${r.steps.map((p, i) => (i === r.stepIndex ? `[${p}]` : p)).join(',')}` : '-';
     const change = s.changedAt ? `${s.changedAt} by ${s.changedBy} (${s.reason})` : '-';
-    console.log(`${name.padEnd(13)} ${stageText(s.stage, s.percent, s.shadowRate).padEnd(13)} ${s.source.padEnd(9)} ${s.guard.state.padEnd(12)} ${ramp.padEnd(20)} ${change}`);
-    const f = s.guard.figures;
-    if (s.stage === 'canary' && f) {
-      console.log(`${''.padEnd(14)}native ${f.native.requests} req, ${(f.native.successRate * 100).toFixed(2)}% ok, p99 ${f.native.p99} ms | legacy ${f.legacy.requests} req, ${(f.legacy.successRate * 100).toFixed(2)}% ok, p99 ${f.legacy.p99} ms`);
+    const guard = `${s.guards.reads.state}/${s.guards.writes.state}`;
+    seen.add(s.guards.reads.state).add(s.guards.writes.state);
+    console.log(`${name.padEnd(13)} ${sideText(s.reads, s.shadowRate).padEnd(13)} ${sideText(s.writes).padEnd(13)} ${s.source.padEnd(9)} ${guard.padEnd(24)} ${ramp.padEnd(24)} ${change}`);
+    for (const side of ['reads', 'writes'] as const) {
+      const g = s.guards[side];
+      const text = figuresText(g);
+      if (text) console.log(`${''.padEnd(14)}${side}: ${text}${g.figures?.breaches?.length ? ` — ${g.figures.breaches.join('; ')}` : ''}`);
     }
-    if (s.guard.lastDecision) console.log(`${''.padEnd(14)}last guard rollback ${s.guard.lastDecision.at}: ${s.guard.lastDecision.figures.breaches.join('; ')}`);
+    const last = s.guards.reads.lastDecision;
+    if (last) console.log(`${''.padEnd(14)}last guard rollback ${last.at}: ${(last.figures.breaches ?? []).join('; ')}`);
   }
+  console.log('\nguard states:');
+  for (const state of seen) console.log(`  ${state.padEnd(12)} ${GUARD_STATE_MEANING[state] ?? 'unknown state'}`);
   if (view.audit.length) {
     console.log('\nrecent changes:');
     for (const a of view.audit.slice(0, 8)) {
       const why = a.details?.breaches?.length ? `: ${a.details.breaches.join('; ')}` : a.details?.note ? `: ${a.details.note}` : '';
-      const what = a.action === 'set' || a.action === 'clear' ? `${a.action} ${stageText(a.from, a.fromPercent)} → ${stageText(a.to, a.toPercent)}` : a.action;
-      console.log(`  ${a.changedAt}  ${a.feature}: ${what} by ${a.changedBy} (${a.reason}${why})`);
+      const move = (k: 'reads' | 'writes') => `${k} ${sideText(a.fromRollout?.[k])} → ${sideText(a.toRollout?.[k])}`;
+      console.log(`  ${a.changedAt}  ${a.feature}: ${a.action} ${move('reads')}, ${move('writes')} by ${a.changedBy} (${a.reason}${why})`);
     }
   }
 }
@@ -75,14 +106,37 @@ function percentArg(name: string, raw: string | undefined): number {
   return Number(raw);
 }
 
-const [, , , arg3, arg4] = process.argv.slice(2);
+function wholeArg(name: string, raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) usage(`${name} must be a whole number`);
+  return Number(raw);
+}
+
+/** OPS (reads | writes | both) and FORCE (1/true), when given. */
+function common(allowForce: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const ops = args.get('OPS');
+  if (ops !== undefined) {
+    if (ops !== 'reads' && ops !== 'writes' && ops !== 'both') usage('OPS must be reads, writes or both');
+    out.ops = ops;
+  }
+  const force = args.get('FORCE');
+  if (force !== undefined) {
+    if (!allowForce) usage('FORCE is not taken by this command');
+    if (!['1', 'true', 'yes'].includes(force.toLowerCase())) usage('FORCE must be 1 (or leave it unset)');
+    out.force = true;
+  }
+  return out;
+}
+
+const feature = args.get('FEATURE');
+const need = (): string => feature ?? usage('FEATURE is required');
 const path = (f: string) => `/admin/flags/${encodeURIComponent(f)}`;
 if (command === 'status') {
   print(await call('GET', '/admin/flags'));
   printShadow(await call('GET', '/admin/shadow'));
 } else if (command === 'shadow') {
-  if (!feature) usage('FEATURE is required');
-  print(await call('PUT', path(feature), { stage: 'shadow', ...(backend ? { shadowRate: percentArg('RATE', backend) } : {}) }));
+  const rate = args.get('RATE');
+  print(await call('PUT', path(need()), { stage: 'shadow', ops: 'reads', ...(rate ? { shadowRate: percentArg('RATE', rate) } : {}) }));
 } else if (command === 'shadow-report') {
   if (feature) printShadowFeature(feature, await call('GET', `/admin/shadow/${encodeURIComponent(feature)}`), 5);
   else printShadow(await call('GET', '/admin/shadow'), 3);
@@ -90,35 +144,31 @@ if (command === 'status') {
   await call('DELETE', feature ? `/admin/shadow/${encodeURIComponent(feature)}` : '/admin/shadow');
   console.log(`shadow results reset${feature ? ` for ${feature}` : ''}`);
 } else if (command === 'set') {
-  if (!feature) usage('FEATURE is required');
+  const backend = args.get('BACKEND');
   if (backend !== 'express' && backend !== 'fastify') usage('BACKEND must be express or fastify');
-  print(await call('PUT', path(feature), { backend }));
+  print(await call('PUT', path(need()), { stage: backend, ...common(true) }));
 } else if (command === 'clear') {
-  if (!feature) usage('FEATURE is required');
-  print(await call('DELETE', path(feature)));
+  print(await call('DELETE', path(need())));
 } else if (command === 'canary') {
-  if (!feature) usage('FEATURE is required');
-  print(await call('PUT', path(feature), { stage: 'canary', percent: percentArg('PERCENT', backend) }));
+  print(await call('PUT', path(need()), { stage: 'canary', percent: percentArg('PERCENT', args.get('PERCENT')), ...common(true) }));
 } else if (command === 'rollback') {
-  if (!feature) usage('FEATURE is required');
-  print(await call('PUT', path(feature), { stage: 'express', reason: 'make rollback' }));
+  print(await call('PUT', path(need()), { stage: 'express', reason: 'make rollback', ...common(false) }));
 } else if (command === 'ramp') {
-  if (!feature) usage('FEATURE is required');
-  const body: Record<string, unknown> = {};
-  if (backend) body.steps = backend.split(',').map((p) => percentArg('STEPS', p.trim()));
-  if (arg3) body.dwellSeconds = Number(arg3);
-  if (arg4) body.minRequests = Number(arg4);
-  print(await call('POST', `${path(feature)}/ramp`, body));
+  const body: Record<string, unknown> = common(false);
+  const steps = args.get('STEPS');
+  const dwell = args.get('DWELL');
+  const min = args.get('MIN_REQUESTS');
+  if (steps) body.steps = steps.split(',').map((p) => percentArg('STEPS', p.trim()));
+  if (dwell) body.dwellSeconds = wholeArg('DWELL', dwell);
+  if (min) body.minRequests = wholeArg('MIN_REQUESTS', min);
+  print(await call('POST', `${path(need())}/ramp`, body));
 } else if (command === 'ramp-action') {
-  if (!feature) usage('FEATURE is required');
-  print(await call('POST', `${path(feature)}/ramp/${backend}`, {}));
+  print(await call('POST', `${path(need())}/ramp/${args.get('ACTION')}`, {}));
 } else if (command === 'chaos') {
-  if (!feature) usage('FEATURE is required');
-  const errors = percentArg('ERRORS', backend || '0');
-  const latencyMs = Number(arg3 || '0');
-  if (!Number.isInteger(latencyMs) || latencyMs < 0) usage('LATENCY_MS must be a whole number of ms');
-  const mutate = arg4 || undefined; // MUTATE=nickname: corrupt that field of the native answers (shadow mismatch demo)
-  console.log(JSON.stringify(await call('PUT', `/dev/chaos/${encodeURIComponent(feature)}`, { errors, latencyMs, ...(mutate ? { mutate } : {}) })));
+  const errors = percentArg('ERRORS', args.get('ERRORS') ?? '0');
+  const latencyMs = wholeArg('LATENCY_MS', args.get('LATENCY_MS') ?? '0');
+  const mutate = args.get('MUTATE'); // MUTATE=nickname: corrupt that field of the native answers (shadow mismatch demo)
+  console.log(JSON.stringify(await call('PUT', `/dev/chaos/${encodeURIComponent(need())}`, { errors, latencyMs, ...(mutate ? { mutate } : {}) })));
 } else if (command === 'chaos-off') {
-  console.log(JSON.stringify(await call('DELETE', `/dev/chaos/${encodeURIComponent(feature || 'all')}`)));
+  console.log(JSON.stringify(await call('DELETE', `/dev/chaos/${encodeURIComponent(feature ?? 'all')}`)));
 } else usage(`unknown command ${command ?? ''}`);

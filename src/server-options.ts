@@ -43,7 +43,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
       reply.hijack();
       // No hook ran: the headers every answer carries are set here (the route's server holds the flags).
       const app = request.server;
-      const backend = servingBackend(request.url, app.flags, Boolean(app.config.LEGACY_URL));
+      const backend = servingBackend(request.url, app.flags, Boolean(app.config.LEGACY_URL), request.method);
       reply.raw.writeHead(e.status, {
         ...SECURITY_HEADERS, ...(backend ? { 'x-backend': backend } : {}),
         'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': request.id,

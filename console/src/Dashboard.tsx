@@ -2,7 +2,7 @@
 // feature, the global rollback and the audit trail. 401 → back to sign-in; 403 → a message and no data.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, request, tokenSub } from './api.ts';
-import { hasStages, rollbackAll } from './actions.ts';
+import { rollbackAll } from './actions.ts';
 import type { FlagsView, LiveView, ShadowResult } from './types.ts';
 import { FeatureCard } from './FeatureCard.tsx';
 import { Audit } from './Audit.tsx';
@@ -89,7 +89,6 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: (why
     return () => clearInterval(id);
   }, [refresh, forbidden]);
 
-  const staged = hasStages(flags);
   const sub = tokenSub(token);
 
   /** Runs a control; success refreshes and announces, failure returns words for the caller's alert. */
@@ -130,7 +129,7 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: (why
 
   const doRollbackAll = async () => {
     setConfirming(false);
-    setGlobalError((await run('Roll back everything', () => rollbackAll(token, staged)))?.text ?? null);
+    setGlobalError((await run('Roll back everything', () => rollbackAll(token)))?.text ?? null);
   };
 
   return (
@@ -139,7 +138,6 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: (why
       <section className="global" aria-label="Whole migration">
         <p className="updated" aria-live="off">
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString(undefined, { hour12: false })} · refreshed every ${POLL_MS / 1000} s` : 'Loading…'}
-          {!staged && flags && ' · this gateway knows only the express/fastify flip (stages, ramps: not available)'}
           {live.kind === 'ok' && live.data.shared === true && ' · live figures from every gateway instance'}
           {live.kind === 'ok' && live.data.shared === false && ' · live figures from this instance only (shared window unavailable)'}
         </p>
@@ -159,7 +157,7 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: (why
       {flags && (
         <div className="features">
           {Object.values(flags.features).map((f) => (
-            <FeatureCard key={f.feature} token={token} view={f} staged={staged} live={live} shadow={shadow} run={run} />
+            <FeatureCard key={f.feature} token={token} view={f} live={live} shadow={shadow} run={run} />
           ))}
         </div>
       )}

@@ -1,7 +1,8 @@
-// One feature: where it stands, live side-by-side, shadow, guard, ramp, and its controls.
+// One feature: where each side (reads, writes) stands, live side-by-side, shadow, guard per side, ramp, and
+// its controls (each change applies to the sides chosen in "Applies to").
 import { useEffect, useState, type FormEvent } from 'react';
-import type { FeatureView, LiveView, ShadowResult, Stage } from './types.ts';
-import { STAGES } from './types.ts';
+import type { FeatureView, LiveView, Ops, ShadowResult, SideView, Stage } from './types.ts';
+import { OPS, STAGES } from './types.ts';
 import type { RunError, Slot } from './Dashboard.tsx';
 import { clearOverride, rampControl, resetShadow, setStage, startRamp, type StageChange } from './actions.ts';
 import { NA, when } from './format.ts';
@@ -10,15 +11,24 @@ import { GuardPanel, LivePanel, RampPanel, ShadowPanel } from './panels.tsx';
 interface Props {
   token: string;
   view: FeatureView;
-  staged: boolean;
   live: Slot<LiveView>;
   shadow: Slot<Record<string, ShadowResult>>;
   run: (label: string, call: () => Promise<unknown>) => Promise<RunError | null>;
 }
 
-/** The stage a view is in; a legacy view only has a backend. */
+/** The stage a view is in (the reads side, which leads); a view without stages only has a backend. */
 export function stageOf(v: FeatureView): Stage {
   return v.stage ?? (v.backend === 'fastify' ? 'fastify' : 'express');
+}
+
+const sideText = (s: SideView | undefined) => (!s ? NA : s.stage === 'canary' ? `canary ${s.percent}%` : s.stage);
+
+/** One text when the writes are where the reads put them (equal, or on express beside a shadow); else both. */
+export function summaryOf(v: FeatureView): string {
+  const reads = v.reads ?? (v.stage ? { stage: v.stage, percent: v.percent ?? 0 } : undefined);
+  const w = v.writes;
+  const together = !w || (w.stage === reads?.stage && w.percent === reads.percent) || (reads?.stage === 'shadow' && w.stage === 'express');
+  return together ? sideText(reads) : `reads ${sideText(reads)} · writes ${sideText(w)}`;
 }
 
 function parseSteps(text: string): number[] | undefined {
@@ -26,7 +36,7 @@ function parseSteps(text: string): number[] | undefined {
   return parts.length ? parts.map(Number) : undefined;
 }
 
-export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
+export function FeatureCard({ token, view, live, shadow, run }: Props) {
   const f = view.feature;
   const id = `f-${f}`;
   const current = stageOf(view);
@@ -38,7 +48,9 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
   const [dwell, setDwell] = useState('');
   const [minRequests, setMinRequests] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [canForce, setCanForce] = useState(false);
+  const [ops, setOps] = useState<Ops>('both');
+  /** The last change the shadow gate refused (409): it can be repeated with force, audited as forced. */
+  const [forceable, setForceable] = useState<{ change: StageChange; label: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   // The form follows the server's state when someone else (or the guard) changes it.
@@ -56,26 +68,27 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
     return err;
   };
 
-  const change = (c: StageChange, label: string) => act(label, () => setStage(token, f, { ...c, reason: reason.trim() || undefined }, staged));
+  const change = async (c: StageChange, label: string) => {
+    const err = await act(label, () => setStage(token, f, { ...c, reason: reason.trim() || undefined }));
+    setForceable(!c.force && err?.status === 409 && (c.stage === 'canary' || c.stage === 'fastify') ? { change: c, label } : null);
+    return err;
+  };
 
+  const onSides = ops === 'both' ? '' : ` (${ops})`;
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    const label = stage === 'canary' ? `stage canary ${percent}%` : `stage ${stage}`;
-    change({ stage, percent: Number(percent), shadowRate: Number(shadowRate) }, label);
+    const label = `${stage === 'canary' ? `stage canary ${percent}%` : `stage ${stage}`}${onSides}`;
+    change({ stage, ops, percent: Number(percent), shadowRate: Number(shadowRate) }, label);
   };
 
-  const promote = async (force = false) => {
-    const err = await change({ stage: 'fastify', force }, force ? 'promote (forced)' : 'promote to fastify');
-    setCanForce(!force && staged && err?.status === 409);
-  };
-
-  const rampStart = () => act('start ramp', () => startRamp(token, f, {
+  const rampStart = () => act(`start ramp${onSides}`, () => startRamp(token, f, {
     steps: parseSteps(steps),
     dwellSeconds: dwell ? Number(dwell) : undefined,
     minRequests: minRequests ? Number(minRequests) : undefined,
-  }, staged));
+    ops,
+  }));
 
-  const summary = current === 'canary' ? `canary ${view.percent ?? NA}%` : current;
+  const summary = summaryOf(view);
 
   return (
     <section className="card" aria-labelledby={`${id}-title`} data-feature={f}>
@@ -85,6 +98,8 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
       <dl className="facts">
         <div><dt>stage</dt><dd data-testid={`${f}-stage`}>{view.stage ?? `${NA} (backend ${view.backend ?? NA})`}</dd></div>
         <div><dt>percent</dt><dd data-testid={`${f}-percent`}>{view.percent ?? NA}</dd></div>
+        <div><dt>reads (GET, HEAD)</dt><dd data-testid={`${f}-reads`}>{sideText(view.reads)}</dd></div>
+        <div><dt>writes</dt><dd data-testid={`${f}-writes`}>{sideText(view.writes)}</dd></div>
         <div><dt>backend</dt><dd data-testid={`${f}-backend`}>{view.backend ?? NA}</dd></div>
         <div><dt>native capsule</dt><dd>{view.native === undefined ? NA : view.native ? 'yes' : 'no'}</dd></div>
         <div><dt>source</dt><dd data-testid={`${f}-source`}>{view.source ?? NA}{view.envStage || view.envBackend ? ` (env: ${view.envStage ?? view.envBackend})` : ''}</dd></div>
@@ -106,8 +121,14 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
       <form className="controls" onSubmit={apply} noValidate>
         <div className="field">
           <label htmlFor={`${id}-fld-stage`}>Stage <span className="sr-only">of {f}</span></label>
-          <select id={`${id}-fld-stage`} value={stage} onChange={(e) => setStageValue(e.target.value as Stage)}>
+          <select id={`${id}-fld-stage`} value={stage} onChange={(e) => setStageValue(STAGES.find((s) => s === e.target.value) ?? current)}>
             {STAGES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-fld-ops`}>Applies to <span className="sr-only">changes of {f}</span></label>
+          <select id={`${id}-fld-ops`} value={ops} onChange={(e) => setOps(OPS.find((o) => o === e.target.value) ?? 'both')}>
+            {OPS.map((o) => <option key={o} value={o}>{o === 'both' ? 'reads and writes' : o === 'reads' ? 'reads (GET, HEAD)' : 'writes'}</option>)}
           </select>
         </div>
         <div className="field">
@@ -126,11 +147,17 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
       </form>
 
       <fieldset className="row" aria-label={`Shortcuts for ${f}`}>
-        <button type="button" aria-disabled={busy} aria-label={`Start shadow for ${f}`} onClick={() => change({ stage: 'shadow', shadowRate: Number(shadowRate) }, 'start shadow')}>Start shadow</button>
+        <button type="button" aria-disabled={busy} aria-label={`Start shadow for ${f}`} onClick={() => change({ stage: 'shadow', ops: 'reads', shadowRate: Number(shadowRate) }, 'start shadow')}>Start shadow</button>
         <button type="button" aria-disabled={busy} aria-label={`Stop shadow for ${f}`} onClick={() => change({ stage: 'express' }, 'stop shadow')}>Stop shadow</button>
-        <button type="button" aria-disabled={busy} aria-label={`Promote ${f} to fastify`} onClick={() => promote(false)}>Promote</button>
-        {canForce && <button type="button" aria-disabled={busy} className="danger" aria-label={`Promote ${f} anyway (force)`} onClick={() => promote(true)}>Promote anyway (force)</button>}
-        <button type="button" aria-disabled={busy} className="danger" aria-label={`Roll back ${f}`} onClick={() => change({ stage: 'express' }, 'roll back to express')}>Roll back</button>
+        <button type="button" aria-disabled={busy} aria-label={`Promote ${f} to fastify`} onClick={() => change({ stage: 'fastify', ops }, `promote to fastify${onSides}`)}>Promote</button>
+        {forceable && (
+          <button type="button" aria-disabled={busy} className="danger"
+            aria-label={forceable.change.stage === 'fastify' ? `Promote ${f} anyway (force)` : `Apply ${forceable.label} to ${f} anyway (force)`}
+            onClick={() => change({ ...forceable.change, force: true }, `${forceable.label} (forced)`)}>
+            {forceable.change.stage === 'fastify' ? 'Promote anyway (force)' : `${forceable.label} anyway (force)`}
+          </button>
+        )}
+        <button type="button" aria-disabled={busy} className="danger" aria-label={`Roll back ${f}`} onClick={() => change({ stage: 'express', ops }, `roll back to express${onSides}`)}>Roll back</button>
         <button type="button" aria-disabled={busy} aria-label={`Reset ${f} to env default`} onClick={() => act('reset to env default', () => clearOverride(token, f))}>Reset to env</button>
         <button type="button" aria-disabled={busy} aria-label={`Reset shadow results of ${f}`} onClick={() => act('reset shadow results', () => resetShadow(token, f))}>Reset shadow results</button>
       </fieldset>
@@ -151,9 +178,9 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
         </div>
         <div className="row">
           <button type="button" aria-disabled={busy} aria-label={`Start ramp for ${f}`} onClick={rampStart}>Start ramp</button>
-          <button type="button" aria-disabled={busy} aria-label={`Pause ramp for ${f}`} onClick={() => act('pause ramp', () => rampControl(token, f, 'pause', staged))}>Pause ramp</button>
-          <button type="button" aria-disabled={busy} aria-label={`Resume ramp for ${f}`} onClick={() => act('resume ramp', () => rampControl(token, f, 'resume', staged))}>Resume ramp</button>
-          <button type="button" aria-disabled={busy} aria-label={`Abort ramp for ${f}`} onClick={() => act('abort ramp', () => rampControl(token, f, 'abort', staged))}>Abort ramp</button>
+          <button type="button" aria-disabled={busy} aria-label={`Pause ramp for ${f}`} onClick={() => act('pause ramp', () => rampControl(token, f, 'pause'))}>Pause ramp</button>
+          <button type="button" aria-disabled={busy} aria-label={`Resume ramp for ${f}`} onClick={() => act('resume ramp', () => rampControl(token, f, 'resume'))}>Resume ramp</button>
+          <button type="button" aria-disabled={busy} aria-label={`Abort ramp for ${f}`} onClick={() => act('abort ramp', () => rampControl(token, f, 'abort'))}>Abort ramp</button>
         </div>
       </fieldset>
 

@@ -1,7 +1,7 @@
-// The console's controls as admin API calls (docs/admin-api.md). Against a gateway that only knows the
-// legacy {backend} flip, express/fastify still work; shadow/canary/ramps say they are not available.
-import { ApiError, request } from './api.ts';
-import type { FlagsView, Stage } from './types.ts';
+// The console's controls as admin API calls (docs/admin-api.md). Every change is a command the gateway's
+// rollout model decides; `ops` says which side moves (reads: GET/HEAD, writes: the rest; both by default).
+import { request } from './api.ts';
+import type { FlagsView, Ops, Stage } from './types.ts';
 
 export interface StageChange {
   stage: Stage;
@@ -9,62 +9,46 @@ export interface StageChange {
   shadowRate?: number;
   reason?: string;
   force?: boolean;
+  ops?: Ops;
 }
 
-/** True when the gateway reports stages (the canary work); false for the legacy express/fastify flip. */
-export function hasStages(flags: FlagsView | null): boolean {
-  return !!flags && Object.values(flags.features).some((f) => typeof f.stage === 'string');
-}
-
-export class NotAvailableError extends ApiError {
-  constructor(what: string) {
-    super(404, 'NOT_AVAILABLE', `${what} is not available on this gateway yet (it only flips between express and fastify)`, '');
-  }
-  override describe(): string {
-    return `${this.message}.`;
-  }
-}
-
-export function stageBody(change: StageChange, staged: boolean): Record<string, unknown> {
-  if (!staged) {
-    if (change.stage !== 'express' && change.stage !== 'fastify') throw new NotAvailableError(`The ${change.stage} stage`);
-    return { backend: change.stage };
-  }
+function stageBody(change: StageChange): Record<string, unknown> {
   const body: Record<string, unknown> = { stage: change.stage };
+  if (change.ops && change.ops !== 'both') body.ops = change.ops;
   if (change.stage === 'canary') body.percent = change.percent;
   if (change.stage === 'shadow' && change.shadowRate !== undefined) body.shadowRate = change.shadowRate;
-  if (change.stage === 'fastify' && change.force) body.force = true;
+  if ((change.stage === 'fastify' || change.stage === 'canary') && change.force) body.force = true;
   if (change.reason) body.reason = change.reason;
   return body;
 }
 
 const path = (feature: string) => `/admin/flags/${encodeURIComponent(feature)}`;
 
-export function setStage(token: string, feature: string, change: StageChange, staged: boolean) {
-  return request<FlagsView>(token, 'PUT', path(feature), stageBody(change, staged));
+export function setStage(token: string, feature: string, change: StageChange) {
+  return request<FlagsView>(token, 'PUT', path(feature), stageBody(change));
 }
 
 export function clearOverride(token: string, feature: string) {
   return request<FlagsView>(token, 'DELETE', path(feature));
 }
 
-export function rollbackAll(token: string, staged: boolean) {
-  return request<FlagsView>(token, 'PUT', path('all'), staged ? { stage: 'express' } : { backend: 'express' });
+export function rollbackAll(token: string) {
+  return request<FlagsView>(token, 'PUT', path('all'), { stage: 'express' });
 }
 
 export interface RampStart {
   steps?: number[];
   dwellSeconds?: number;
   minRequests?: number;
+  ops?: Ops;
 }
 
-export function startRamp(token: string, feature: string, opts: RampStart, staged: boolean) {
-  if (!staged) return Promise.reject(new NotAvailableError('A ramp'));
-  return request<unknown>(token, 'POST', `${path(feature)}/ramp`, opts);
+export function startRamp(token: string, feature: string, opts: RampStart) {
+  const { ops, ...rest } = opts;
+  return request<unknown>(token, 'POST', `${path(feature)}/ramp`, ops && ops !== 'both' ? { ...rest, ops } : rest);
 }
 
-export function rampControl(token: string, feature: string, verb: 'pause' | 'resume' | 'abort', staged: boolean) {
-  if (!staged) return Promise.reject(new NotAvailableError('A ramp'));
+export function rampControl(token: string, feature: string, verb: 'pause' | 'resume' | 'abort') {
   return request<unknown>(token, 'POST', `${path(feature)}/ramp/${verb}`, {});
 }
 

@@ -107,13 +107,24 @@ export function ShadowPanel({ feature, shadow }: { feature: string; shadow: Slot
   );
 }
 
+/** What each guard state means (as `make status` explains it). */
+const GUARD_MEANING: Record<string, string> = {
+  idle: 'not in canary: nothing to judge',
+  collecting: 'fewer verified native requests than the minimum sample: no verdict yet',
+  healthy: 'native within the bars',
+  'rolled-back': 'the guard rolled this side back to express (kept until the next change)',
+  stale: 'in canary but no fresh verdict: no leader is deciding',
+};
+
 export function GuardPanel({ view }: { view: FeatureView }) {
   const g = view.guard;
   if (!g) return <p className="muted" data-na>Guard: {NA}</p>;
   const d = g.lastDecision;
+  const w = view.guards?.writes;
   return (
     <div>
-      <p>State: <strong data-testid={`${view.feature}-guard-state`}>{g.state ?? NA}</strong>{g.decidedAt ? ` · checked ${when(g.decidedAt)}` : ''}</p>
+      <p>Reads: <strong data-testid={`${view.feature}-guard-state`}>{g.state ?? NA}</strong>{g.state && GUARD_MEANING[g.state] ? ` (${GUARD_MEANING[g.state]})` : ''}{g.decidedAt ? ` · checked ${when(g.decidedAt)}` : ''}</p>
+      {w && <p>Writes: <strong data-testid={`${view.feature}-guard-writes-state`}>{w.state ?? NA}</strong>{w.state && GUARD_MEANING[w.state] ? ` (${GUARD_MEANING[w.state]})` : ''}{w.decidedAt ? ` · checked ${when(w.decidedAt)}` : ''}</p>}
       {g.figures && (
         <dl className="facts" aria-label={`Current guard figures for ${view.feature}`}>
           {Object.entries(g.figures).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{figure(v)}</dd></div>)}
@@ -141,7 +152,7 @@ export function RampPanel({ view }: { view: FeatureView }) {
   return (
     <div>
       <p>
-        Ramp <strong data-testid={`${view.feature}-ramp-state`}>{r.state ?? NA}</strong>: step {idx + 1} of {r.steps.length}
+        Ramp{r.ops ? ` of ${r.ops.join(' and ')}` : ''} <strong data-testid={`${view.feature}-ramp-state`}>{r.state ?? NA}</strong>: step {idx + 1} of {r.steps.length}
         {' '}({r.steps.map((s, i) => (i === idx ? `[${s}%]` : `${s}%`)).join(' → ')})
       </p>
       <progress max={r.steps.length} value={idx + 1} aria-label={`Ramp progress for ${view.feature}`} />

@@ -1,7 +1,15 @@
-// Shapes of the admin API (docs/admin-api.md). Everything beyond the legacy flag view is optional:
-// a gateway without canary/shadow support simply lacks those fields, and the page says "not available".
+// Shapes of the admin API (docs/admin-api.md). Optional fields are shown as "n/a" when a gateway omits them.
 export type Stage = 'express' | 'shadow' | 'canary' | 'fastify';
 export const STAGES: readonly Stage[] = ['express', 'shadow', 'canary', 'fastify'];
+/** Which requests a change applies to: reads (GET, HEAD), writes (the rest) or both. */
+export type Ops = 'both' | 'reads' | 'writes';
+export const OPS: readonly Ops[] = ['both', 'reads', 'writes'];
+export type Side = 'reads' | 'writes';
+
+export interface SideView {
+  stage: Stage;
+  percent: number;
+}
 
 export interface GuardDecision {
   at?: string;
@@ -19,6 +27,7 @@ export interface GuardView {
 
 export interface RampView {
   state?: string;
+  ops?: Side[];
   steps?: number[];
   stepIndex?: number;
   stepStartedAt?: string | null;
@@ -41,7 +50,10 @@ export interface FeatureView {
   changedAt?: string | null;
   changedBy?: string | null;
   reason?: string | null;
+  reads?: SideView;
+  writes?: SideView;
   guard?: GuardView | null;
+  guards?: { reads: GuardView; writes: GuardView };
   ramp?: RampView | null;
 }
 

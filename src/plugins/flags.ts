@@ -24,8 +24,8 @@ export const flagsPlugin = fp<FlagsPluginOptions>(async (app, { env, nativeFeatu
     nativeFeatures,
     onSyncError: (err) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'flag sync failed; keeping last known flags'),
     onChange: (feature, from, to) => {
-      app.log.warn({ feature, from, to }, 'feature backend changed');
-      app.metrics.flagChange(feature, to);
+      app.log.warn({ feature, reads: [from.reads, to.reads], writes: [from.writes, to.writes] }, 'feature rollout changed');
+      if (from.reads.stage !== to.reads.stage) app.metrics.flagChange(feature, to.reads.stage);
     },
   });
   app.decorate('flags', flags);

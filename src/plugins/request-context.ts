@@ -26,7 +26,7 @@ export const requestContextPlugin = fp(async (app) => {
     request.feature = featureForPath(request.url) ?? null;
     // The matched route says who serves it; an unmatched path falls back to the flag (servingBackend).
     // A shadow run (the gateway's own in-process replay) is neither backend's user traffic: guard windows skip it.
-    const backend = isShadowRun(request.headers) ? 'shadow' : request.routeOptions.config.backend ?? servingBackend(request.url, app.flags, hasLegacy);
+    const backend = isShadowRun(request.headers) ? 'shadow' : request.routeOptions.config.backend ?? servingBackend(request.url, app.flags, hasLegacy, request.method);
     if (backend) {
       request.backend = backend;
       reply.header('x-backend', backend);

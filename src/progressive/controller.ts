@@ -1,24 +1,28 @@
-// What the leader does every tick: read the shared window once, judge every feature in canary
-// (guard.ts) over the window since its current step began, roll a breaching feature back to express on
-// every instance (one compare-and-set override, pushed by NOTIFY), and advance running ramps.
-import type { FlagStore } from '../../flags/store.ts';
+// What the leader does every tick: read the shared window once, judge each side (reads, writes) of every
+// feature in canary on that side's own figures since its current step began (guard.ts), and turn a breach
+// or a ramp step into a command to the rollout model with compare-and-set on the version it judged — so an
+// operator's newer change always wins. No window (Redis down) → no decision at all.
+import type { FlagState, FlagStore } from '../../flags/store.ts';
+import { RolloutRefusedError } from '../../flags/store.ts';
+import { SIDES, type Side } from '../../flags/operations.ts';
 import { FEATURE_NAMES, type FeatureName } from '../../flags/registry.ts';
+import { figuresOf } from './figures.ts';
 import { judge, type GuardThresholds, type Judgement } from './guard.ts';
 import type { GuardStateStore } from './guard-state.ts';
-import { nextAction, type RampStore } from './ramp.ts';
-import { cellKey } from './recorder.ts';
-import { total, type WindowStore } from './shared-window.ts';
+import { nextAction, type SideEvidence } from './ramp.ts';
+import type { WindowStore } from './shared-window.ts';
 
 export interface ControllerEvents {
-  rollback(feature: FeatureName, judgement: Judgement): void;
-  verdict(feature: FeatureName, judgement: Judgement): void;
+  rollback(feature: FeatureName, side: Side, judgement: Judgement): void;
+  verdict(feature: FeatureName, side: Side, judgement: Judgement): void;
   rampStep(feature: FeatureName, percent: number | 'fastify'): void;
+  /** The model refused what the leader asked (someone changed the feature meanwhile, writes would lead reads …). */
+  refused(feature: FeatureName, reason: string): void;
 }
 
 export interface ControllerOptions {
   flags: FlagStore;
   window: WindowStore;
-  ramps: RampStore;
   guardState: GuardStateStore;
   windowMs: number;
   thresholds: GuardThresholds;
@@ -27,74 +31,56 @@ export interface ControllerOptions {
 
 export class Controller {
   private readonly o: ControllerOptions;
-  private idleWritten = new Set<FeatureName>();
 
   constructor(opts: ControllerOptions) {
     this.o = opts;
   }
 
   async tick(now = Date.now()): Promise<void> {
-    const { flags } = this.o;
-    const canaries = FEATURE_NAMES.filter((f) => flags.stageOf(f) === 'canary');
-    for (const f of FEATURE_NAMES) {
-      if (canaries.includes(f)) this.idleWritten.delete(f);
-      else if (!this.idleWritten.has(f)) {
-        await this.o.guardState.write(f, 'idle', null).catch(() => {});
-        this.idleWritten.add(f);
-      }
-    }
-    const ramps = await this.o.ramps.all();
-    for (const ramp of ramps) {
-      if (ramp.state === 'running' || ramp.state === 'paused') {
-        if (flags.stageOf(ramp.feature) !== 'canary') await this.o.ramps.transition(ramp.feature, ['running', 'paused'], 'aborted');
-      }
-    }
-    if (canaries.length === 0) return;
+    const states = FEATURE_NAMES.map((f) => this.o.flags.state(f)).filter((s) => s.reads.stage === 'canary' || s.writes.stage === 'canary');
+    if (states.length === 0) return;
     const nowSec = Math.floor(now / 1000);
     const windowSec = Math.ceil(this.o.windowMs / 1000);
     const deltas = await this.o.window.read(nowSec - windowSec, nowSec);
-    for (const feature of canaries) {
-      const state = flags.state(feature);
-      // Only what happened since this canary step began counts (a new percentage starts a new window).
-      const changedSec = state.changedAt ? Math.floor(Date.parse(state.changedAt) / 1000) + 1 : 0;
-      const from = Math.max(nowSec - windowSec, changedSec);
-      const native = total(deltas, cellKey(feature, 'fastify'), from, nowSec);
-      const legacy = total(deltas, cellKey(feature, 'express'), from, nowSec);
-      const j = judge(native, legacy, nowSec - from + 1, this.o.thresholds);
-      this.o.events.verdict(feature, j);
-      if (j.verdict === 'breach') {
-        await this.rollback(feature, j);
-        continue;
+    for (const s of states) {
+      const evidence: SideEvidence[] = [];
+      let rolledBack = false;
+      for (const side of SIDES) {
+        if (s[side].stage !== 'canary') continue;
+        // Only what happened since this side's step began counts (a new percentage starts a new window).
+        const since = s[side].since;
+        const from = Math.max(nowSec - windowSec, since ? Math.floor(Date.parse(since) / 1000) + 1 : 0);
+        const native = figuresOf(deltas, s.feature, side, 'fastify', from, nowSec);
+        const legacy = figuresOf(deltas, s.feature, side, 'express', from, nowSec);
+        const j = judge(native, legacy, nowSec - from + 1, this.o.thresholds);
+        this.o.events.verdict(s.feature, side, j);
+        if (j.verdict === 'breach') {
+          if (await this.command(s, { kind: 'guard-rollback', side, figures: { ...j.figures } }, 'guard')) this.o.events.rollback(s.feature, side, j);
+          rolledBack = true;
+          break;
+        }
+        await this.o.guardState.write(s.feature, side, j.verdict === 'healthy' ? 'healthy' : 'collecting', j.figures);
+        if (s.ramp?.ops.includes(side)) evidence.push({ verdict: j.verdict, nativeRequests: native.requests });
       }
-      await this.o.guardState.write(feature, j.verdict === 'healthy' ? 'healthy' : 'collecting', j.figures);
-      const ramp = ramps.find((r) => r.feature === feature && r.state === 'running');
-      if (ramp) await this.advance(feature, ramp, j, native.requests, now);
+      if (rolledBack || !s.ramp || s.ramp.state !== 'running') continue;
+      const action = nextAction(s.ramp, evidence, now);
+      if (action.kind === 'wait') continue;
+      if (await this.command(s, { kind: 'ramp-step', stepIndex: action.stepIndex, guard: { sides: evidence } }, 'ramp')) {
+        const pct = s.ramp.steps[action.stepIndex];
+        this.o.events.rampStep(s.feature, pct === undefined ? 'fastify' : pct);
+      }
     }
   }
 
-  private async rollback(feature: FeatureName, j: Judgement): Promise<void> {
-    const changed = await this.o.flags.setStage([feature], { stage: 'express' }, {
-      who: 'guard', reason: 'guard', details: { ...j.figures }, expectStage: 'canary',
-    });
-    if (changed.length === 0) return; // someone changed it meanwhile: their decision stands
-    await this.o.ramps.transition(feature, ['running', 'paused'], 'aborted');
-    await this.o.guardState.rolledBack(feature, j.figures);
-    this.o.events.rollback(feature, j);
-  }
-
-  private async advance(feature: FeatureName, ramp: Awaited<ReturnType<RampStore['all']>>[number], j: Judgement, nativeRequests: number, now: number): Promise<void> {
-    const action = nextAction(ramp, j.verdict, nativeRequests, now);
-    if (action.kind === 'wait') return;
-    const details = { ramp: ramp.steps, stepIndex: action.kind === 'step' ? action.stepIndex : ramp.steps.length, guard: j.figures };
-    if (action.kind === 'step') {
-      const changed = await this.o.flags.setStage([feature], { stage: 'canary', percent: action.percent }, { who: 'ramp', reason: 'ramp', details, expectStage: 'canary' });
-      if (changed.length) {
-        await this.o.ramps.advance(feature, action.stepIndex);
-        this.o.events.rampStep(feature, action.percent);
-      }
-      return;
+  /** Applies a command on the version judged; false when the model refused it (the refusal is reported). */
+  private async command(s: FlagState, command: Parameters<FlagStore['apply']>[1], who: string): Promise<boolean> {
+    try {
+      await this.o.flags.apply([s.feature], command, { who, ifVersion: s.version });
+      return true;
+    } catch (err) {
+      if (!(err instanceof RolloutRefusedError)) throw err;
+      this.o.events.refused(s.feature, err.message);
+      return false;
     }
-    const changed = await this.o.flags.setStage([feature], { stage: 'fastify' }, { who: 'ramp', reason: 'ramp', details, expectStage: 'canary' });
-    if (changed.length && (await this.o.ramps.transition(feature, ['running'], 'done'))) this.o.events.rampStep(feature, 'fastify');
   }
 }

@@ -1,5 +1,6 @@
 // `app.progressive`: the leader election, the guard and the ramps. Every instance refreshes its stage
-// gauges each tick; only the instance holding the advisory lock runs the controller (one decision).
+// gauges (the reads side, which leads) each tick; only the instance holding the advisory lock runs the
+// controller (one decision).
 import fp from 'fastify-plugin';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
 import { Controller } from './controller.ts';
@@ -8,17 +9,15 @@ import { GuardStateStore } from './guard-state.ts';
 import { Leader } from './leader.ts';
 import { sessionDatabaseUrl } from '../infrastructure/deps.ts';
 import { progressiveMetrics } from './metrics.ts';
-import { RampStore } from './ramp.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    progressive: { leader: Leader; ramps: RampStore; guardState: GuardStateStore; thresholds: GuardThresholds };
+    progressive: { leader: Leader; guardState: GuardStateStore; thresholds: GuardThresholds };
   }
 }
 
 export const progressiveLeaderPlugin = fp(async (app) => {
   const { config, flags } = app;
-  const ramps = new RampStore(app.db);
   const guardState = new GuardStateStore(app.db);
   const thresholds: GuardThresholds = { ...DEFAULT_THRESHOLDS, minRequests: config.GUARD_MIN_REQUESTS };
   const metrics = progressiveMetrics(app.metrics.registry);
@@ -29,13 +28,14 @@ export const progressiveLeaderPlugin = fp(async (app) => {
     app.log.warn({ err: err instanceof Error ? err.message : String(err) }, msg);
   };
   const controller = new Controller({
-    flags, window: app.sharedWindow, ramps, guardState, windowMs: config.GUARD_WINDOW_MS, thresholds,
+    flags, window: app.sharedWindow, guardState, windowMs: config.GUARD_WINDOW_MS, thresholds,
     events: {
-      verdict: (feature, j) => metrics.verdict(feature, j.verdict),
-      rollback: (feature, j) => {
+      verdict: (feature, _side, j) => metrics.verdict(feature, j.verdict),
+      rollback: (feature, side, j) => {
         metrics.rollback(feature);
-        app.log.warn({ feature, figures: j.figures }, `guard rolled ${feature} back to express: ${j.figures.breaches.join('; ')}`);
+        app.log.warn({ feature, side, figures: j.figures }, `guard rolled ${feature} ${side} back to express: ${j.figures.breaches.join('; ')}`);
       },
+      refused: (feature, reason) => app.log.info({ feature, reason }, 'leader decision refused by the rollout model'),
       rampStep: (feature, step) => {
         metrics.rampStep(feature, step === 'fastify' ? 100 : step);
         app.log.warn({ feature, step }, 'ramp advanced');
@@ -51,7 +51,7 @@ export const progressiveLeaderPlugin = fp(async (app) => {
     },
     onError: warn('leader connection failed'),
   });
-  app.decorate('progressive', { leader, ramps, guardState, thresholds });
+  app.decorate('progressive', { leader, guardState, thresholds });
 
   let busy = false;
   const tick = async () => {

@@ -1,11 +1,13 @@
 // Per-request routing without touching the router after start: native capsule routes carry the
 // constraint backend=fastify, the legacy proxy route backend=express, and each request derives its
-// value from the flag store's in-memory state (no I/O). In a canary the bucket comes from the bearer
-// token's `sub`, read unverified (token-sub.ts); no readable sub → express. The shadow stage routes to
+// value from the flag store's in-memory state (no I/O) for the request's side (reads: GET/HEAD, writes:
+// the rest; each side has its own stage). In a canary the bucket comes from the bearer token's `sub`, read
+// unverified (token-sub.ts), the same bucket for both sides; no readable sub → express. The shadow stage routes to
 // express (the comparison runs beside it). Other paths: see servingBackend (unclaimed /api paths).
 import type { ConstraintStrategy, HTTPVersion } from 'find-my-way';
 import type { FlagStore } from '../../flags/store.ts';
 import { featureForPath, type Backend, type FeatureName } from '../../flags/registry.ts';
+import { sideOf } from '../../flags/operations.ts';
 import { unverifiedSub } from './token-sub.ts';
 import { isShadowRun } from '../shadow/marker.ts';
 import { servingBackend } from './serving-backend.ts';
@@ -25,7 +27,7 @@ export function backendConstraint(flags: FlagStore, hasLegacy: boolean): Constra
       if (isShadowRun(req.headers)) return 'fastify'; // the gateway's own in-process shadow run
       const url = req.url ?? '/';
       const feature = featureForPath(url);
-      return (feature ? derive(flags, feature.name, req.headers.authorization) : servingBackend(url, flags, hasLegacy)) as Backend;
+      return (feature ? derive(flags, feature.name, req.method ?? 'GET', req.headers.authorization) : servingBackend(url, flags, hasLegacy)) as Backend;
     },
     validate(value: unknown) {
       if (value !== 'express' && value !== 'fastify') throw new Error('backend constraint must be express or fastify');
@@ -33,9 +35,10 @@ export function backendConstraint(flags: FlagStore, hasLegacy: boolean): Constra
   };
 }
 
-function derive(flags: FlagStore, feature: FeatureName, authorization: string | string[] | undefined): Backend {
-  const stage = flags.stageOf(feature);
+function derive(flags: FlagStore, feature: FeatureName, method: string, authorization: string | string[] | undefined): Backend {
+  const side = sideOf(method);
+  const stage = flags.stageOf(feature, side);
   if (stage === 'fastify') return 'fastify';
   if (stage !== 'canary') return 'express';
-  return flags.backendFor(feature, unverifiedSub(authorization));
+  return flags.backendFor(feature, side, unverifiedSub(authorization));
 }

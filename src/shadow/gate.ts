@@ -1,8 +1,11 @@
 // The shadow gate: a feature leaves `shadow` for `canary` or `fastify` only after at least `minComparisons`
 // comparisons with a mismatch rate (and a native error rate) at or below `maxMismatchRate` — unless the
 // operator forces it, which the caller records in the audit with reason `forced` and these figures.
+// The rollout model (flags/rollout-model.ts) asks for the figures through gateCheck, on the locked row.
 import { AppError, type ErrorBody } from '../policy/errors.ts';
-import type { Stage } from '../../flags/registry.ts';
+import type { FeatureName, Stage } from '../../flags/registry.ts';
+import type { GateFact } from '../../flags/rollout-model.ts';
+import { withTimeout } from '../infrastructure/deadline.ts';
 import type { Figures } from './report.ts';
 
 export interface GateSettings {
@@ -70,4 +73,17 @@ export async function checkShadowGate(
   if (passed) return { forced: false, figures };
   if (!force) throw new ShadowGateError(figures);
   return { forced: true, figures };
+}
+
+/** The rollout model's gate fact for a feature (its shadow figures judged), or why they cannot be read. */
+export function gateCheck(shadow: { gate(feature: FeatureName, from: Stage, to: Stage, force: boolean): Promise<GateOutcome> }, timeoutMs = 2000) {
+  return async (feature: FeatureName): Promise<GateFact> => {
+    try {
+      // Forced, the gate answers instead of throwing: `forced` then means the figures did not pass.
+      const outcome = await withTimeout(shadow.gate(feature, 'shadow', 'canary', true), timeoutMs);
+      return { passed: !outcome.forced, figures: { ...outcome.figures } };
+    } catch (err) {
+      return { unavailable: `the shadow gate's figures cannot be read (Redis): ${err instanceof Error ? err.message : String(err)}` };
+    }
+  };
 }

@@ -241,7 +241,7 @@ test('a flip, a ramp step and a rollback under a read/write load: zero failures,
   await sleep(500);
   await put('/admin/flags/vehicles', { stage: 'canary', percent: 25 }); // the flip
   await sleep(500);
-  const ramp = await call(urls()[0], 'POST', '/admin/flags/vehicles/ramp', { token: admin, body: { steps: [25, 50, 75], dwellSeconds: 1, minRequests: 20 } });
+  const ramp = await call(urls()[0], 'POST', '/admin/flags/vehicles/ramp', { token: admin, body: { steps: [25, 50, 75], dwellSeconds: 1, minRequests: 100 } });
   assert.equal(ramp.status, 200, ramp.text);
   let percent = 25;
   const t0 = Date.now();
