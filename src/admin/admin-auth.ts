@@ -1,9 +1,12 @@
-// The admin routes' gate: a verified bearer token with the admin:flags permission (401 / 403 otherwise).
+// The admin routes' gate: a verified bearer token with the admin:flags permission (401 / 403 otherwise),
+// and the /api body rules (identity coding, UTF-8, depth limit: 415 / 400) for their JSON bodies.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requirePermission } from '../policy/auth.ts';
 import { userOf } from '../plugins/auth.ts';
+import { useContractJsonParser } from '../capsules/contract-json-parser.ts';
 
 export function requireAdmin(app: FastifyInstance): void {
+  useContractJsonParser(app);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     await app.authenticate(request);
     requirePermission(userOf(request), 'admin:flags');

@@ -4,7 +4,7 @@ import pg from 'pg';
 export type ErrorCode =
   | 'VALIDATION_ERROR' | 'INVALID_JSON' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'RATE_LIMITED' | 'INTERNAL_ERROR'
-  | 'EXTERNAL_SERVICE_ERROR' | 'BACKEND_UNAVAILABLE' | 'SERVICE_UNAVAILABLE' | 'GATEWAY_TIMEOUT';
+  | 'EXTERNAL_SERVICE_ERROR' | 'BACKEND_UNAVAILABLE' | 'SERVICE_UNAVAILABLE' | 'REDIS_UNAVAILABLE' | 'GATEWAY_TIMEOUT';
 
 export interface ErrorDetail { field: string; message: string }
 
@@ -16,7 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 400, INVALID_JSON: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404,
   CONFLICT: 409, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, RATE_LIMITED: 429,
   INTERNAL_ERROR: 500, EXTERNAL_SERVICE_ERROR: 502, BACKEND_UNAVAILABLE: 503, SERVICE_UNAVAILABLE: 503,
-  GATEWAY_TIMEOUT: 504,
+  REDIS_UNAVAILABLE: 503, GATEWAY_TIMEOUT: 504,
 };
 
 // One default message per code so both backends word the same failure the same way.
@@ -34,6 +34,7 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   EXTERNAL_SERVICE_ERROR: 'External service failed',
   BACKEND_UNAVAILABLE: 'Backend unavailable',
   SERVICE_UNAVAILABLE: 'Service temporarily unavailable',
+  REDIS_UNAVAILABLE: 'Redis unavailable',
   GATEWAY_TIMEOUT: 'Backend did not answer in time',
 };
 

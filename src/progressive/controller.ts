@@ -6,8 +6,15 @@ import { FEATURE_NAMES, type FeatureName } from '../../flags/registry.ts';
 import { judge, type GuardThresholds, type Judgement } from './guard.ts';
 import type { GuardStateStore } from './guard-state.ts';
 import { nextAction, type RampStore } from './ramp.ts';
-import { cellKey } from './recorder.ts';
-import { total, type WindowStore } from './shared-window.ts';
+import { SIDES } from '../../flags/operations.ts';
+import type { Backend } from '../../flags/registry.ts';
+import { addCell, emptyCell, type Cell, type Deltas } from './recorder.ts';
+import { figuresOf, type WindowStore } from './shared-window.ts';
+
+/** One stage covers both sides today: the guard judges their evidence together. */
+function bothSides(deltas: Deltas, feature: FeatureName, backend: Backend, from: number, to: number): Cell {
+  return SIDES.reduce((sum, side) => addCell(sum, figuresOf(deltas, feature, side, backend, from, to)), emptyCell());
+}
 
 export interface ControllerEvents {
   rollback(feature: FeatureName, judgement: Judgement): void;
@@ -52,14 +59,15 @@ export class Controller {
     if (canaries.length === 0) return;
     const nowSec = Math.floor(now / 1000);
     const windowSec = Math.ceil(this.o.windowMs / 1000);
+    // Throws WindowUnavailableError when Redis cannot be read: no figures, so no verdict and no ramp step.
     const deltas = await this.o.window.read(nowSec - windowSec, nowSec);
     for (const feature of canaries) {
       const state = flags.state(feature);
       // Only what happened since this canary step began counts (a new percentage starts a new window).
       const changedSec = state.changedAt ? Math.floor(Date.parse(state.changedAt) / 1000) + 1 : 0;
       const from = Math.max(nowSec - windowSec, changedSec);
-      const native = total(deltas, cellKey(feature, 'fastify'), from, nowSec);
-      const legacy = total(deltas, cellKey(feature, 'express'), from, nowSec);
+      const native = bothSides(deltas, feature, 'fastify', from, nowSec);
+      const legacy = bothSides(deltas, feature, 'express', from, nowSec);
       const j = judge(native, legacy, nowSec - from + 1, this.o.thresholds);
       this.o.events.verdict(feature, j);
       if (j.verdict === 'breach') {
