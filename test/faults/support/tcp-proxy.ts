@@ -160,7 +160,12 @@ export async function startTcpProxy(target: { host: string; port: number }, list
       }
     },
     async close() {
-      dropAll();
+      // Plain destroy: a socket reset while its peer is in the same process can keep its handle open.
+      for (const p of pairs) {
+        p.client.destroy();
+        p.upstream?.destroy();
+      }
+      pairs.clear();
       if (mode !== 'refuse') await new Promise<void>((r) => server.close(() => r()));
     },
   };
