@@ -68,7 +68,9 @@ function trickle(base: string, token: string, body: string, totalMs: number): Pr
     socket.write(`POST /api/vehicles HTTP/1.1\r\nhost: ${hostname}\r\nauthorization: Bearer ${token}\r\n`
       + `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`);
     const gap = totalMs / body.length;
-    [...body].forEach((ch, i) => setTimeout(() => socket.write(ch), Math.round((i + 1) * gap)));
+    [...body].forEach((ch, i) => {
+      setTimeout(() => socket.write(ch), Math.round((i + 1) * gap));
+    });
   });
 }
 
