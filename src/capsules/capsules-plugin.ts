@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Capsule, CapsuleOptions } from './capsule.ts';
 import { useContractJsonParser } from './contract-json-parser.ts';
 import { prefixOf, type FeatureName } from '../../flags/registry.ts';
+import { markHandled } from '../progressive/evidence.ts';
 
 export interface CapsulesPluginOptions {
   capsules: readonly Capsule[];
@@ -32,9 +33,16 @@ export const capsulesPlugin = fp<CapsulesPluginOptions>(async (app, { capsules }
       scope.addHook('onRoute', (route) => {
         route.constraints = { ...route.constraints, backend: 'fastify' };
         route.config = { ...route.config, backend: 'fastify' };
+        // Evidence counts only requests that reach the handler (src/progressive/evidence.ts); wrapping the
+        // handler costs less than a preHandler hook, which would add a hook pass to every native request.
+        const handler = route.handler;
+        route.handler = function (request, reply) {
+          markHandled(request);
+          return handler.call(this, request, reply);
+        };
         for (const method of [route.method].flat()) routes.push({ feature: capsule.feature, method, url: route.url });
       });
       await scope.register<CapsuleOptions>(capsule.plugin, { prefix: prefixOf(capsule.feature), deps: app.deps });
     });
   }
-}, { name: 'capsules', dependencies: ['deps', 'auth', 'flags', 'errors'] });
+}, { name: 'capsules', dependencies: ['deps', 'auth', 'flags', 'errors', 'progressive-window'] });

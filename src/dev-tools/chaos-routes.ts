@@ -11,6 +11,7 @@ import { userOf } from '../plugins/auth.ts';
 import { requireAdmin } from '../admin/admin-auth.ts';
 import { targets } from '../admin/flags-routes.ts';
 import { CHAOS_CHANNEL, ChaosStore } from '../progressive/chaos.ts';
+import { markHandled } from '../progressive/evidence.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,10 +39,13 @@ export const chaosPlugin = fp(async (app) => {
   });
   app.addHook('onClose', async () => clearInterval(timer));
 
-  app.addHook('onRequest', async (request) => {
+  // After authentication and validation, standing in for the feature's handler: an injected fault is what the
+  // handler answered, so it counts as evidence (src/progressive/evidence.ts) exactly like a real failure.
+  app.addHook('preHandler', async (request) => {
     if (request.routeOptions.config.backend !== 'fastify' || !request.feature) return;
     const fault = chaos.faultOf(request.feature.name);
     if (!fault) return;
+    markHandled(request);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.errors > 0 && Math.random() * 100 < fault.errors) throw new AppError('INTERNAL_ERROR', 'Injected fault (make chaos)');
   });

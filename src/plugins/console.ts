@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../policy/errors.ts';
 import { projectRoot } from '../infrastructure/project-root.ts';
+import { staticNotFound } from '../web/static-errors.ts';
 
 export const CONSOLE_DIST = join(projectRoot(), 'console/dist/');
 const PREFIX = '/admin/console';
@@ -27,6 +28,7 @@ export const consolePlugin = fp<ConsoleOptions>(async (app, opts) => {
     }
     // Loaded only when there is something to serve (an API-only gateway does not carry it).
     const { default: fastifyStatic } = await import('@fastify/static');
+    staticNotFound(scope);
     await scope.register(fastifyStatic, {
       root,
       prefix: `${PREFIX}/`,
@@ -34,7 +36,7 @@ export const consolePlugin = fp<ConsoleOptions>(async (app, opts) => {
       index: 'index.html',
       preCompressed: true, // .br/.gz written next to each asset by the build
       cacheControl: false,
-      dotfiles: 'deny',
+      dotfiles: 'ignore', // a dotfile does not exist for a client: 404
       setHeaders: (reply, path) => {
         // Asset names carry a content hash; the page itself is revalidated on every load.
         reply.header('cache-control', path.includes(`${join(root, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');

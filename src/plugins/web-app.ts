@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { authConfigRoute, auth0Domain } from '../web/auth-config-routes.ts';
 import { pageCsp, wantsSpaPage } from '../web/spa-fallback.ts';
 import { projectRoot } from '../infrastructure/project-root.ts';
+import { staticNotFound } from '../web/static-errors.ts';
 
 export const WEB_DIST = join(projectRoot(), 'web/dist/');
 
@@ -28,12 +29,13 @@ export const webAppPlugin = fp<WebAppOptions>(async (app, opts) => {
   const assets = join(root, 'assets');
   // Encapsulated, so reply.sendFile stays private to the web app (the console registers its own).
   await app.register(async (scope) => {
+    staticNotFound(scope);
     await scope.register(fastifyStatic, {
       root: assets,
       prefix: '/assets/',
       wildcard: true, // looked up per request: a rebuild is served without a restart
       index: false,
-      dotfiles: 'deny',
+      dotfiles: 'ignore', // a dotfile does not exist for a client: 404
       cacheControl: false,
       // Asset names carry a content hash; the page itself (sent from `root` below) is revalidated each load.
       setHeaders: (reply, path) => { reply.header('cache-control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache'); },

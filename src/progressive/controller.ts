@@ -6,11 +6,10 @@ import type { FlagState, FlagStore } from '../../flags/store.ts';
 import { RolloutRefusedError } from '../../flags/store.ts';
 import { SIDES, type Side } from '../../flags/operations.ts';
 import { FEATURE_NAMES, type FeatureName } from '../../flags/registry.ts';
-import { figuresOf } from './figures.ts';
 import { judge, type GuardThresholds, type Judgement } from './guard.ts';
 import type { GuardStateStore } from './guard-state.ts';
 import { nextAction, type SideEvidence } from './ramp.ts';
-import type { WindowStore } from './shared-window.ts';
+import { figuresOf, type WindowStore } from './shared-window.ts';
 
 export interface ControllerEvents {
   rollback(feature: FeatureName, side: Side, judgement: Judgement): void;
@@ -41,6 +40,7 @@ export class Controller {
     if (states.length === 0) return;
     const nowSec = Math.floor(now / 1000);
     const windowSec = Math.ceil(this.o.windowMs / 1000);
+    // Throws WindowUnavailableError when Redis cannot be read: no figures, so no verdict and no ramp step.
     const deltas = await this.o.window.read(nowSec - windowSec, nowSec);
     for (const s of states) {
       const evidence: SideEvidence[] = [];

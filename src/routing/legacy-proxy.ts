@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import { AppError } from '../policy/errors.ts';
 import { proxiedBody } from '../shadow/tap.ts';
+import { markHandled } from '../progressive/evidence.ts';
 
 export type ProxyErrorKind = 'unavailable' | 'timeout' | 'reset' | 'bad_response';
 
@@ -57,6 +58,15 @@ export const legacyProxyPlugin = fp(async (app) => {
     rewritePrefix: '/api',
     constraints: { backend: 'express' },
     config: { backend: 'express' },
+    // The gateway checks a feature request's token itself (cached; a failure still goes through: the legacy
+    // app answers its own 401), so only verified requests count as the legacy side's evidence.
+    preHandler: (request, reply, done) => {
+      if (!request.feature) return done();
+      app.authenticate(request, reply, () => {
+        markHandled(request);
+        done();
+      });
+    },
     disableRequestLogging: true,
     internalRewriteLocationHeader: false, // same prefix on both sides: Location passes through as is
     undici: {
@@ -69,7 +79,7 @@ export const legacyProxyPlugin = fp(async (app) => {
     },
     replyOptions: proxyHooks((kind) => app.metrics.proxyError(kind)),
   });
-}, { name: 'legacy-proxy', dependencies: ['config', 'metrics', 'flags', 'request-context'] });
+}, { name: 'legacy-proxy', dependencies: ['config', 'metrics', 'flags', 'auth', 'request-context', 'progressive-window'] });
 
 /** No retries, errors as the contract's 503/504, forwarded headers; the response streams untouched. */
 function proxyHooks(onProxyError: (kind: ProxyErrorKind) => void): FastifyReplyFromHooks {

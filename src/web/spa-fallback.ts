@@ -1,5 +1,8 @@
 // Which requests the web app's SPA fallback answers with index.html: page navigations (GET/HEAD that
-// accept HTML) outside the gateway's own prefixes, which keep their contract 404s.
+// accept HTML) outside the gateway's own prefixes, which keep their contract 404s, and never a dotfile path
+// (`/.env`, `/.git/config`: a 404, so nothing looks like it is there).
+import { hasDotSegment } from './static-errors.ts';
+
 export const RESERVED_PREFIXES = ['/api', '/admin', '/health', '/metrics', '/dev', '/auth', '/assets'] as const;
 
 export function isReservedPath(url: string): boolean {
@@ -12,7 +15,7 @@ export function acceptsHtml(accept: string | undefined): boolean {
 }
 
 export function wantsSpaPage(method: string, url: string, accept: string | undefined): boolean {
-  return (method === 'GET' || method === 'HEAD') && acceptsHtml(accept) && !isReservedPath(url);
+  return (method === 'GET' || method === 'HEAD') && acceptsHtml(accept) && !isReservedPath(url) && !hasDotSegment(url);
 }
 
 /**

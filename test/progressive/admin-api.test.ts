@@ -121,7 +121,7 @@ test('parallel PUT shadow and PUT canary: never an unforced move out of shadow w
   await req('PUT', '/admin/flags/vehicles', { stage: 'express' });
 });
 
-test('GET /admin/live: both backends of every feature, 1m/5m stats and a 60-point series', async () => {
+test('GET /admin/live: both backends and both sides of every feature, 1m/5m stats and a 60-point series', async () => {
   const user = await stack.newUser();
   for (let i = 0; i < 5; i++) await call(gw.url, 'GET', '/api/vehicles', { token: user.token });
   await new Promise((r) => setTimeout(r, 2200));
@@ -129,8 +129,10 @@ test('GET /admin/live: both backends of every feature, 1m/5m stats and a 60-poin
   assert.equal(live.shared, Boolean(process.env.REDIS_URL));
   const w = live.features.vehicles.express;
   assert.ok(w['1m'].requests >= 5, JSON.stringify(w['1m']));
-  assert.deepEqual(Object.keys(w['5m']).sort(), ['errorRate', 'errors5xx', 'p50', 'p99', 'requests', 'rps']);
+  assert.deepEqual(Object.keys(w['5m']).sort(), ['errorRate', 'errors5xx', 'p50', 'p99', 'refused', 'requests', 'rps']);
   assert.equal(w.series.length, 60);
+  assert.ok(live.features.vehicles.reads.express['1m'].requests >= 5, 'the GETs are reads');
+  assert.equal(live.features.vehicles.writes.express.series.length, 60);
   assert.ok(live.features.maintenance.fastify);
 });
 

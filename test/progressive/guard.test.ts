@@ -11,7 +11,7 @@ function cell(requests: number, errors: number, ms: number, slowShare = 0, slowM
   const slow = Math.round(requests * slowShare);
   latency.set(bucketIndex(ms), requests - slow);
   if (slow) latency.set(bucketIndex(slowMs), (latency.get(bucketIndex(slowMs)) ?? 0) + slow);
-  return { requests, errors, latency };
+  return { requests, errors, refused: 0, latency };
 }
 
 test('no verdict below the minimum native sample', () => {

@@ -4,9 +4,11 @@
 //   reset     — every open connection is reset; new connections are accepted and reset at once
 //   refuse    — the listener is closed (connect → ECONNREFUSED); restored on the same port
 //   blackhole — open connections stall, new ones are accepted and never answered (timeouts)
+//   pause     — a stalled link that recovers: nothing is forwarded, nothing is lost; back to `up`, every
+//               byte held in between is delivered in order (a network partition that heals)
 import net from 'node:net';
 
-export type ProxyMode = 'up' | 'reset' | 'refuse' | 'blackhole';
+export type ProxyMode = 'up' | 'reset' | 'refuse' | 'blackhole' | 'pause';
 
 export interface TcpProxy {
   readonly host: string;
@@ -51,6 +53,15 @@ export async function startTcpProxy(target: { host: string; port: number }, list
       client.resume(); // read and drop
       return;
     }
+    if (mode === 'pause') {
+      client.pause(); // held until the link recovers
+      return;
+    }
+    connect(pair);
+  };
+
+  const connect = (pair: Pair) => {
+    const { client } = pair;
     const upstream = net.connect(target.port, target.host);
     pair.upstream = upstream;
     upstream.on('error', () => kill(client));
@@ -77,6 +88,24 @@ export async function startTcpProxy(target: { host: string; port: number }, list
       kill(p.upstream);
     }
     pairs.clear();
+  };
+  const pauseAll = () => {
+    for (const p of pairs) {
+      p.client.unpipe();
+      p.upstream?.unpipe();
+      p.client.pause();
+      p.upstream?.pause();
+    }
+  };
+  const resumeAll = () => {
+    for (const p of pairs) {
+      if (!p.upstream) {
+        connect(p);
+        continue;
+      }
+      p.client.pipe(p.upstream);
+      p.upstream.pipe(p.client);
+    }
   };
   const stallAll = () => {
     for (const p of pairs) {
@@ -109,6 +138,15 @@ export async function startTcpProxy(target: { host: string; port: number }, list
           }
         }
       }
+      if (prev === 'pause' && next === 'up') {
+        resumeAll();
+        return;
+      }
+      if (prev === 'pause') dropAll();
+      if (next === 'pause') {
+        pauseAll();
+        return;
+      }
       if (next === 'refuse') {
         const closed = new Promise<void>((r) => server.close(() => r()));
         dropAll();
@@ -122,7 +160,12 @@ export async function startTcpProxy(target: { host: string; port: number }, list
       }
     },
     async close() {
-      dropAll();
+      // Plain destroy: a socket reset while its peer is in the same process can keep its handle open.
+      for (const p of pairs) {
+        p.client.destroy();
+        p.upstream?.destroy();
+      }
+      pairs.clear();
       if (mode !== 'refuse') await new Promise<void>((r) => server.close(() => r()));
     },
   };
