@@ -86,7 +86,7 @@ export const RAMP_MOVES: Record<'ramp-pause' | 'ramp-resume' | 'ramp-abort' | 'r
   'ramp-pause': { from: ['running'], to: 'paused' },
   'ramp-resume': { from: ['paused'], to: 'running' },
   'ramp-abort': { from: ['running', 'paused'], to: 'aborted' },
-  'ramp-step': { from: ['running'], to: 'running' }, // past the last step: `done`, both sides of the ramp on fastify
+  'ramp-step': { from: ['running'], to: 'running' }, // past the last step: `done`, the ramped sides on fastify
 };
 /** The invariant every decision keeps: writes never serve natively a share of users that reads do not. */
 export const nativeShare = (s: SideRollout): number => (s.stage === 'fastify' ? 100 : s.stage === 'canary' ? s.percent : 0);

@@ -223,6 +223,7 @@ export class FlagStore {
    */
   async apply(features: readonly FeatureName[], command: Command, meta: ChangeMeta, gate?: GateCheck): Promise<void> {
     const now = new Date().toISOString();
+    const written = new Map<FeatureName, Stored>();
     await this.transaction(async (q) => {
       for (const feature of features) {
         const { rollout: current, version } = await this.locked(q, feature);
@@ -240,10 +241,13 @@ export class FlagStore {
         [feature, d.audit.action, wholeBackend(current), wholeBackend(d.next), current.reads.stage, d.next.reads.stage,
           current.reads.stage === 'canary' ? current.reads.percent : null, d.next.reads.stage === 'canary' ? d.next.reads.percent : null,
           d.audit.reason, details ? JSON.stringify(details) : null, meta.who, JSON.stringify(current), JSON.stringify(d.next), version + 1]);
+        written.set(feature, { rollout: d.next, version: version + 1, overridden: command.kind !== 'clear', changedAt: now, changedBy: meta.who, reason: d.audit.reason });
       }
       await q('SELECT pg_notify($1, $2)', [FLAG_CHANNEL, features.join(',')]);
     });
-    await this.sync().catch((err) => this.opts.onSyncError?.(err)); // committed: the NOTIFY and the polling catch up
+    // Committed: this instance serves the change at once; the NOTIFY and the polling reload it from the rows.
+    for (const [feature, stored] of written) this.stored.set(feature, stored);
+    this.recompute();
   }
 
   async audit(limit = 50, feature?: FeatureName): Promise<AuditEntry[]> {

@@ -5,6 +5,7 @@
 import type { FlagState, FlagStore } from '../../flags/store.ts';
 import { RolloutRefusedError } from '../../flags/store.ts';
 import { SIDES, type Side } from '../../flags/operations.ts';
+import type { Command } from '../../flags/rollout-model.ts';
 import { FEATURE_NAMES, type FeatureName } from '../../flags/registry.ts';
 import { judge, type GuardThresholds, type Judgement } from './guard.ts';
 import type { GuardStateStore } from './guard-state.ts';
@@ -73,7 +74,7 @@ export class Controller {
   }
 
   /** Applies a command on the version judged; false when the model refused it (the refusal is reported). */
-  private async command(s: FlagState, command: Parameters<FlagStore['apply']>[1], who: string): Promise<boolean> {
+  private async command(s: FlagState, command: Command, who: string): Promise<boolean> {
     try {
       await this.o.flags.apply([s.feature], command, { who, ifVersion: s.version });
       return true;
