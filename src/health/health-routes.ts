@@ -2,11 +2,21 @@
 // down, or with status "draining" once shutdown began (readiness). GET /health/live: the process answers
 // (liveness; no dependency checks, 200 while draining, so an outage or a drain never restarts it).
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { pingDb } from '../db/pool.ts';
 import { HEALTH_PING_MS } from '../infrastructure/deadline.ts';
 import { clientFor } from '../http/node-http.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
+
+const Dependency = Type.String({ enum: ['up', 'down', 'unused', 'disabled'] });
+const HealthSchema = Type.Object({
+  status: Type.String({ enum: ['ok', 'degraded', 'down', 'draining'] }),
+  features: Type.Record(Type.String(), Type.Object({ backend: Type.String({ enum: ['express', 'fastify'] }), source: Type.String() })),
+  dependencies: Type.Object({ postgres: Dependency, redis: Dependency, storage: Dependency, legacy: Dependency }),
+}, { description: 'Readiness: 503 while PostgreSQL is down or the gateway is draining' });
+const HEALTH = { summary: 'Readiness: features and dependencies', response: { 200: HealthSchema, 503: HealthSchema } };
+const LIVE = { summary: 'Liveness (no dependency checks)', response: { 200: Type.Object({ status: Type.String({ enum: ['ok'] }) }) } };
 
 /** The legacy app answers GET /health within the deadline (with node:http: fetch would load Node's bundled undici, src/http/node-http.ts). */
 function legacyUp(url: string): Promise<boolean> {
@@ -22,7 +32,7 @@ function legacyUp(url: string): Promise<boolean> {
 }
 
 export async function healthRoutes(app: FastifyInstance) {
-  app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
+  app.get('/health', { schema: HEALTH, config: { rateLimit: false } }, async (_request, reply) => {
     const states = app.flags.all();
     const legacyInUse = states.some((s) => s.backend === 'express');
     const [pg, redis, storage, legacy] = await Promise.all([
@@ -46,5 +56,5 @@ export async function healthRoutes(app: FastifyInstance) {
       dependencies,
     };
   });
-  app.get('/health/live', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));
+  app.get('/health/live', { schema: LIVE, config: { rateLimit: false } }, async () => ({ status: 'ok' }));
 }
