@@ -98,18 +98,41 @@ const OPENAPI: FastifyDynamicSwaggerOptions['openapi'] = {
   },
 };
 
-/** Marks the headers of REQUIRED_HEADERS `required` wherever a response declares them (swagger cannot). */
-function markRequiredHeaders(doc: unknown): void {
-  const paths = isRecord(doc) && isRecord(doc.paths) ? doc.paths : {};
+const HEADER_COMPONENTS: Record<string, string> = { 'x-request-id': 'RequestId', 'x-backend': 'Backend', 'retry-after': 'RetryAfter' };
+
+/**
+ * Once the routes are written out: the headers of REQUIRED_HEADERS marked `required` (swagger cannot), the
+ * common headers and each status's error body written once under `components` and referenced from every
+ * response (the same schema objects on every route; inlined they would be most of the document).
+ */
+function factorDocument(doc: Record<string, unknown>): void {
+  const components = isRecord(doc.components) ? doc.components : {};
+  const headerComponents: Record<string, unknown> = isRecord(components.headers) ? components.headers : {};
+  const schemaComponents: Record<string, unknown> = isRecord(components.schemas) ? components.schemas : {};
+  const paths = isRecord(doc.paths) ? doc.paths : {};
   for (const item of Object.values(paths)) {
     for (const operation of isRecord(item) ? Object.values(item) : []) {
       const responses = isRecord(operation) && isRecord(operation.responses) ? operation.responses : {};
-      for (const response of Object.values(responses)) {
-        const headers = isRecord(response) && isRecord(response.headers) ? response.headers : {};
-        for (const [name, header] of Object.entries(headers)) if (REQUIRED_HEADERS.has(name) && isRecord(header)) header.required = true;
+      for (const [status, response] of Object.entries(responses)) {
+        if (!isRecord(response)) continue;
+        const headers = isRecord(response.headers) ? response.headers : {};
+        for (const [name, header] of Object.entries(headers)) {
+          if (!isRecord(header)) continue;
+          if (REQUIRED_HEADERS.has(name)) header.required = true;
+          const component = HEADER_COMPONENTS[name];
+          if (!component) continue;
+          headerComponents[component] ??= header;
+          headers[name] = { $ref: `#/components/headers/${component}` };
+        }
+        const media = isRecord(response.content) && isRecord(response.content['application/json']) ? response.content['application/json'] : undefined;
+        if (Number(status) < 400 || !media) continue;
+        const name = `Error${status}`;
+        schemaComponents[name] ??= media.schema;
+        if (JSON.stringify(schemaComponents[name]) === JSON.stringify(media.schema)) media.schema = { $ref: `#/components/schemas/${name}` };
       }
     }
   }
+  doc.components = { ...components, headers: headerComponents, schemas: schemaComponents };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -120,7 +143,7 @@ export const openapiPlugin = fp(async (app) => {
     transform,
     transformObject: (documentObject) => {
       if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
-      markRequiredHeaders(documentObject.openapiObject);
+      factorDocument(documentObject.openapiObject);
       return documentObject.openapiObject;
     },
   });
