@@ -50,7 +50,8 @@ export class ContractValidator {
     const responses = isRecord(operation.responses) ? operation.responses : {};
     const response = this.resolve(responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default);
     if (!isRecord(response)) return [{ path: 'status', message: `${status} is not documented for ${method} ${routeTemplate}` }];
-    return [...this.headerViolations(response, headers), ...this.bodyViolations(`${method} ${routeTemplate} ${status}`, response, headers, method === 'HEAD' ? undefined : body)];
+    const bodyViolations = method === 'HEAD' ? [] : this.bodyViolations(`${method} ${routeTemplate} ${status}`, response, headers, body);
+    return [...this.headerViolations(response, headers), ...bodyViolations];
   }
 
   private unrouted(status: number, headers: Headers, body: unknown): Violation[] {

@@ -47,8 +47,12 @@ export function ErrorBody(status: number): ErrorBodySchema {
   return schema;
 }
 
-/** What any authenticated route may answer: bad token, rate limit, a failure, a dependency or the legacy app unreachable or too slow. */
-export const ALWAYS_ERRORS = [401, 429, 500, 503, 504] as const;
+/**
+ * What any authenticated route may answer: a malformed request (undecodable path, bad JSON body: any
+ * request may carry one), bad token, a path naming no resource (`..` segments, api-notes.md), a body too
+ * large or of the wrong type, rate limit, a failure, a dependency or the legacy app unreachable or too slow.
+ */
+export const ALWAYS_ERRORS = [400, 401, 404, 413, 415, 429, 500, 503, 504] as const;
 type AlwaysError = (typeof ALWAYS_ERRORS)[number];
 
 /** The error responses of a route: `statuses` it can answer besides ALWAYS_ERRORS, each with the contract's error body. */
