@@ -57,7 +57,7 @@ export type UpdateFuelLogBody = Static<typeof UpdateFuelLogBodySchema>;
 export const FuelLogSchema = Type.Object({
   id: Type.String(),
   vehicleId: Type.String(),
-  date: Type.String(),
+  date: Type.String({ format: 'date' }),
   odometer: Type.Integer(),
   gallons: Type.Number(),
   pricePerGallon: Type.Number(),
@@ -66,8 +66,8 @@ export const FuelLogSchema = Type.Object({
   stationPlaceId: Nullable(Type.String()),
   notes: Nullable(Type.String()),
   mpg: Nullable(Type.Number()),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 export type FuelLog = Static<typeof FuelLogSchema>;
 
@@ -82,6 +82,6 @@ export const FuelStatsSchema = Type.Object({
   distance: Type.Integer(),
   averageMpg: Nullable(Type.Number()),
   costPerMile: Nullable(Type.Number()),
-  lastFillUpDate: Nullable(Type.String()),
+  lastFillUpDate: Nullable(Type.String({ format: 'date' })),
 });
 export type FuelStats = Static<typeof FuelStatsSchema>;

@@ -45,8 +45,8 @@ export const SavedStationSchema = Type.Object({
   lng: Type.Number(),
   nickname: Nullable(Type.String()),
   isFavorite: Type.Boolean(),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 export type SavedStation = Static<typeof SavedStationSchema>;
 

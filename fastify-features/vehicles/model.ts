@@ -64,8 +64,8 @@ export const VehicleSchema = Type.Object({
   licensePlate: Nullable(Type.String()),
   odometer: Type.Integer(),
   hasPhoto: Type.Boolean(),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 export type Vehicle = Static<typeof VehicleSchema>;
 
