@@ -87,7 +87,7 @@ export function FeatureCard({ token, view, staged, live, shadow, run }: Props) {
         <div><dt>percent</dt><dd data-testid={`${f}-percent`}>{view.percent ?? NA}</dd></div>
         <div><dt>backend</dt><dd data-testid={`${f}-backend`}>{view.backend ?? NA}</dd></div>
         <div><dt>native capsule</dt><dd>{view.native === undefined ? NA : view.native ? 'yes' : 'no'}</dd></div>
-        <div><dt>source</dt><dd data-testid={`${f}-source`}>{view.source ?? NA}{view.envStage || view.envBackend ? ` (env: ${view.envStage ?? view.envBackend})` : ''}</dd></div>
+        <div><dt>source</dt><dd data-testid={`${f}-source`}>{view.source ?? NA}{view.envStage ? ` (env: ${view.envStage})` : ''}</dd></div>
         <div><dt>changed by</dt><dd data-testid={`${f}-changed-by`}>{view.changedBy ?? '—'}</dd></div>
         <div><dt>changed at</dt><dd>{when(view.changedAt)}</dd></div>
         <div><dt>why</dt><dd data-testid={`${f}-reason`}>{view.reason ?? (view.stage === undefined ? NA : '—')}</dd></div>

@@ -1,17 +1,13 @@
 // The admin API client: every data call carries the bearer token; errors become ApiError with words.
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: unknown;
+// The error type is the web app's (web/src/lib/api.ts): one class for the contract's error body in both apps.
+import { ApiError as ContractError, type ErrorDetail } from '../../web/src/lib/api.ts';
+
+export class ApiError extends ContractError {
   readonly path: string;
 
-  constructor(status: number, code: string, message: string, path: string, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
+  constructor(status: number, code: string, message: string, path: string, details: ErrorDetail[] = []) {
+    super(status, code, message, details);
     this.path = path;
-    this.details = details;
   }
 
   /** The console only calls routes for features the server listed, so a 404 means the route is missing. */
@@ -26,11 +22,7 @@ export class ApiError extends Error {
     if (this.status === 403) return 'This token lacks admin:flags: it may not read or change the migration.';
     if (this.notAvailable) return `Not available on this gateway: ${this.path} answered 404 (${this.message}).`;
     let text = `${this.message} (HTTP ${this.status}${this.code ? `, ${this.code}` : ''})`;
-    if (Array.isArray(this.details) && this.details.length) {
-      text += `: ${this.details.map((d) => (d && typeof d === 'object' && 'field' in d ? `${String(d.field)} ${String((d as { message?: unknown }).message ?? '')}` : JSON.stringify(d))).join('; ')}`;
-    } else if (this.details && typeof this.details === 'object') {
-      text += `: ${Object.entries(this.details).map(([k, v]) => `${k} = ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`;
-    }
+    if (this.details.length) text += `: ${this.details.map((d) => `${d.field} ${d.message}`).join('; ')}`;
     return text;
   }
 }
@@ -54,8 +46,8 @@ export async function request<T>(token: string | null, method: string, path: str
     // not JSON: reported below with the status
   }
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    throw new ApiError(res.status, e?.code ?? '', e?.message ?? (res.statusText || 'Request failed'), path, e?.details);
+    const e = (json as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | undefined)?.error;
+    throw new ApiError(res.status, e?.code ?? '', e?.message ?? (res.statusText || 'Request failed'), path, Array.isArray(e?.details) ? e.details : []);
   }
   return json as T;
 }
