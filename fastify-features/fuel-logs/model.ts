@@ -1,7 +1,7 @@
 // The fuel-logs contract as TypeBox schemas, shared by the Fastify routes, the legacy Express router
 // (through validate()) and the tests.
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, Uuid } from '../../src/policy/schemas.ts';
+import { Nullable, Page, PageQuery, Uuid, ResourceId } from '../../src/policy/schemas.ts';
 
 export { Uuid };
 
@@ -55,8 +55,8 @@ export const UpdateFuelLogBodySchema = Type.Object({
 export type UpdateFuelLogBody = Static<typeof UpdateFuelLogBodySchema>;
 
 export const FuelLogSchema = Type.Object({
-  id: Type.String(),
-  vehicleId: Type.String(),
+  id: ResourceId,
+  vehicleId: ResourceId,
   date: Type.String({ format: 'date' }),
   odometer: Type.Integer(),
   gallons: Type.Number(),
@@ -75,7 +75,7 @@ export const FuelLogListSchema = Page(FuelLogSchema);
 export type FuelLogList = Static<typeof FuelLogListSchema>;
 
 export const FuelStatsSchema = Type.Object({
-  vehicleId: Type.String(),
+  vehicleId: ResourceId,
   logCount: Type.Integer(),
   totalGallons: Type.Number(),
   totalCost: Type.Number(),

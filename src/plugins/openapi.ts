@@ -53,12 +53,12 @@ function withHeaders(url: string, responses: unknown): Record<string, unknown> |
 }
 
 /** An upload route's raw body (rawUpload in src/policy/schemas.ts) as the requestBody the document shows; never validated. */
-function rawBody(schema: FastifySchema): FastifySchema['body'] {
+function rawBody(schema: FastifySchema): Pick<FastifySchema, 'body' | 'description'> {
   const raw = 'x-raw-body' in schema ? schema['x-raw-body'] : undefined;
-  if (!raw || typeof raw !== 'object' || !('types' in raw) || !Array.isArray(raw.types)) return schema.body;
+  if (!isRecord(raw) || !Array.isArray(raw.types)) return {};
   return {
-    description: 'The raw bytes, streamed to object storage (content-length is required for the size check)',
-    content: Object.fromEntries(raw.types.map((type: string) => [type, { schema: { type: 'string', contentMediaType: type } }])),
+    description: `The raw bytes, streamed to object storage: at most ${String(raw.maxBytes)} bytes (else 413) of one of the listed types (else 415); a refused upload stores nothing.`,
+    body: { content: Object.fromEntries(raw.types.map((type: string) => [type, { schema: { type: 'string', contentMediaType: type } }])) },
   };
 }
 
@@ -74,7 +74,7 @@ const transform: FastifyDynamicSwaggerOptions['transform'] = ({ schema, url, rou
       tags: [tagOf(url)],
       operationId: operationId(method, url),
       ...(secured ? { security: [{ bearerAuth: [] }] } : {}),
-      body: rawBody(base),
+      ...rawBody(base),
       response: withHeaders(url, base.response),
     },
     url: openapiPath(url),

@@ -9,6 +9,9 @@ export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 
 export const IdParams = Type.Object({ id: Uuid });
 
+/** An id in an answer: a UUID (written in lower case). */
+export const ResourceId = Type.String({ format: 'uuid' });
+
 /** `?limit=` (1..200, default 50) and `?offset=` (default 0, capped where PostgreSQL's int4 ends). */
 export const PageQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
