@@ -1,6 +1,6 @@
 // The admin API client: every data call carries the bearer token; errors become ApiError with words.
-// The error type is the web app's (web/src/lib/api.ts): one class for the contract's error body in both apps.
-import { ApiError as ContractError, type ErrorDetail } from '../../web/src/lib/api.ts';
+// The HTTP call and the error type are the web app's (web/src/lib/api.ts): one client for both apps.
+import { ApiError as ContractError, call, type ErrorDetail } from '../../web/src/lib/api.ts';
 
 export class ApiError extends ContractError {
   readonly path: string;
@@ -27,29 +27,22 @@ export class ApiError extends ContractError {
   }
 }
 
+/** An admin API call through the web app's one HTTP call (web/src/lib/api.ts); errors carry the path asked for. */
 export async function request<T>(token: string | null, method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    res = await call(method, path, { token: token ?? undefined, cache: 'no-store', ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }) });
   } catch (err) {
-    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err), path);
+    if (err instanceof ContractError) throw new ApiError(err.status, err.code, err.message, path, err.details);
+    throw err;
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: unknown;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    return (text ? JSON.parse(text) : undefined) as T;
   } catch {
-    // not JSON: reported below with the status
+    return undefined as T; // a 2xx that is not JSON: nothing to show
   }
-  if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | undefined)?.error;
-    throw new ApiError(res.status, e?.code ?? '', e?.message ?? (res.statusText || 'Request failed'), path, Array.isArray(e?.details) ? e.details : []);
-  }
-  return json as T;
 }
 
 /** Probe for the development token endpoint: true only when GET /dev/token answers 204. */
