@@ -13,6 +13,7 @@ import { configPlugin } from './plugins/config.ts';
 import { postgresPlugin, redisPlugin, storagePlugin, depsPlugin, orphanSweepPlugin } from './plugins/infrastructure.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { flagsPlugin } from './plugins/flags.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
@@ -56,6 +57,7 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(depsPlugin);
     await app.register(authPlugin);
     await app.register(errorsPlugin);
+    await app.register(openapiPlugin); // before every route: it documents what the routes register
     await app.register(metricsPlugin);
     await app.register(flagsPlugin, { env, nativeFeatures: new Set(capsules.map((c) => c.feature)) });
     await app.register(requestContextPlugin);

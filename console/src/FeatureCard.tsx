@@ -21,7 +21,7 @@ export function stageOf(v: FeatureView): Stage {
   return v.stage ?? (v.backend === 'fastify' ? 'fastify' : 'express');
 }
 
-const sideText = (s: SideView | undefined) => (!s ? NA : s.stage === 'canary' ? `canary ${s.percent}%` : s.stage);
+const sideText = (s: SideView | null | undefined) => (!s ? NA : s.stage === 'canary' ? `canary ${s.percent}%` : s.stage);
 
 /** One text when the writes are where the reads put them (equal, or on express beside a shadow); else both. */
 export function summaryOf(v: FeatureView): string {
@@ -102,7 +102,7 @@ export function FeatureCard({ token, view, live, shadow, run }: Props) {
         <div><dt>writes</dt><dd data-testid={`${f}-writes`}>{sideText(view.writes)}</dd></div>
         <div><dt>backend</dt><dd data-testid={`${f}-backend`}>{view.backend ?? NA}</dd></div>
         <div><dt>native capsule</dt><dd>{view.native === undefined ? NA : view.native ? 'yes' : 'no'}</dd></div>
-        <div><dt>source</dt><dd data-testid={`${f}-source`}>{view.source ?? NA}{view.envStage || view.envBackend ? ` (env: ${view.envStage ?? view.envBackend})` : ''}</dd></div>
+        <div><dt>source</dt><dd data-testid={`${f}-source`}>{view.source ?? NA}{view.envStage ? ` (env: ${view.envStage})` : ''}</dd></div>
         <div><dt>changed by</dt><dd data-testid={`${f}-changed-by`}>{view.changedBy ?? '—'}</dd></div>
         <div><dt>changed at</dt><dd>{when(view.changedAt)}</dd></div>
         <div><dt>why</dt><dd data-testid={`${f}-reason`}>{view.reason ?? (view.stage === undefined ? NA : '—')}</dd></div>

@@ -1,17 +1,13 @@
 // The admin API client: every data call carries the bearer token; errors become ApiError with words.
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: unknown;
+// The HTTP call and the error type are the web app's (web/src/lib/api.ts): one client for both apps.
+import { ApiError as ContractError, call, type ErrorDetail } from '../../web/src/lib/api.ts';
+
+export class ApiError extends ContractError {
   readonly path: string;
 
-  constructor(status: number, code: string, message: string, path: string, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
+  constructor(status: number, code: string, message: string, path: string, details: ErrorDetail[] = []) {
+    super(status, code, message, details);
     this.path = path;
-    this.details = details;
   }
 
   /** The console only calls routes for features the server listed, so a 404 means the route is missing. */
@@ -26,38 +22,27 @@ export class ApiError extends Error {
     if (this.status === 403) return 'This token lacks admin:flags: it may not read or change the migration.';
     if (this.notAvailable) return `Not available on this gateway: ${this.path} answered 404 (${this.message}).`;
     let text = `${this.message} (HTTP ${this.status}${this.code ? `, ${this.code}` : ''})`;
-    if (Array.isArray(this.details) && this.details.length) {
-      text += `: ${this.details.map((d) => (d && typeof d === 'object' && 'field' in d ? `${String(d.field)} ${String((d as { message?: unknown }).message ?? '')}` : JSON.stringify(d))).join('; ')}`;
-    } else if (this.details && typeof this.details === 'object') {
-      text += `: ${Object.entries(this.details).map(([k, v]) => `${k} = ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`;
-    }
+    if (this.details.length) text += `: ${this.details.map((d) => `${d.field} ${d.message}`).join('; ')}`;
     return text;
   }
 }
 
+/** An admin API call through the web app's one HTTP call (web/src/lib/api.ts); errors carry the path asked for. */
 export async function request<T>(token: string | null, method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    res = await call(method, path, { token: token ?? undefined, cache: 'no-store', ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }) });
   } catch (err) {
-    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err), path);
+    if (err instanceof ContractError) throw new ApiError(err.status, err.code, err.message, path, err.details);
+    throw err;
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let json: unknown;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    return (text ? JSON.parse(text) : undefined) as T;
   } catch {
-    // not JSON: reported below with the status
+    return undefined as T; // a 2xx that is not JSON: nothing to show
   }
-  if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    throw new ApiError(res.status, e?.code ?? '', e?.message ?? (res.statusText || 'Request failed'), path, e?.details);
-  }
-  return json as T;
 }
 
 /** Probe for the development token endpoint: true only when GET /dev/token answers 204. */

@@ -160,7 +160,6 @@ export function RampPanel({ view }: { view: FeatureView }) {
         Step started {when(r.stepStartedAt)}
         {r.dwellSeconds !== undefined ? ` · dwell ${r.dwellSeconds} s` : ''}
         {r.minRequests !== undefined ? ` · min ${r.minRequests} requests` : ''}
-        {r.nativeRequests !== undefined ? ` · native requests this step ${count(r.nativeRequests)}` : ''}
         {r.startedBy ? ` · started by ${r.startedBy}` : ''}
       </p>
     </div>

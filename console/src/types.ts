@@ -1,119 +1,48 @@
-// Shapes of the admin API (docs/admin-api.md). Optional fields are shown as "n/a" when a gateway omits them.
-export type Stage = 'express' | 'shadow' | 'canary' | 'fastify';
-export const STAGES: readonly Stage[] = ['express', 'shadow', 'canary', 'fastify'];
-/** Which requests a change applies to: reads (GET, HEAD), writes (the rest) or both. */
+// Shapes of the admin API (docs/admin-api.md), taken from the server's own types (type-only imports,
+// compiled away): a change of the admin views on the server is a compile error here, never a silent drift.
+// Every field is read as possibly absent (`Absent`): a gateway without canary/shadow support lacks
+// those fields, and the page then says "not available".
+import type { AuditEntry as ServerAuditEntry, FlagState } from '../../flags/store.ts';
+import type { GuardView as ServerGuardView } from '../../src/progressive/guard-state.ts';
+import type { LiveView as ServerLiveView, LiveWindow, Point as ServerPoint } from '../../src/progressive/live.ts';
+import type { Ramp, SideRollout } from '../../flags/rollout-model.ts';
+import type { Stats as ServerStats } from '../../src/progressive/shared-window.ts';
+import type { FeatureReport } from '../../src/shadow/report.ts';
+
+export { STAGES, type Stage } from '../../flags/registry.ts';
+export type { Side } from '../../flags/operations.ts';
+/** Which requests a change applies to: reads (GET, HEAD), writes (the rest) or both (the admin API's `ops`). */
 export type Ops = 'both' | 'reads' | 'writes';
 export const OPS: readonly Ops[] = ['both', 'reads', 'writes'];
-export type Side = 'reads' | 'writes';
+/** A side as the console shows it: its stage and percentage. */
+export type SideView = Pick<SideRollout, 'stage' | 'percent'>;
 
-export interface SideView {
-  stage: Stage;
-  percent: number;
-}
+/** Each field may be missing (older gateways) or null. */
+type Absent<T> = { [K in keyof T]?: T[K] | null };
 
-export interface GuardDecision {
-  at?: string;
-  verdict?: string;
-  figures?: Record<string, unknown>;
-}
+export type GuardDecision = NonNullable<ServerGuardView['lastDecision']>;
+export type GuardView = Absent<ServerGuardView>;
+/** The ramp as GET /admin/flags shows it (src/admin/flag-view.ts). */
+export type RampView = Absent<Pick<Ramp, 'state' | 'ops' | 'steps' | 'stepIndex' | 'stepStartedAt' | 'dwellSeconds' | 'minRequests' | 'startedBy'>>;
 
-export interface GuardView {
-  state?: string;
-  /** The guard's latest figures (whether or not it acted on them) and when it computed them. */
-  figures?: Record<string, unknown> | null;
-  decidedAt?: string | null;
-  lastDecision?: GuardDecision | null;
-}
-
-export interface RampView {
-  state?: string;
-  ops?: Side[];
-  steps?: number[];
-  stepIndex?: number;
-  stepStartedAt?: string | null;
-  nativeRequests?: number;
-  dwellSeconds?: number;
-  minRequests?: number;
-  startedBy?: string;
-}
-
-export interface FeatureView {
-  feature: string;
-  backend?: string;
-  stage?: Stage;
-  percent?: number;
-  shadowRate?: number;
-  native?: boolean;
-  source?: string;
-  envStage?: string;
-  envBackend?: string;
-  changedAt?: string | null;
-  changedBy?: string | null;
-  reason?: string | null;
-  reads?: SideView;
-  writes?: SideView;
-  guard?: GuardView | null;
-  guards?: { reads: GuardView; writes: GuardView };
-  ramp?: RampView | null;
-}
-
-export interface AuditEntry {
-  feature: string;
-  action: string;
-  from?: string | null;
-  to?: string | null;
-  fromPercent?: number | null;
-  toPercent?: number | null;
-  reason?: string | null;
-  details?: unknown;
-  changedBy: string;
-  changedAt: string;
-}
+export type FeatureView = Absent<Omit<FlagState, 'feature' | 'ramp'>> & { feature: string; guard?: GuardView | null; guards?: { reads: GuardView; writes: GuardView } | null; ramp?: RampView | null };
+export type AuditEntry = ServerAuditEntry;
 
 export interface FlagsView {
   features: Record<string, FeatureView>;
   audit: AuditEntry[];
 }
 
-export interface Stats {
-  requests: number;
-  rps: number;
-  errors5xx: number;
-  errorRate: number;
-  p50: number | null;
-  p99: number | null;
-}
-
-export interface Point {
-  t: number | string;
-  rps: number;
-  errorRate: number;
-  p50: number | null;
-  p99: number | null;
-}
-
-export interface Window {
-  '1m'?: Stats;
-  '5m'?: Stats;
-  series?: Point[];
-}
-
+export type Stats = ServerStats;
+export type Point = ServerPoint;
+export type Window = Partial<LiveWindow>;
 export interface LiveView {
   /** True when the figures come from the window every instance writes to. */
-  shared?: boolean;
+  shared?: ServerLiveView['shared'];
   features: Record<string, { express?: Window; fastify?: Window }>;
 }
 
-export interface ShadowExample {
-  [key: string]: unknown;
-}
-
-export interface ShadowResult {
-  compared?: number;
-  matched?: number;
-  mismatched?: number;
-  mismatchRate?: number;
-  topFields?: unknown;
-  examples?: ShadowExample[];
-  [key: string]: unknown;
-}
+/** One shadow example (src/shadow/report.ts); the page reads it field by field and shows what it does not know as JSON. */
+export type ShadowExample = Partial<FeatureReport['routes'][number]['examples'][number]>;
+/** One feature's shadow report with its stage and rate (GET /admin/shadow). */
+export type ShadowResult = Absent<FeatureReport> & { stage?: FlagState['stage']; shadowRate?: number; [key: string]: unknown };

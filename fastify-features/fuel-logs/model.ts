@@ -1,7 +1,7 @@
 // The fuel-logs contract as TypeBox schemas, shared by the Fastify routes, the legacy Express router
 // (through validate()) and the tests.
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, Uuid } from '../../src/policy/schemas.ts';
+import { Nullable, Page, PageQuery, Uuid, ResourceId } from '../../src/policy/schemas.ts';
 
 export { Uuid };
 
@@ -55,9 +55,9 @@ export const UpdateFuelLogBodySchema = Type.Object({
 export type UpdateFuelLogBody = Static<typeof UpdateFuelLogBodySchema>;
 
 export const FuelLogSchema = Type.Object({
-  id: Type.String(),
-  vehicleId: Type.String(),
-  date: Type.String(),
+  id: ResourceId,
+  vehicleId: ResourceId,
+  date: Type.String({ format: 'date' }),
   odometer: Type.Integer(),
   gallons: Type.Number(),
   pricePerGallon: Type.Number(),
@@ -66,8 +66,8 @@ export const FuelLogSchema = Type.Object({
   stationPlaceId: Nullable(Type.String()),
   notes: Nullable(Type.String()),
   mpg: Nullable(Type.Number()),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 export type FuelLog = Static<typeof FuelLogSchema>;
 
@@ -75,13 +75,13 @@ export const FuelLogListSchema = Page(FuelLogSchema);
 export type FuelLogList = Static<typeof FuelLogListSchema>;
 
 export const FuelStatsSchema = Type.Object({
-  vehicleId: Type.String(),
+  vehicleId: ResourceId,
   logCount: Type.Integer(),
   totalGallons: Type.Number(),
   totalCost: Type.Number(),
   distance: Type.Integer(),
   averageMpg: Nullable(Type.Number()),
   costPerMile: Nullable(Type.Number()),
-  lastFillUpDate: Nullable(Type.String()),
+  lastFillUpDate: Nullable(Type.String({ format: 'date' })),
 });
 export type FuelStats = Static<typeof FuelStatsSchema>;

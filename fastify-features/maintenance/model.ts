@@ -1,6 +1,6 @@
 // The maintenance feature's HTTP schemas (TypeBox), shared by the Fastify capsule and the legacy router.
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, Uuid } from '../../src/policy/schemas.ts';
+import { Nullable, Page, PageQuery, Uuid, ResourceId } from '../../src/policy/schemas.ts';
 import { MAINTENANCE_TYPES, type MaintenanceType } from './domain/types.ts';
 
 
@@ -55,8 +55,8 @@ export const RecordUpdateBody = Type.Object({
 export type RecordUpdateBody = Static<typeof RecordUpdateBody>;
 
 export const MaintenanceRecord = Type.Object({
-  id: Type.String(),
-  vehicleId: Type.String(),
+  id: ResourceId,
+  vehicleId: ResourceId,
   type: MaintenanceTypeSchema,
   description: Nullable(Type.String()),
   date: DateString,
@@ -94,8 +94,8 @@ export const ScheduleUpdateBody = Type.Object({
 export type ScheduleUpdateBody = Static<typeof ScheduleUpdateBody>;
 
 export const MaintenanceSchedule = Type.Object({
-  id: Type.String(),
-  vehicleId: Type.String(),
+  id: ResourceId,
+  vehicleId: ResourceId,
   type: MaintenanceTypeSchema,
   intervalMiles: Nullable(Type.Integer()),
   intervalMonths: Nullable(Type.Integer()),
@@ -117,7 +117,7 @@ export const UpcomingQuery = Type.Object({
 export type UpcomingQuery = Static<typeof UpcomingQuery>;
 
 export const UpcomingItem = Type.Object({
-  scheduleId: Type.String(),
+  scheduleId: ResourceId,
   type: MaintenanceTypeSchema,
   lastServiceDate: Nullable(DateString),
   lastServiceOdometer: Nullable(Type.Integer()),

@@ -1,6 +1,6 @@
 // The stations feature's request and response schemas (API.md "Stations"), shared by both backends.
 import { Type, type Static } from '@sinclair/typebox';
-import { IdParams as IdParamsSchema, Nullable } from '../../src/policy/schemas.ts';
+import { IdParams as IdParamsSchema, Nullable, ResourceId } from '../../src/policy/schemas.ts';
 
 
 // PostgreSQL text cannot hold NUL; refusing it here turns a would-be 500 into a 400 on the field.
@@ -37,7 +37,7 @@ export const SearchResponseSchema = Type.Object({ items: Type.Array(StationSchem
 export type SearchResponse = Static<typeof SearchResponseSchema>;
 
 export const SavedStationSchema = Type.Object({
-  id: Type.String(),
+  id: ResourceId,
   placeId: Type.String(),
   name: Type.String(),
   address: Nullable(Type.String()),
@@ -45,8 +45,8 @@ export const SavedStationSchema = Type.Object({
   lng: Type.Number(),
   nickname: Nullable(Type.String()),
   isFavorite: Type.Boolean(),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 export type SavedStation = Static<typeof SavedStationSchema>;
 

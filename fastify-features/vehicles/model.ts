@@ -1,6 +1,6 @@
 // The vehicles feature's request and response schemas (API.md "Vehicles"), shared by both backends.
 import { Type, type Static } from '@sinclair/typebox';
-import { IdParams as IdParamsSchema, Nullable, Page, PageQuery } from '../../src/policy/schemas.ts';
+import { IdParams as IdParamsSchema, Nullable, Page, PageQuery, ResourceId } from '../../src/policy/schemas.ts';
 
 
 export { IdParamsSchema };
@@ -54,7 +54,7 @@ export const UpdateVehicleBodySchema = Type.Object({
 export type UpdateVehicleBody = Static<typeof UpdateVehicleBodySchema>;
 
 export const VehicleSchema = Type.Object({
-  id: Type.String(),
+  id: ResourceId,
   vin: Nullable(Type.String()),
   make: Type.String(),
   model: Type.String(),
@@ -64,8 +64,8 @@ export const VehicleSchema = Type.Object({
   licensePlate: Nullable(Type.String()),
   odometer: Type.Integer(),
   hasPhoto: Type.Boolean(),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 export type Vehicle = Static<typeof VehicleSchema>;
 

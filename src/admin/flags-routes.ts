@@ -16,6 +16,7 @@ import { gateCheck } from '../shadow/gate.ts';
 import { requireAdmin } from './admin-auth.ts';
 import { flagsView } from './flag-view.ts';
 import { asHttpError } from './refusal.ts';
+import { FlagsViewSchema, adminErrors } from './admin-schemas.ts';
 
 const FeatureParams = Type.Object({ feature: Type.String({ maxLength: 64 }) });
 const Percent = Type.Integer({ minimum: 0, maximum: 100 });
@@ -52,10 +53,10 @@ export async function flagsRoutes(app: FastifyInstance) {
   const { flags } = app;
   requireAdmin(app);
 
-  app.get('/admin/flags', async () => flagsView(app));
+  app.get('/admin/flags', { schema: { summary: 'Every feature\'s stage, guard, ramp and the audit trail', response: { 200: FlagsViewSchema, ...adminErrors() } } }, async () => flagsView(app));
 
   app.put<{ Params: { feature: string }; Body: SetBody }>('/admin/flags/:feature',
-    { schema: { params: FeatureParams, body: SetBody } }, async (request) => {
+    { schema: { summary: 'Move a feature (or all) to a stage', params: FeatureParams, body: SetBody, response: { 200: FlagsViewSchema, ...adminErrors(400, 413, 415) } } }, async (request) => {
       const features = targets(request.params.feature);
       const command = commandOf(request.params.feature, request.body);
       const who = userOf(request).sub;
@@ -68,7 +69,9 @@ export async function flagsRoutes(app: FastifyInstance) {
       return flagsView(app);
     });
 
-  app.delete<{ Params: { feature: string } }>('/admin/flags/:feature', { schema: { params: FeatureParams } }, async (request) => {
+  app.delete<{ Params: { feature: string } }>('/admin/flags/:feature', {
+    schema: { summary: 'Drop the runtime override (back to the env value)', params: FeatureParams, response: { 200: FlagsViewSchema, ...adminErrors(400) } },
+  }, async (request) => {
     const features = targets(request.params.feature);
     try {
       await flags.apply(features, { kind: 'clear' }, { who: userOf(request).sub }, gateCheck(app.shadow));

@@ -14,6 +14,7 @@ import { requireAdmin } from './admin-auth.ts';
 import { Ops, sidesOf, targets } from './flags-routes.ts';
 import { flagsView } from './flag-view.ts';
 import { asHttpError } from './refusal.ts';
+import { FlagsViewSchema, LiveViewSchema, adminErrors } from './admin-schemas.ts';
 
 const FeatureParams = Type.Object({ feature: Type.String({ maxLength: 64 }) });
 const RampBody = Type.Object({
@@ -36,7 +37,7 @@ export async function progressiveRoutes(app: FastifyInstance) {
   requireAdmin(app);
 
   app.post<{ Params: { feature: string }; Body: RampBody | undefined }>('/admin/flags/:feature/ramp',
-    { schema: { params: FeatureParams, body: RampBody } }, async (request) => {
+    { schema: { summary: 'Start a guarded ramp', params: FeatureParams, body: RampBody, response: { 200: FlagsViewSchema, ...adminErrors(400, 413, 415) } } }, async (request) => {
       const feature = oneFeature(request.params.feature);
       let plan: RampPlan;
       try {
@@ -57,7 +58,13 @@ export async function progressiveRoutes(app: FastifyInstance) {
     });
 
   app.post<{ Params: { feature: string; action: (typeof ACTIONS)[number] } }>('/admin/flags/:feature/ramp/:action',
-    { schema: { params: Type.Object({ feature: Type.String({ maxLength: 64 }), action: Type.Union(ACTIONS.map((a) => Type.Literal(a))) }) } },
+    {
+      schema: {
+        summary: 'Pause, resume or abort a ramp',
+        params: Type.Object({ feature: Type.String({ maxLength: 64 }), action: Type.Union(ACTIONS.map((a) => Type.Literal(a))) }),
+        response: { 200: FlagsViewSchema, ...adminErrors(400) },
+      },
+    },
     async (request) => {
       const feature = oneFeature(request.params.feature);
       const { action } = request.params;
@@ -71,5 +78,5 @@ export async function progressiveRoutes(app: FastifyInstance) {
       return flagsView(app);
     });
 
-  app.get('/admin/live', async () => liveView(app.sharedWindow));
+  app.get('/admin/live', { schema: { summary: 'Live figures per feature and backend, across every instance', response: { 200: LiveViewSchema, ...adminErrors() } } }, async () => liveView(app.sharedWindow));
 }

@@ -10,12 +10,25 @@
 //   and each dependency's state (src/health/health-detail.ts).
 // All three are `probe` routes: never rate-limited (src/plugins/security.ts).
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { pingDb } from '../db/pool.ts';
 import { HEALTH_PING_MS } from '../infrastructure/deadline.ts';
 import { httpStatus } from '../http/node-http.ts';
 import { showsDetail } from './health-detail.ts';
 
 type DepState = 'up' | 'down' | 'unused' | 'disabled';
+
+const Dependency = Type.String({ enum: ['up', 'down', 'unused', 'disabled'] });
+// Strangers get the status word only; the features and dependencies are there for an admin:flags token.
+const HealthSchema = Type.Object({
+  status: Type.String({ enum: ['ok', 'degraded', 'down', 'draining'] }),
+  features: Type.Optional(Type.Record(Type.String(), Type.Object({ backend: Type.String({ enum: ['express', 'fastify'] }), source: Type.String() }))),
+  dependencies: Type.Optional(Type.Object({ postgres: Dependency, redis: Dependency, storage: Dependency, legacy: Dependency })),
+}, { description: '503 while PostgreSQL is down or the gateway is draining; detail only for an admin:flags token' });
+const HEALTH = { summary: 'Dependencies and features (detail for admins)', response: { 200: HealthSchema, 503: HealthSchema } };
+const LIVE = { summary: 'Liveness (no dependency checks)', response: { 200: Type.Object({ status: Type.String({ enum: ['ok'] }) }) } };
+const ReadySchema = Type.Object({ status: Type.String({ enum: ['ready', 'starting', 'draining'] }) });
+const READY = { summary: 'Readiness: this instance can serve (no shared-dependency check)', response: { 200: ReadySchema, 503: ReadySchema } };
 
 /** The legacy app answers GET /health/live within the deadline (any answer below 500 proves the process serves). */
 async function legacyUp(url: string): Promise<boolean> {
@@ -28,15 +41,15 @@ export async function healthRoutes(app: FastifyInstance) {
   // Registered after the flags plugin: its onReady (the first flag load) has completed when this one runs.
   app.addHook('onReady', async () => { flagsLoaded = true; });
 
-  app.get('/health/live', { config: { probe: true } }, async () => ({ status: 'ok' }));
+  app.get('/health/live', { schema: LIVE, config: { probe: true } }, async () => ({ status: 'ok' }));
 
-  app.get('/health/ready', { config: { probe: true } }, async (_request, reply) => {
+  app.get('/health/ready', { schema: READY, config: { probe: true } }, async (_request, reply) => {
     const status = app.draining ? 'draining' : !flagsLoaded || !app.server.listening ? 'starting' : 'ready';
     reply.code(status === 'ready' ? 200 : 503);
     return { status };
   });
 
-  app.get('/health', { config: { probe: true } }, async (request, reply) => {
+  app.get('/health', { schema: HEALTH, config: { probe: true } }, async (request, reply) => {
     const states = app.flags.all();
     const legacyInUse = states.some((s) => s.backend === 'express');
     const [pg, redis, storage, legacy, detail] = await Promise.all([

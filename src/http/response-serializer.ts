@@ -37,9 +37,13 @@ const stringify = (data: unknown): string => JSON.stringify(data);
  * environment but production) the schema-compiled serializer beside it, which must agree byte for byte.
  */
 export function responseSerializerCompiler(check: boolean): FastifySerializerCompiler<unknown> {
+  // Routes share schema objects (the error bodies above all): each is compiled once.
+  const compiled = new WeakMap<object, ReturnType<typeof buildSerializer>>();
   return ({ schema, method, url, httpStatus }) => {
     if (!check) return stringify;
-    const bySchema = buildSerializer(schema as Parameters<typeof buildSerializer>[0]);
+    const key = schema as object;
+    const bySchema = compiled.get(key) ?? buildSerializer(schema as Parameters<typeof buildSerializer>[0]);
+    compiled.set(key, bySchema); if (process.env.DBG) console.log(compiled.has(key), httpStatus, url);
     const route = `${method} ${url} ${httpStatus}`;
     return (data: unknown) => {
       const actual = JSON.stringify(data);

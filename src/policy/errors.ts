@@ -1,11 +1,13 @@
 // The contract's error model (API.md "Errors"), shared by both backends and the gateway.
 import pg from 'pg';
 
-export type ErrorCode =
-  | 'VALIDATION_ERROR' | 'INVALID_JSON' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'RATE_LIMITED' | 'INTERNAL_ERROR'
-  | 'EXTERNAL_SERVICE_ERROR' | 'BACKEND_UNAVAILABLE' | 'SERVICE_UNAVAILABLE' | 'GATEWAY_TIMEOUT'
-  | 'DATABASE_UNAVAILABLE' | 'REDIS_UNAVAILABLE';
+export const ERROR_CODES = [
+  'VALIDATION_ERROR', 'INVALID_JSON', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT',
+  'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'INTERNAL_ERROR',
+  'EXTERNAL_SERVICE_ERROR', 'BACKEND_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'GATEWAY_TIMEOUT',
+  'DATABASE_UNAVAILABLE', 'REDIS_UNAVAILABLE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorDetail { field: string; message: string }
 
@@ -19,6 +21,9 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500, EXTERNAL_SERVICE_ERROR: 502, BACKEND_UNAVAILABLE: 503, SERVICE_UNAVAILABLE: 503,
   GATEWAY_TIMEOUT: 504, DATABASE_UNAVAILABLE: 503, REDIS_UNAVAILABLE: 503,
 };
+
+/** The codes an error answer with this status may carry (the contract's table). */
+export const codesFor = (status: number): ErrorCode[] => ERROR_CODES.filter((code) => STATUS[code] === status);
 
 // One default message per code so both backends word the same failure the same way.
 const DEFAULT_MESSAGE: Record<ErrorCode, string> = {

@@ -7,6 +7,7 @@ import { AppError } from '../policy/errors.ts';
 import { requireAdmin } from '../admin/admin-auth.ts';
 import { userOf } from '../plugins/auth.ts';
 import type { ShadowService } from './service.ts';
+import { ShadowViewSchema, adminErrors } from '../admin/admin-schemas.ts';
 
 const FeatureParams = Type.Object({ feature: Type.String({ maxLength: 64 }) });
 
@@ -24,20 +25,24 @@ export async function shadowAdminRoutes(app: FastifyInstance, { shadow }: { shad
     return { features, settings: shadow.settings };
   };
 
-  app.get('/admin/shadow', async () => all());
+  app.get('/admin/shadow', { schema: { summary: 'Shadow results of every feature', response: { 200: ShadowViewSchema, ...adminErrors() } } }, async () => all());
 
-  app.get<{ Params: { feature: string } }>('/admin/shadow/:feature', { schema: { params: FeatureParams } }, async (request) => {
+  app.get<{ Params: { feature: string } }>('/admin/shadow/:feature', {
+    schema: { summary: 'Shadow results of one feature', params: FeatureParams, response: { 200: ShadowViewSchema, ...adminErrors(400) } },
+  }, async (request) => {
     const f = featureOf(request.params.feature);
     return { stage: app.flags.stageOf(f), shadowRate: app.flags.state(f).shadowRate, ...(await shadow.report(f)) };
   });
 
-  app.delete('/admin/shadow', async (request) => {
+  app.delete('/admin/shadow', { schema: { summary: 'Reset every feature\'s shadow results', response: { 200: ShadowViewSchema, ...adminErrors() } } }, async (request) => {
     await shadow.reset(FEATURE_NAMES);
     request.log.warn({ by: userOf(request).sub }, 'shadow results reset (all features)');
     return all();
   });
 
-  app.delete<{ Params: { feature: string } }>('/admin/shadow/:feature', { schema: { params: FeatureParams } }, async (request) => {
+  app.delete<{ Params: { feature: string } }>('/admin/shadow/:feature', {
+    schema: { summary: 'Reset one feature\'s shadow results', params: FeatureParams, response: { 200: ShadowViewSchema, ...adminErrors(400) } },
+  }, async (request) => {
     const f = featureOf(request.params.feature);
     await shadow.reset([f]);
     request.log.warn({ feature: f, by: userOf(request).sub }, 'shadow results reset');

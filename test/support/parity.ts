@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
 import { Client, type ApiResponse } from './client.ts';
 import { targetList, type TestEnv } from './harness.ts';
+import { answerViolations } from './contract.ts';
 
 export interface ScenarioContext {
   as: Client;
@@ -54,8 +55,17 @@ export function normaliser() {
   return { text, value };
 }
 
-export function record(log: Exchange[], norm: ReturnType<typeof normaliser>) {
+/** An answer that breaks the OpenAPI document, as the parity runner reports it. */
+export interface ContractBreach {
+  request: string;
+  status: number;
+  violations: string[];
+}
+
+export function record(log: Exchange[], norm: ReturnType<typeof normaliser>, breaches: ContractBreach[] = []) {
   return (method: string, path: string, res: ApiResponse) => {
+    const found = answerViolations(method, path, res);
+    if (found.length) breaches.push({ request: `${method} ${path}`, status: res.status, violations: found.map((v) => `${v.path} ${v.message}`) });
     log.push({
       request: `${method} ${norm.text(path)}`,
       status: res.status,
@@ -82,10 +92,10 @@ async function clearSharedCaches(env: TestEnv) {
   }
 }
 
-export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scenario): Promise<Exchange[]> {
+export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scenario, breaches: ContractBreach[] = []): Promise<Exchange[]> {
   const log: Exchange[] = [];
   const norm = normaliser();
-  const rec = record(log, norm);
+  const rec = record(log, norm, breaches);
   const [as, other] = [await env.newUser(), await env.newUser()];
   env.fakes.reset();
   await clearSharedCaches(env);
@@ -111,12 +121,16 @@ export function parityTests(feature: string, scenarios: Scenario[], getEnv: () =
       const [legacy, ...others] = targetList(env);
       let ok = false;
       try {
-        const reference = await playScenario(env, legacy.url, scenario);
+        // Every answer of every backend is also held to the OpenAPI document (docs/openapi.json), not only to the others.
+        const breaches: Record<string, ContractBreach[]> = { [legacy.name]: [] };
+        const reference = await playScenario(env, legacy.url, scenario, breaches[legacy.name]);
         assert.ok(reference.length > 0, 'scenario made no requests');
         for (const target of others) {
-          const seen = await playScenario(env, target.url, scenario);
+          breaches[target.name] = [];
+          const seen = await playScenario(env, target.url, scenario, breaches[target.name]);
           assert.deepStrictEqual(seen, reference, `${target.name} differs from ${legacy.name} in "${scenario.name}"`);
         }
+        assert.deepStrictEqual(breaches, Object.fromEntries(Object.keys(breaches).map((name) => [name, []])), `answers that break docs/openapi.json in "${scenario.name}"`);
         ok = true;
       } finally {
         onResult(ok);

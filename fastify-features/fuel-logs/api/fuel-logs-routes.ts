@@ -8,6 +8,7 @@ import {
   CreateFuelLogBodySchema, FuelLogListSchema, FuelLogParamsSchema, FuelLogSchema, FuelStatsQuerySchema,
   FuelStatsSchema, ListFuelLogsQuerySchema, UpdateFuelLogBodySchema,
 } from '../model.ts';
+import { Created, NoContent, errorResponses } from '../../../src/policy/schemas.ts';
 import {
   createFuelLog, deleteFuelLog, getFuelLog, getFuelStats, listFuelLogs, updateFuelLog,
 } from '../service.ts';
@@ -17,11 +18,11 @@ export const fuelLogsRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/', {
-    schema: { querystring: ListFuelLogsQuerySchema, response: { 200: FuelLogListSchema } },
+    schema: { summary: 'List your fuel logs, newest first', querystring: ListFuelLogsQuerySchema, response: { 200: FuelLogListSchema, ...errorResponses(400, 404) } },
   }, (request) => listFuelLogs(deps, userOf(request).sub, request.query));
 
   app.post('/', {
-    schema: { body: CreateFuelLogBodySchema, response: { 201: FuelLogSchema } },
+    schema: { summary: 'Log a fill-up', body: CreateFuelLogBodySchema, response: { 201: Created(FuelLogSchema), ...errorResponses(400, 404, 413, 415) } },
   }, async (request, reply) => {
     const log = await createFuelLog(deps, userOf(request).sub, request.body);
     return reply.code(201).header('location', `${app.prefix}/${log.id}`).send(log);
@@ -29,19 +30,22 @@ export const fuelLogsRoutes: FastifyPluginAsync<CapsuleOptions> = async (fastify
 
   // Static path before the parametric one (Fastify does not need it; the Express twin does).
   app.get('/stats', {
-    schema: { querystring: FuelStatsQuerySchema, response: { 200: FuelStatsSchema } },
+    schema: { summary: "A vehicle's fuel statistics (cached)", querystring: FuelStatsQuerySchema, response: { 200: FuelStatsSchema, ...errorResponses(400, 404) } },
   }, (request) => getFuelStats(deps, userOf(request).sub, request.query.vehicleId));
 
   app.get('/:id', {
-    schema: { params: FuelLogParamsSchema, response: { 200: FuelLogSchema } },
+    schema: { summary: 'One fuel log', params: FuelLogParamsSchema, response: { 200: FuelLogSchema, ...errorResponses(400, 404) } },
   }, (request) => getFuelLog(deps, userOf(request).sub, request.params.id));
 
   app.put('/:id', {
-    schema: { params: FuelLogParamsSchema, body: UpdateFuelLogBodySchema, response: { 200: FuelLogSchema } },
+    schema: {
+      summary: 'Update a fuel log (partial; not vehicleId)', params: FuelLogParamsSchema, body: UpdateFuelLogBodySchema,
+      response: { 200: FuelLogSchema, ...errorResponses(400, 404, 413, 415) },
+    },
   }, (request) => updateFuelLog(deps, userOf(request).sub, request.params.id, request.body));
 
   app.delete('/:id', {
-    schema: { params: FuelLogParamsSchema },
+    schema: { summary: 'Delete a fuel log', params: FuelLogParamsSchema, response: { 204: NoContent, ...errorResponses(400, 404) } },
   }, async (request, reply) => {
     await deleteFuelLog(deps, userOf(request).sub, request.params.id);
     return reply.code(204).send();

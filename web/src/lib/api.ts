@@ -48,6 +48,34 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   return new ApiError(res.status, res.status >= 500 ? 'INTERNAL_ERROR' : `HTTP_${res.status}`, res.statusText || `HTTP ${res.status}`);
 }
 
+export interface CallOptions {
+  token?: string;
+  body?: BodyInit;
+  contentType?: string;
+  fetch?: typeof fetch;
+  baseUrl?: string;
+  cache?: RequestCache;
+}
+
+/**
+ * One HTTP call, as both apps make it (the web app's Api below, the console's admin client): bearer token,
+ * JSON accepted; a failure is an ApiError with the contract's error body (status 0 when nothing answered).
+ */
+export async function call(method: string, path: string, o: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.contentType) headers['content-type'] = o.contentType;
+  const doFetch = o.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch((o.baseUrl ?? '') + path, { method, headers, body: o.body, ...(o.cache ? { cache: o.cache } : {}) });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached');
+  }
+  if (res.ok) return res;
+  throw await errorFromResponse(res);
+}
+
 export class Api {
   private readonly opts: ApiOptions;
 
@@ -56,21 +84,12 @@ export class Api {
   }
 
   private async call(method: string, path: string, init: { body?: BodyInit; contentType?: string } = {}): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const token = await this.opts.getToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (init.contentType) headers['content-type'] = init.contentType;
-    const doFetch = this.opts.fetch ?? fetch;
-    let res: Response;
     try {
-      res = await doFetch((this.opts.baseUrl ?? '') + path, { method, headers, body: init.body });
-    } catch {
-      throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached');
+      return await call(method, path, { ...init, token: await this.opts.getToken(), fetch: this.opts.fetch, baseUrl: this.opts.baseUrl });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) this.opts.onUnauthorized?.();
+      throw err;
     }
-    if (res.ok) return res;
-    const err = await errorFromResponse(res);
-    if (res.status === 401) this.opts.onUnauthorized?.();
-    throw err;
   }
 
   async get<T>(path: string): Promise<T> {

@@ -147,7 +147,7 @@ function ResultItem({ r, saved, onSaved }: { r: StationResult; saved: SavedStati
     }
   };
   return (
-    <li className="entry" aria-label={r.name}>
+    <li className="entry" aria-label={r.name ?? undefined}>
       <div className="entry-head">
         <strong>{r.name}</strong>
         <span className="distance">{fmt.distance(r.distanceMeters)}</span>
