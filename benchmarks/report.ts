@@ -114,7 +114,7 @@ function crossCheck(check: CrossCheck, since: string): PairedRecord | null {
 
 /** The targets of this run, the proxy's from its cross-check (run by `make bench` after the main run). */
 export function targetsOf(record: RunRecord): Target[] {
-  return [...record.summary.targets.filter((t) => t.name !== 'proxy CPU'), proxyTarget(crossCheck(CROSS_CHECKS.proxy, record.meta.startedAt))];
+  return [...record.summary.targets, proxyTarget(crossCheck(CROSS_CHECKS.proxy, record.meta.startedAt))];
 }
 
 /**

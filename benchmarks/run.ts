@@ -297,13 +297,18 @@ async function main(): Promise<void> {
     await writeFile(join(ROOT, 'STATUS.md'), renderStatus(record, { parityFile: join(ROOT, '.data', 'parity-latest.json'), resultsFile: relative(ROOT, file) }));
     log('STATUS.md written');
   }
-  for (const t of targetsOf(record)) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}`);
+  logTargets(record);
   if (summary.totalFailures) log(`WARNING: ${summary.totalFailures} measured requests failed (non-2xx / errors / wrong backend)`);
 
   await stopAllApps(8000);
   if (cpuProf) log(`CPU profiles: ${relative(ROOT, profDir)}/`);
   await env.close();
   await rm(tmpDir, { recursive: true, force: true });
+}
+
+/** Every target of the run, met or missed (and by how much), on the console. */
+function logTargets(record: RunRecord): void {
+  for (const t of targetsOf(record)) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}${t.missedBy ? ` — missed by ${t.missedBy}` : ''}`);
 }
 
 async function reportOnly(): Promise<void> {
@@ -315,7 +320,7 @@ async function reportOnly(): Promise<void> {
     parityFile: join(ROOT, '.data', 'parity-latest.json'), resultsFile: relative(ROOT, file), renderedAt: new Date().toISOString(),
   }));
   log(`STATUS.md re-rendered from ${relative(ROOT, file)} (run of ${record.meta.startedAt}), with the cross-checks run since`);
-  for (const t of targetsOf(record)) log(`target ${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.detail}${t.missedBy ? ` — missed by ${t.missedBy}` : ''}`);
+  logTargets(record);
 }
 
 (args['report-only'] ? reportOnly() : main()).catch(async (err) => {
