@@ -9,7 +9,7 @@ export const tracing = startTracing({
   serviceName: 'motovaultpro-gateway',
   esModules: [],
   // The proxy hop names the backend it goes to.
-  clientAttributes: (origin) => (URL.parse(origin)?.origin === legacyOrigin ? { 'mvp.backend': 'express', 'mvp.hop': 'legacy-proxy' } : {}),
+  clientAttributes: (origin) => (legacyOrigin && URL.parse(origin)?.origin === legacyOrigin ? { 'mvp.backend': 'express', 'mvp.hop': 'legacy-proxy' } : {}),
   instrumentations: [
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
