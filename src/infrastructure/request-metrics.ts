@@ -1,4 +1,4 @@
-// The per-request Prometheus series (requests, 5xx, latency by feature and backend), counted in plain
+// The per-request Prometheus series (requests, 5xx, latency by feature, backend and route), counted in plain
 // numbers and written out in the text exposition format when /metrics is scraped. prom-client validates
 // and hashes the label set on every inc()/observe(), bound children included; counting here instead, with
 // the window recorder's key remembered too, costs a request a few Map lookups on interned strings (what it

@@ -25,12 +25,14 @@ const VERBOSE = new Set(['info', 'debug', 'trace']);
 export const accessLogPlugin = fp(async (app) => {
   const observers: Array<(request: FastifyRequest, reply: FastifyReply) => void> = [];
   const routes = new RouteLabels();
-  const routeLabel = (request: FastifyRequest) => routes.of({
+  // `request.routeOptions` builds a new object on every read: read once, pass its config.
+  const labelOf = (request: FastifyRequest, config: FastifyRequest['routeOptions']['config']) => routes.of({
     method: request.method,
     url: request.url,
-    routeUrl: request.routeOptions.url,
-    proxiedPrefix: request.routeOptions.config.backend === 'express' ? request.feature?.prefix ?? '/api' : undefined,
+    routeUrl: config.url,
+    proxiedPrefix: config.backend === 'express' ? request.feature?.prefix ?? '/api' : undefined,
   });
+  const routeLabel = (request: FastifyRequest) => labelOf(request, request.routeOptions.config);
   app.decorate('observeResponse', (observer: (request: FastifyRequest, reply: FastifyReply) => void) => { observers.push(observer); });
   app.decorate('routeLabel', routeLabel);
   app.addHook('onReady', async () => {
@@ -40,10 +42,11 @@ export const accessLogPlugin = fp(async (app) => {
   app.addHook('onResponse', (request, reply, done) => {
     if (request.backend === 'shadow') return done(); // in-process shadow runs are not user traffic (docs/shadow.md)
     const feature = request.feature?.name ?? 'gateway';
-    const route = routeLabel(request);
+    const config = request.routeOptions.config;
+    const route = labelOf(request, config);
     app.metrics.observe(feature, request.backend, route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     if (VERBOSE.has(request.log.level)) {
-      const url = request.routeOptions.config.logQuery ? request.url : withoutQuery(request.url);
+      const url = config.logQuery ? request.url : withoutQuery(request.url);
       request.log.info({ method: request.method, url, route, status: reply.statusCode, feature, backend: request.backend, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     }
     for (const observer of observers) observer(request, reply);

@@ -28,6 +28,8 @@ export interface TracingOptions {
   instrumentations: Instrumentations;
   /** Attributes of the HTTP server span of an incoming request, from its path (query string excluded). */
   serverAttributes?: (path: string) => Attributes;
+  /** Attributes of an outgoing undici request's client span, from its origin (`http://host:port`). */
+  clientAttributes?: (origin: string) => Attributes;
 }
 
 export interface Tracing {
@@ -50,7 +52,7 @@ export function startTracing(opts: TracingOptions): Tracing {
         ignoreIncomingRequestHook: (req) => untraced(req.url),
         ...(opts.serverAttributes ? { startIncomingSpanHook: (req) => opts.serverAttributes?.((req.url ?? '/').split('?', 1)[0]) ?? {} } : {}),
       }),
-      new UndiciInstrumentation(),
+      new UndiciInstrumentation(opts.clientAttributes ? { startSpanHook: (req) => opts.clientAttributes?.(req.origin) ?? {} } : {}),
       // Only queries made for a traced request: the flag poll and the guard's ticks would be a trace a second.
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),

@@ -3,9 +3,13 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { startTracing, untraced } from './sdk.ts';
 
+const legacyOrigin = process.env.LEGACY_URL ? new URL(process.env.LEGACY_URL).origin : undefined;
+
 export const tracing = startTracing({
   serviceName: 'motovaultpro-gateway',
   esModules: [],
+  // The proxy hop names the backend it goes to.
+  clientAttributes: (origin) => (legacyOrigin && URL.parse(origin)?.origin === legacyOrigin ? { 'mvp.backend': 'express', 'mvp.hop': 'legacy-proxy' } : {}),
   instrumentations: [
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,

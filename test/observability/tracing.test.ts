@@ -88,6 +88,7 @@ describe('tracing across the gateway and the legacy app', () => {
     assert.ok(hop, 'the legacy span\'s parent is in the trace');
     assert.equal(hop.service, GATEWAY);
     assert.equal(hop.kind, 3, 'the proxy hop is a client span');
+    assert.deepEqual([hop.attributes['mvp.backend'], hop.attributes['mvp.hop']], ['express', 'legacy-proxy']);
     // Express's handler spans and the SQL it ran hang under the legacy server span.
     assert.ok(trace.some((s) => s.service === LEGACY && s.attributes['express.type'] !== undefined), 'express handler spans');
     const sql = trace.find((s) => s.service === LEGACY && isSql(s));
