@@ -17,6 +17,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config/config.ts';
 import { migrateUp } from '../src/db/migrate.ts';
+import { flagEnv } from '../flags/registry.ts';
 import { sessionDatabaseUrl } from '../src/infrastructure/deps.ts';
 import { startInfrastructure, type Infrastructure } from '../stack/infrastructure.ts';
 import { appEntry, appsFrom, hasApp, killAllAppsNow, REPO_ROOT, spawnApp, stopAllApps, type AppKind, type AppProcess } from '../stack/apps.ts';
@@ -90,8 +91,10 @@ async function infrastructure(): Promise<void> {
   // default (1,000 requests a minute per client address) would lock them out of their own stack.
   env.RATE_LIMIT_MAX ??= '100000';
   // Without legacy-express/ there is no legacy app, so no legacy URL: an unclaimed /api path is then the
-  // gateway's own 404 NOT_FOUND, as in production after Express is deleted (not a 503 from a dead proxy).
+  // gateway's own 404 NOT_FOUND, as in production after Express is deleted (not a 503 from a dead proxy),
+  // and every feature the developer did not set defaults to its native capsule (express has nothing to serve).
   if (hasApp('legacy')) env.LEGACY_URL ??= `http://${urlHost(env.HOST || '127.0.0.1')}:${env.LEGACY_PORT}`;
+  else for (const [name, value] of Object.entries(flagEnv('fastify'))) env[name] ??= value;
   if (shuttingDown) return;
 
   const config = loadConfig(env); // the apps' own validation, before anything is spawned

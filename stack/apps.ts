@@ -46,8 +46,9 @@ const SOURCE_ENTRY: Record<AppKind, string> = {
 export type AppsFrom = 'build' | 'source';
 
 /**
- * APPS_FROM=build runs the production build (dist/…/*.js: `npm run build` first; `make dev`, `make start`
- * and `make bench` build and set it); unset or `source` runs the TypeScript sources (Node strips the types).
+ * APPS_FROM=build runs the production build (dist/…/*.js: `npm run build` first; `make bench` builds and
+ * sets it); unset or `source` runs the TypeScript sources (Node strips the types) — `make dev` sets it, so an
+ * edit reloads without a build (dev/reload.ts).
  */
 export function appsFrom(env: Record<string, string | undefined> = process.env): AppsFrom {
   const value = env.APPS_FROM ?? 'source';

@@ -1,6 +1,6 @@
 // `make dev` reloads, and deleting Express is a clean end state under it too: the real supervisor
-// (dev/stack.ts) runs in a copy of the app's folders without legacy-express/, every feature native. An
-// unclaimed /api path is the gateway's own 404 NOT_FOUND (no legacy URL, no 503); an edit to a capsule file
+// (dev/stack.ts) runs in a copy of the app's folders without legacy-express/ and no flag set. Every feature
+// is then native, an unclaimed /api path is the gateway's own 404 NOT_FOUND (no legacy URL, no 503); an edit to a capsule file
 // is answered by the new code; a syntax error is printed while the last good gateway keeps serving, and
 // fixing it is picked up. A poller checks throughout that the gateway's port never stops answering.
 import assert from 'node:assert/strict';
@@ -53,7 +53,7 @@ describe('make dev without legacy-express/, reloading on edits', () => {
       DEV_DATA_DIR: join(copy, '.data'), DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL ?? '',
       PORT: String(port), LEGACY_PORT: String(legacyPort), DEV_S3_PORT: String(s3Port), FAKE_EXTERNALS_PORT: String(fakesPort),
       APPS_FROM: 'source', DEV_TOOLS: 'true', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000',
-      VEHICLES_BACKEND: 'fastify', FUEL_LOGS_BACKEND: 'fastify', STATIONS_BACKEND: 'fastify', MAINTENANCE_BACKEND: 'fastify',
+      // No *_BACKEND: without a legacy app `make dev` defaults every feature to its capsule.
     };
     gateway = `http://127.0.0.1:${port}`;
     supervisor = spawn(process.execPath, ['dev/stack.ts'], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -97,8 +97,11 @@ describe('make dev without legacy-express/, reloading on edits', () => {
     assert.equal(res.status, 404);
     assert.equal(res.headers.get('x-backend'), 'fastify');
     assert.equal((await res.json()).error.code, 'NOT_FOUND');
-    const vehicles = await fetch(`${gateway}/api/vehicles`, { headers: { authorization: `Bearer ${token}` } });
-    assert.equal(vehicles.status, 200, 'the native capsule serves');
+    for (const path of ['/api/vehicles', '/api/fuel-logs', '/api/stations/saved', '/api/maintenance/records']) {
+      const res = await fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, `${path}: every feature defaults to its native capsule`);
+      assert.equal(res.headers.get('x-backend'), 'fastify', path);
+    }
   });
 
   test('an edit to a capsule file is answered by the new code, with PostgreSQL, S3 and the fakes still up', async () => {
