@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Runs `observer` after every answered request but the gateway's own shadow runs (synchronously; it must not throw). */
+    /** Runs `observer` after every answered request (synchronously; it must not throw). */
     observeResponse(observer: (request: FastifyRequest, reply: FastifyReply) => void): void;
   }
 }
@@ -17,7 +17,6 @@ export const accessLogPlugin = fp(async (app) => {
   const observers: Array<(request: FastifyRequest, reply: FastifyReply) => void> = [];
   app.decorate('observeResponse', (observer: (request: FastifyRequest, reply: FastifyReply) => void) => { observers.push(observer); });
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.backend === 'shadow') return done(); // in-process shadow runs are not user traffic (docs/shadow.md)
     const feature = request.feature?.name ?? 'gateway';
     app.metrics.observe(feature, request.backend, request.method, reply.statusCode, reply.elapsedTime / 1000);
     if (VERBOSE.has(request.log.level)) {
