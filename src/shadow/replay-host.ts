@@ -58,7 +58,11 @@ export class ReplayHost {
     this.opts = opts;
   }
 
-  /** Checks the need every `checkMs`: starts the worker as soon as a feature is sampled, stops it once none is. */
+  /**
+   * Checks the need every `checkMs`: starts the worker as soon as a feature is sampled, stops it once none
+   * has been for STOP_AFTER_MS. Never waits for the worker: the gateway's start and its clients do not depend
+   * on it (samples taken while it starts wait in the budget's slots).
+   */
   watch(): void {
     const check = () => {
       if (this.opts.needed()) {

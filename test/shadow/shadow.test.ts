@@ -65,6 +65,15 @@ describe('shadow traffic (real processes)', () => {
     const r = await new Client(gwA.url, admin.token).del('/admin/shadow');
     assert.equal(r.status, 200, r.text);
   };
+  /** Waits until the gateway's replay worker (started in the background at start-up) is ready. */
+  const replayReady = async (gw: AppProcess) => {
+    const deadline = Date.now() + 30_000;
+    const ready = async () => (await new Client(gw.url, admin.token).get('/admin/shadow')).body.replay?.ready === true;
+    while (!(await ready())) {
+      assert.ok(Date.now() < deadline, `${gw.name}: the shadow replay worker is not ready`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  };
   /** Polls until `expected` samples are accounted for (compared + skipped + errored) — other instances flush every 200 ms. */
   const settled = async (expected: number, gw: AppProcess = gwA): Promise<Report> => {
     const deadline = Date.now() + 20_000;
@@ -92,6 +101,7 @@ describe('shadow traffic (real processes)', () => {
       }
       users.push({ sub: u.sub, token: u.token, vehicles });
     }
+    await Promise.all([replayReady(gwA), replayReady(gwB)]);
   });
 
   after(async () => {
@@ -120,7 +130,7 @@ describe('shadow traffic (real processes)', () => {
 
     const r = await settled(1000);
     assert.equal(r.compared + r.skipped + r.errored, 1000, JSON.stringify(r.routes.map((x) => [x.route, x.skippedBy, x.erroredBy])));
-    assert.ok(r.compared >= 990, `compared ${r.compared} of 1000`);
+    assert.ok(r.compared >= 990, `compared ${r.compared} of 1000: ${JSON.stringify(r.routes.map((x) => [x.route, x.skippedBy, x.erroredBy]))}`);
     assert.equal(r.mismatched, 0, JSON.stringify(r.routes.flatMap((x) => x.examples).slice(0, 3)));
     assert.equal(r.errored, 0);
     assert.deepEqual(r.routes.map((x) => x.route).sort(), ['GET /api/vehicles', 'GET /api/vehicles/:id', 'HEAD /api/vehicles/:id']);
@@ -171,7 +181,7 @@ describe('shadow traffic (real processes)', () => {
     });
     const fromA = await settled(60, gwA);
     const fromB = await settled(60, gwB);
-    assert.equal(fromA.compared, 60);
+    assert.equal(fromA.compared, 60, JSON.stringify(fromA.routes.map((x) => [x.route, x.skippedBy, x.erroredBy])));
     assert.equal(fromB.compared, 60);
     assert.equal(fromA.mismatched, 0);
   });
@@ -180,6 +190,7 @@ describe('shadow traffic (real processes)', () => {
     const volatile = await startVolatileProxy(legacy.url, 'servedAt');
     const gwC = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100' }, 'gateway C (volatile legacy)');
     try {
+      await replayReady(gwC);
       await reset();
       const u = users[1];
       for (let i = 0; i < 30; i++) {

@@ -62,9 +62,26 @@ export async function buildReplayApp(config: Config, capsules: readonly Capsule[
     if (config.DEV_TOOLS) await app.register((await import('../../dev-tools/replay-faults.ts')).replayFaultsPlugin);
     await app.register(replayCapsulesPlugin, { capsules });
     await app.ready();
+    await warmUp(app, capsules);
   } catch (err) {
     await app.close().catch(() => {});
     throw err;
   }
   return app;
+}
+
+/** A well-formed RS256 token no key verifies: checking it fetches the token keys (a JWKS URL) and fails. */
+const KEY_FETCHING_TOKEN = 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.AA';
+
+/**
+ * Opens the pools' connections, fetches the token keys and runs each capsule's request path once (an
+ * unauthenticated read: its 401) before the worker says it is ready, so the first samples do not each pay a
+ * connection set-up, a key fetch and cold code while the gateway's budget slots wait for them.
+ */
+async function warmUp(app: FastifyInstance, capsules: readonly Capsule[]): Promise<void> {
+  const { db, cache, verifyToken } = app.deps;
+  await Promise.allSettled([
+    ...Array.from({ length: REPLAY_DB_POOL_MAX }, () => db.query('SELECT 1')), cache.ping(), verifyToken(KEY_FETCHING_TOKEN),
+  ]);
+  for (const capsule of capsules) await app.inject({ method: 'GET', url: prefixOf(capsule.feature) });
 }
