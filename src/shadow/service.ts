@@ -55,7 +55,7 @@ export class ShadowService implements ShadowTap {
     this.replay = new ReplayHost({
       config: c,
       settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, noiseRate: c.SHADOW_NOISE_RATE, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
-      needed: () => FEATURE_NAMES.some((f) => this.rateFor(f) > 0),
+      needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
       onEvent: p.onReplayEvent,
     });
     this.runner = new ShadowRunner({
@@ -67,6 +67,10 @@ export class ShadowService implements ShadowTap {
   start(): void {
     this.budget.start();
     this.recorder.start();
+  }
+
+  /** Starts and stops the replay worker with the need from now on (a sample before this starts it too). */
+  watchReplay(): void {
     this.replay.watch();
   }
 

@@ -42,6 +42,8 @@ export const shadowPlugin = fp(async (app) => {
   app.decorate('shadow', shadow);
   tapProxiedAnswers(app, shadow);
   app.addHook('onReady', async () => shadow.start());
+  // The worker boots once the gateway listens, so its start never competes with the gateway's own.
+  app.addHook('onListen', async () => shadow.watchReplay());
   app.addHook('preClose', async () => shadow.stop());
   await app.register(shadowAdminRoutes, { shadow });
 }, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context', 'capsules'] });
