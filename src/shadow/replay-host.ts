@@ -93,7 +93,7 @@ export class ReplayHost {
   /** Replays one sample (starting the worker when needed); always resolves. */
   run(sample: Sample, express: Captured): Promise<ReplayOutcome> {
     const worker = this.ensureStarted();
-    if (!worker) return Promise.resolve({ kind: 'skipped', reason: 'unavailable' });
+    if (!worker) return Promise.resolve({ kind: 'skipped', reason: 'unavailable' }); // backing off after a crash, or still stopping
     const id = this.nextId++;
     return new Promise((resolve) => {
       const p: Pending = { resolve, timer: undefined };
@@ -133,6 +133,7 @@ export class ReplayHost {
     const worker = new Worker(WORKER_URL, {
       workerData: data, name: 'shadow-replay', resourceLimits: { maxOldGenerationSizeMb: MAX_OLD_GENERATION_MB },
     });
+    worker.unref(); // never what keeps the gateway's process alive
     this.worker = worker;
     this.ready = false;
     this.starts++;
