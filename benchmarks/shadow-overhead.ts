@@ -97,6 +97,14 @@ try {
       specs.push({ method: 'GET', path: `/api/vehicles/${res.body.id}`, headers: { authorization: `Bearer ${u.token}` } });
     }
   }
+  // The replay workers boot once their gateway listens: measured from when they are ready.
+  for (const gw of [targets['shadow 100%'], targets['shadow 10%']]) {
+    const deadline = Date.now() + 60_000;
+    while ((await adminOf(gw).get('/admin/shadow')).body.replay?.ready !== true) {
+      if (Date.now() > deadline) throw new Error(`${gw.name}: the replay worker is not ready`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
   const results: Record<string, Measurement[]> = {};
   const fixed: Record<string, FixedRun[]> = {};
   for (const name of Object.keys(targets)) {
