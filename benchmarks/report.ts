@@ -246,9 +246,17 @@ function renderCrossChecks(w: (s?: string) => void, since: string): void {
 }
 
 interface ShadowRow { stage: string; reqPerSec: number; p50: number; p99: number; gatewayCpuSecondsPer1k: number; legacyCpuSecondsPer1k: number; failures: number }
+interface CpuSplit { main: number; replay: number; total: number }
 interface ShadowRecord {
   date: string; mode: string; seconds: number; rounds: number; fixedRate: number;
-  saturated: ShadowRow[]; atFixedRate: Array<{ stage: string; p50: number; p99: number; non2xx: number }>;
+  saturated: ShadowRow[];
+  atFixedRate: Array<{ stage: string; p50: number; p99: number; non2xx: number; cpuMsPerRequest?: CpuSplit; peakRssBytes?: number }>;
+  /** Issue 29: the replay worker's memory while on and after it stopped (absent in older results). */
+  memory?: {
+    expressGatewayRssBytes: number; afterStopMs: number;
+    whileOn: Array<{ name: string; rssBytes: number; heap: { usedBytes: number; totalBytes: number } | null }>;
+    afterStop: Array<{ name: string; rssBytes: number }>;
+  };
   shadowReport: { compared: number; matched: number; mismatched: number; skipped: number; errored: number };
 }
 
@@ -265,7 +273,7 @@ function sectionResult<T>(w: (s?: string) => void, heading: string, name: string
 
 /** The shadow stage's cost to clients, from benchmarks/shadow-overhead.ts (run by `make bench` first). */
 function renderShadowCost(w: (s?: string) => void): void {
-  const r = sectionResult<ShadowRecord>(w, 'Shadow stage cost (issue 12)', 'shadow-overhead.json',
+  const r = sectionResult<ShadowRecord>(w, 'Shadow stage cost (issues 12, 29)', 'shadow-overhead.json',
     '`make bench` runs `benchmarks/shadow-overhead.ts` first when `DATABASE_URL` is set');
   if (!r) return;
   const base = r.saturated.find((x) => x.stage === 'express');
@@ -280,6 +288,28 @@ function renderShadowCost(w: (s?: string) => void): void {
   }
   const sr = r.shadowReport;
   w();
-  w(`Shadow report after the run: compared ${num(sr.compared)}, matched ${num(sr.matched)}, mismatched ${num(sr.mismatched)}, skipped ${num(sr.skipped)} (over budget or event-loop lag), errored ${num(sr.errored)}. Added latency is the difference between the fixed-rate columns (the saturated columns include the native run's CPU competing with the client's requests on the same 2 cores).`);
+  w(`Shadow report after the run: compared ${num(sr.compared)}, matched ${num(sr.matched)}, mismatched ${num(sr.mismatched)}, skipped ${num(sr.skipped)} (over budget, event-loop lag or a provider call a replay never makes), errored ${num(sr.errored)}. Added latency is the difference between the fixed-rate columns (the saturated columns include the replay worker's CPU competing with the client's requests on the same 2 cores).`);
   w();
+  const fixedBase = r.atFixedRate.find((x) => x.stage === 'express');
+  if (fixedBase?.cpuMsPerRequest) {
+    const vs = (v: number, b: number | undefined, stage: string) => (b && stage !== 'express' ? ` (${num(v / b, 2)}x)` : '');
+    w(`At a fixed ${r.fixedRate} req/s (medians over rounds), CPU per client request by thread of the gateway: its main thread (the clients' event loop), the shadow replay worker thread, and the whole process (GC and I/O threads included):`);
+    w();
+    w('| stage | p50 ms | p99 ms | main-thread CPU ms/req | replay-thread CPU ms/req | process CPU ms/req | peak RSS MB |');
+    w('|---|---|---|---|---|---|---|');
+    for (const x of r.atFixedRate) {
+      const c = x.cpuMsPerRequest;
+      if (!c) continue;
+      w(`| ${x.stage} | ${num(x.p50, 2)}${vs(x.p50, fixedBase.p50, x.stage)} | ${num(x.p99, 2)}${vs(x.p99, fixedBase.p99, x.stage)} | ${num(c.main, 3)}${vs(c.main, fixedBase.cpuMsPerRequest.main, x.stage)} | ${num(c.replay, 3)} | ${num(c.total, 3)}${vs(c.total, fixedBase.cpuMsPerRequest.total, x.stage)} | ${x.peakRssBytes ? num(x.peakRssBytes / 1048576, 1) : '-'} |`);
+    }
+    w();
+  }
+  const m = r.memory;
+  if (m) {
+    const mb = (b: number) => num(b / 1048576, 1);
+    const on = m.whileOn.map((g) => `${g.name} RSS ${mb(g.rssBytes)} MB, replay heap ${g.heap ? `${mb(g.heap.usedBytes)} MB used of ${mb(g.heap.totalBytes)} MB` : 'n/a'}`).join('; ');
+    const off = m.afterStop.map((g) => `${g.name} RSS ${mb(g.rssBytes)} MB`).join('; ');
+    w(`Replay memory while on (after the load): ${on}. ${m.afterStopMs / 1000} s after vehicles left shadow and the workers stopped: ${off}. The express-stage gateway for reference: RSS ${mb(m.expressGatewayRssBytes)} MB.`);
+    w();
+  }
 }

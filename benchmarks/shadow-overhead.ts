@@ -1,11 +1,17 @@
-// What shadow traffic costs the client (issue 12): GET /api/vehicles/:id through a gateway with vehicles in
+// What shadow traffic costs (issues 12 and 29): GET /api/vehicles/:id through a gateway with vehicles in
 // stage express, shadow 100% and shadow 10% (one legacy app, real processes, the production build), rounds
-// interleaved, figures from benchmarks/measure.ts. `make bench` runs it before the main run and STATUS.md
-// shows the result (benchmarks/results/shadow-overhead.json). Alone: node benchmarks/shadow-overhead.ts [--quick]
+// interleaved. Saturated (closed loop) figures from benchmarks/measure.ts; at a fixed offered rate, the
+// client's p50/p99 and the gateway's CPU per request split by thread — the main thread (the clients' event
+// loop), the shadow replay worker thread (`shadow-replay`) and the whole process; then the replay's memory
+// while it runs and after it stops (vehicles flipped to express: the worker ends). `make bench` runs it
+// before the main run and STATUS.md shows the result (benchmarks/results/shadow-overhead.json).
+// Alone: node benchmarks/shadow-overhead.ts [--quick]
 import autocannon from 'autocannon';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { startStack, ALL_EXPRESS } from '../test/faults/support/stack.ts';
+import type { AppProcess } from '../stack/apps.ts';
 import { measure, type Measurement } from './measure.ts';
+import { cpuSeconds, rssBytes } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
 import { randomVin } from '../test/features/support/vehicles.ts';
@@ -15,13 +21,41 @@ const quick = process.argv.includes('--quick');
 const seconds = quick ? 3 : 8;
 const rounds = quick ? 1 : 3;
 const fixedRate = 200;
+/** How long after the worker stopped the gateway's RSS is read again. */
+const AFTER_STOP_MS = 10_000;
 export const SHADOW_RESULTS = new URL('./results/shadow-overhead.json', import.meta.url);
 
+const CLOCK_TICKS = 100; // USER_HZ, as benchmarks/processes.ts
+
+/** utime + stime of one thread, in seconds. */
+async function threadCpu(pid: number, tid: string): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+interface CpuSplit { main: number; replay: number; total: number }
+
+/** CPU seconds so far of a gateway's main thread, its replay worker thread(s) and the whole process. */
+async function cpuSplit(pid: number): Promise<CpuSplit> {
+  let replay = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const name = (await readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8').catch(() => '')).trim();
+    if (name === 'shadow-replay') replay += await threadCpu(pid, tid).catch(() => 0);
+  }
+  return { main: await threadCpu(pid, String(pid)), replay, total: cpuSeconds(pid) };
+}
+
+interface FixedRun { p50: number; p99: number; non2xx: number; requests: number; cpuMsPerRequest: CpuSplit; peakRssBytes: number }
+
 /** Latency at a fixed offered rate (not saturating): what a client pays when the gateway has headroom. */
-async function atRate(url: string, specs: RequestSpec[], rate: number): Promise<{ p50: number; p99: number; non2xx: number }> {
+async function atRate(gw: AppProcess, specs: RequestSpec[], rate: number): Promise<FixedRun> {
   let next = 0;
+  let peak = rssBytes(gw.pid);
+  const sampler = setInterval(() => { peak = Math.max(peak, rssBytes(gw.pid)); }, 100);
+  const before = await cpuSplit(gw.pid);
   const result = await autocannon({
-    url, connections: 10, duration: seconds, overallRate: rate,
+    url: gw.url, connections: 10, duration: seconds, overallRate: rate,
     requests: [{
       setupRequest: (req) => {
         const spec = specs[next++ % specs.length];
@@ -29,8 +63,22 @@ async function atRate(url: string, specs: RequestSpec[], rate: number): Promise<
       },
     }],
   });
-  return { p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };
+  const after = await cpuSplit(gw.pid);
+  clearInterval(sampler);
+  const requests = result.requests.total;
+  const perRequest = (k: keyof CpuSplit) => (requests ? ((after[k] - before[k]) / requests) * 1000 : 0);
+  return {
+    p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, requests,
+    cpuMsPerRequest: { main: perRequest('main'), replay: perRequest('replay'), total: perRequest('total') }, peakRssBytes: peak,
+  };
 }
+
+async function replayState(admin: Client): Promise<{ running: boolean; heap: { usedBytes: number; totalBytes: number } | null }> {
+  const r = await admin.get('/admin/shadow');
+  if (r.status !== 200) throw new Error(`GET /admin/shadow: ${r.status} ${r.text}`);
+  return r.body.replay;
+}
+
 const stack = await startStack({ label: 'shadowbench', env: { ...ALL_EXPRESS, LOG_LEVEL: 'warn', SHADOW_NOISE_RATE: '10' } });
 try {
   const legacy = await stack.spawnLegacy();
@@ -39,6 +87,8 @@ try {
     'shadow 100%': await stack.spawnGateway(legacy.url, { VEHICLES_SHADOW_RATE: '100' }, 'gw-shadow100'),
     'shadow 10%': await stack.spawnGateway(legacy.url, { VEHICLES_SHADOW_RATE: '10' }, 'gw-shadow10'),
   };
+  const adminToken = await stack.sign({ permissions: ['admin:flags'] });
+  const adminOf = (gw: AppProcess) => new Client(gw.url, adminToken);
   const specs: RequestSpec[] = [];
   for (let i = 0; i < 30; i++) {
     const u = await stack.newUser();
@@ -47,8 +97,16 @@ try {
       specs.push({ method: 'GET', path: `/api/vehicles/${res.body.id}`, headers: { authorization: `Bearer ${u.token}` } });
     }
   }
+  // The replay workers boot once their gateway listens: measured from when they are ready.
+  for (const gw of [targets['shadow 100%'], targets['shadow 10%']]) {
+    const deadline = Date.now() + 60_000;
+    while ((await adminOf(gw).get('/admin/shadow')).body.replay?.ready !== true) {
+      if (Date.now() > deadline) throw new Error(`${gw.name}: the replay worker is not ready`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
   const results: Record<string, Measurement[]> = {};
-  const fixed: Record<string, Array<{ p50: number; p99: number; non2xx: number }>> = {};
+  const fixed: Record<string, FixedRun[]> = {};
   for (const name of Object.keys(targets)) {
     results[name] = [];
     fixed[name] = [];
@@ -61,7 +119,11 @@ try {
     }
   }
   for (let r = 0; r < rounds; r++) {
-    for (const [name, gw] of Object.entries(targets)) fixed[name].push(await atRate(gw.url, specs, fixedRate));
+    for (const [name, gw] of Object.entries(targets)) {
+      const run = await atRate(gw, specs, fixedRate);
+      fixed[name].push(run);
+      console.error(`fixed ${fixedRate}/s round ${r + 1} ${name}: p50 ${run.p50} ms p99 ${run.p99} ms, CPU ms/req main ${run.cpuMsPerRequest.main.toFixed(3)} replay ${run.cpuMsPerRequest.replay.toFixed(3)} process ${run.cpuMsPerRequest.total.toFixed(3)}`);
+    }
   }
   const saturated = Object.entries(results).map(([stage, ms]) => {
     const cpuPer1k = (proc: string) => median(ms.map((m) => ((m.processes.find((p) => p.name === proc)?.cpuSeconds ?? 0) / m.responses) * 1000));
@@ -73,16 +135,39 @@ try {
   });
   const atFixedRate = Object.entries(fixed).map(([stage, xs]) => ({
     stage, p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
+    cpuMsPerRequest: {
+      main: median(xs.map((x) => x.cpuMsPerRequest.main)), replay: median(xs.map((x) => x.cpuMsPerRequest.replay)),
+      total: median(xs.map((x) => x.cpuMsPerRequest.total)),
+    },
+    peakRssBytes: Math.max(...xs.map((x) => x.peakRssBytes)),
   }));
-  const admin = new Client(targets['shadow 100%'].url, await stack.sign({ permissions: ['admin:flags'] }));
-  const report = (await admin.get('/admin/shadow/vehicles')).body;
+
+  // The replay's memory: its heap and each gateway's RSS while on; then vehicles leave shadow on every
+  // instance (one flag), the workers stop, and the RSS is read again.
+  const shadowGateways = [targets['shadow 100%'], targets['shadow 10%']];
+  const whileOn = await Promise.all(shadowGateways.map(async (gw) => ({ name: gw.name, rssBytes: rssBytes(gw.pid), heap: (await replayState(adminOf(gw))).heap })));
+  const report = (await adminOf(targets['shadow 100%']).get('/admin/shadow/vehicles')).body;
+  const flipped = await adminOf(targets.express).put('/admin/flags/vehicles', { stage: 'express' });
+  if (flipped.status !== 200) throw new Error(`flip to express: ${flipped.status} ${flipped.text}`);
+  const stopDeadline = Date.now() + 30_000;
+  for (const gw of shadowGateways) {
+    while ((await replayState(adminOf(gw))).running) {
+      if (Date.now() > stopDeadline) throw new Error(`${gw.name}: the replay worker did not stop`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
+  await new Promise((res) => setTimeout(res, AFTER_STOP_MS));
+  const afterStop = shadowGateways.map((gw) => ({ name: gw.name, rssBytes: rssBytes(gw.pid) }));
+  const memory = { expressGatewayRssBytes: rssBytes(targets.express.pid), whileOn, afterStop, afterStopMs: AFTER_STOP_MS };
+  await adminOf(targets.express).del('/admin/flags/vehicles');
+
   const record = {
-    date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, saturated, atFixedRate,
+    date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, saturated, atFixedRate, memory,
     shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, errored: report.errored },
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
   await writeFile(SHADOW_RESULTS, `${JSON.stringify(record, null, 2)}\n`);
-  console.error(`[shadow-bench] ${JSON.stringify(saturated)}`);
+  console.error(`[shadow-bench] ${JSON.stringify({ atFixedRate, memory })}`);
 } finally {
   await stack.close();
 }

@@ -75,10 +75,10 @@ export async function buildApp({ config, env = process.env, capsules = CAPSULES 
     await app.register(flagsRoutes);
     await app.register(progressiveRoutes);
     await app.register(consolePlugin);
-    await app.register(legacyProxyPlugin);
     await app.register(capsulesPlugin, { capsules });
     await app.register(webAppPlugin);
-    await app.register(shadowPlugin); // after the capsules: it reads their route templates
+    await app.register(shadowPlugin); // after the capsules (their route templates), before the proxy (it taps the proxy's routes)
+    await app.register(legacyProxyPlugin);
     // Loaded only when on, so production's module graph holds nothing from dev/ (test/dev-graph.test.ts).
     if (config.DEV_TOOLS) await app.register((await import('./dev-tools/dev-tools-plugin.ts')).devToolsPlugin);
   } catch (err) {

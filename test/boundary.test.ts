@@ -30,3 +30,14 @@ test('domain code is plain: no framework, no database, no HTTP', () => {
     importsOf(f).filter((i) => /^(fastify|@fastify\/|express|pg|ioredis|minio)/.test(i)).map((i) => `${f} → ${i}`));
   assert.deepEqual(offenders, []);
 });
+
+test('the gateway knows nothing of shadow runs: no file in src/routing/, src/plugins/ or src/progressive/ mentions them', () => {
+  // routing/ and plugins/ never say "shadow" at all; progressive/ may name the stage (flags, gate figures) but
+  // not the runs, their marker, a `shadow` backend, or the shadow machinery that taps and replays.
+  const runs = /shadow[ -]?runs?\b|x-mvp-shadow|isShadowRun|shadowMark|backend\s*[!=]==?\s*'shadow'|\/shadow\/(tap|capture|runner|replay|replay-host|marker|worker\/)/i;
+  const offenders = files.filter((f) => /^src\/(routing|plugins|progressive)\//.test(f)).filter((f) => {
+    const text = readFileSync(f, 'utf8');
+    return f.startsWith('src/progressive/') ? runs.test(text) : /shadow/i.test(text);
+  });
+  assert.deepEqual(offenders, []);
+});

@@ -24,7 +24,7 @@ export async function searchStations(deps: Deps, _userId: string, q: SearchQuery
     deps.cache,
     cacheKeys.stationSearch(lat, lng, q.radius),
     cacheTtlSeconds.stationSearch,
-    () => nearbyGasStations({ baseUrl, apiKey, timeoutMs }, { lat: lat.toFixed(3), lng: lng.toFixed(3), radius: q.radius }),
+    () => nearbyGasStations({ baseUrl, apiKey, timeoutMs, http: deps.externalFetch }, { lat: lat.toFixed(3), lng: lng.toFixed(3), radius: q.radius }),
   );
   return { items: rankByDistance(places, { lat: q.lat, lng: q.lng }) };
 }

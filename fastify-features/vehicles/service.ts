@@ -34,7 +34,7 @@ export async function getVehicle(deps: Deps, userId: string, id: string): Promis
 
 /** The decode of an already normalised VIN, cache-aside (the same entry serves decode-vin and create). */
 function cachedDecode(deps: Deps, vin: string): Promise<VinDecode> {
-  return cached(deps.cache, cacheKeys.vinDecode(vin), cacheTtlSeconds.vinDecode, () => decodeVinValues(deps.config, vin));
+  return cached(deps.cache, cacheKeys.vinDecode(vin), cacheTtlSeconds.vinDecode, () => decodeVinValues(deps.config, vin, deps.externalFetch));
 }
 
 export async function decodeVin(deps: Deps, rawVin: string): Promise<VinDecode> {

@@ -16,6 +16,11 @@ export interface Deps {
   cache: Cache;
   store: ObjectStore | null;
   verifyToken: TokenVerifier;
+  /**
+   * The HTTP client the capsules call external providers (vPIC, Places) with: `fetch`, or a stand-in where
+   * a call must never reach a paid provider (the shadow replay's, src/shadow/worker/externals.ts).
+   */
+  externalFetch: typeof fetch;
 }
 
 export interface DepsLogger {
@@ -74,6 +79,7 @@ export function createDeps(config: Config, log: DepsLogger): Deps {
     cache: createCacheFor(redis, log),
     store: createStoreFor(config),
     verifyToken: createVerifierFor(config),
+    externalFetch: fetch,
   };
 }
 

@@ -9,7 +9,7 @@ import { RouteLabels } from '../routing/route-label.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Runs `observer` after every answered request but the gateway's own shadow runs (synchronously; it must not throw). */
+    /** Runs `observer` after every answered request (synchronously; it must not throw). */
     observeResponse(observer: (request: FastifyRequest, reply: FastifyReply) => void): void;
     /** The route template a request is counted under (src/routing/route-label.ts); valid once the app is ready. */
     routeLabel(request: FastifyRequest): string;
@@ -40,7 +40,6 @@ export const accessLogPlugin = fp(async (app) => {
     if (app.hasDecorator('nativeRoutes')) for (const r of app.nativeRoutes) routes.addNative(r.method, r.url);
   });
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.backend === 'shadow') return done(); // in-process shadow runs are not user traffic (docs/shadow.md)
     const feature = request.feature?.name ?? 'gateway';
     const config = request.routeOptions.config;
     const route = labelOf(request, config);

@@ -51,6 +51,6 @@ export const orphanSweepPlugin = fp(async (app) => {
 
 /** The shared dependency bundle the capsules receive (same shape the legacy app builds). */
 export const depsPlugin = fp(async (app) => {
-  const deps: Deps = { config: app.config, db: app.db, redis: app.redis, cache: app.cache, store: app.store, verifyToken: createVerifierFor(app.config) };
+  const deps: Deps = { config: app.config, db: app.db, redis: app.redis, cache: app.cache, store: app.store, verifyToken: createVerifierFor(app.config), externalFetch: fetch };
   app.decorate('deps', deps);
 }, { name: 'deps', dependencies: ['postgres', 'redis', 'storage'] });

@@ -2,7 +2,6 @@
 // headers (`x-request-id`, `x-backend`) before anything else can answer (a 401 or 429 carries them too).
 import fp from 'fastify-plugin';
 import { featureForPath, type FeatureDef } from '../../flags/registry.ts';
-import { isShadowRun } from '../shadow/marker.ts';
 import { servingBackend } from '../routing/serving-backend.ts';
 
 declare module 'fastify' {
@@ -25,8 +24,7 @@ export const requestContextPlugin = fp(async (app) => {
     reply.header('x-request-id', request.id);
     request.feature = featureForPath(request.url) ?? null;
     // The matched route says who serves it; an unmatched path falls back to the flag (servingBackend).
-    // A shadow run (the gateway's own in-process replay) is neither backend's user traffic: guard windows skip it.
-    const backend = isShadowRun(request.headers) ? 'shadow' : request.routeOptions.config.backend ?? servingBackend(request.url, app.flags, hasLegacy, request.method);
+    const backend = request.routeOptions.config.backend ?? servingBackend(request.url, app.flags, hasLegacy, request.method);
     if (backend) {
       request.backend = backend;
       reply.header('x-backend', backend);

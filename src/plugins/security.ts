@@ -58,7 +58,7 @@ export const securityPlugin = fp(async (app) => {
   // client address (request.ip: the socket's peer, or the forwarded client when that peer is a TRUST_PROXY
   // load balancer). Far from the limit the hook is synchronous.
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.config.probe === true || request.backend === 'shadow') return done(); // shadow runs are the gateway's own (tagged by request-context)
+    if (request.routeOptions.config.probe === true) return done();
     const hit = limiter.hit(request.ip);
     if (hit instanceof Promise) hit.then((h) => apply(h, reply, done), done);
     else apply(hit, reply, done);

@@ -2,14 +2,13 @@
 // constraint backend=fastify, the legacy proxy route backend=express, and each request derives its
 // value from the flag store's in-memory state (no I/O) for the request's side (reads: GET/HEAD, writes:
 // the rest; each side has its own stage). In a canary the bucket comes from the bearer token's `sub`, read
-// unverified (token-sub.ts), the same bucket for both sides; no readable sub → express. The shadow stage routes to
-// express (the comparison runs beside it). Other paths: see servingBackend (unclaimed /api paths).
+// unverified (token-sub.ts), the same bucket for both sides; no readable sub → express.
+// Every stage but canary and fastify routes to express. Other paths: see servingBackend (unclaimed /api paths).
 import type { ConstraintStrategy, HTTPVersion } from 'find-my-way';
 import type { FlagStore } from '../../flags/store.ts';
 import { featureForPath, type Backend, type FeatureName } from '../../flags/registry.ts';
 import { sideOf } from '../../flags/operations.ts';
 import { unverifiedSub } from './token-sub.ts';
-import { isShadowRun } from '../shadow/marker.ts';
 import { servingBackend } from './serving-backend.ts';
 
 export function backendConstraint(flags: FlagStore, hasLegacy: boolean): ConstraintStrategy<HTTPVersion.V1, Backend> {
@@ -24,7 +23,6 @@ export function backendConstraint(flags: FlagStore, hasLegacy: boolean): Constra
       };
     },
     deriveConstraint(req) {
-      if (isShadowRun(req.headers)) return 'fastify'; // the gateway's own in-process shadow run
       const url = req.url ?? '/';
       const feature = featureForPath(url);
       return (feature ? derive(flags, feature.name, req.method ?? 'GET', req.headers.authorization) : servingBackend(url, flags, hasLegacy)) as Backend;

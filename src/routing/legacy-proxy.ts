@@ -4,7 +4,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import { AppError } from '../policy/errors.ts';
-import { proxiedBody } from '../shadow/tap.ts';
 import { markHandled } from '../progressive/evidence.ts';
 
 export type ProxyErrorKind = 'unavailable' | 'timeout' | 'reset' | 'bad_response';
@@ -99,7 +98,6 @@ function proxyHooks(onProxyError: (kind: ProxyErrorKind) => void): FastifyReplyF
         'x-forwarded-proto': request.protocol,
       };
     },
-    onResponse: (request, reply, res) => { reply.send(proxiedBody(request, reply, res.stream)); }, // shadow traffic's capture
     onError: (reply, { error }) => {
       const kind = kindOf(error);
       onProxyError(kind);

@@ -1,7 +1,7 @@
 // The route template a request is counted and traced under (`/api/vehicles/:id`), never its raw URL, so
 // a label's values stay few and hold no ids or coordinates. A proxied request is labelled with the native
 // route that would have served it (both backends of a route then share one label), else its feature's prefix.
-import { RouteTemplates } from '../shadow/route-templates.ts';
+import { RouteTemplates } from './route-templates.ts';
 
 /** The label of a request that matched no route at all (a 404 before routing). */
 export const UNMATCHED_ROUTE = 'unmatched';

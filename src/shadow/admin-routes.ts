@@ -22,7 +22,7 @@ export async function shadowAdminRoutes(app: FastifyInstance, { shadow }: { shad
   const all = async () => {
     const features: Record<string, unknown> = {};
     for (const f of FEATURE_NAMES) features[f] = { stage: app.flags.stageOf(f), shadowRate: app.flags.state(f).shadowRate, ...(await shadow.report(f)) };
-    return { features, settings: shadow.settings };
+    return { features, settings: shadow.settings, replay: await shadow.replayState() };
   };
 
   app.get('/admin/shadow', { schema: { summary: 'Shadow results of every feature', response: { 200: ShadowViewSchema, ...adminErrors() } } }, async () => all());

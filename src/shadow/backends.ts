@@ -1,10 +1,9 @@
-// The two replays a shadow run makes: the native capsule in-process (`app.inject`, marked so the backend
-// constraint picks the native route) and, for noise calibration, Express a second time over HTTP. Both
-// read at most `maxBytes` of the answer and stop at the run's timeout signal.
+// The two answers a shadow replay asks for: the native capsule's (`app.inject` on the replay worker's own
+// Fastify instance, src/shadow/worker/replay-app.ts) and, for noise calibration, Express's a second time over
+// HTTP. Both read at most `maxBytes` of the answer and stop at the replay's timeout signal.
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import type { Captured } from './compare.ts';
-import { shadowMark } from './marker.ts';
-import { BodyTooLargeError, type Backend } from './runner.ts';
+import { BodyTooLargeError, type Backend } from './replay.ts';
 
 async function readCapped(body: AsyncIterable<Uint8Array> | null, maxBytes: number, onOver: () => void): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -30,7 +29,7 @@ export function nativeBackend(app: FastifyInstance, maxBytes: number): Backend {
     const res = await app.inject({
       method: sample.method as HTTPMethods,
       url: sample.url,
-      headers: { ...sample.headers, 'x-request-id': sample.requestId, ...shadowMark() },
+      headers: { ...sample.headers, 'x-request-id': sample.requestId },
       signal,
     });
     const body = res.rawPayload;

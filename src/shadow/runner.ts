@@ -1,59 +1,35 @@
-// Runs sampled safe requests (GET and HEAD only: a write through both backends would apply twice) through
-// the native capsule after Express's answer has been captured, compares, and records. The client only ever
-// gets Express's bytes: the capture is a pass-through stream, and the native run starts after the capture
-// ended, inside the per-instance budget, and can neither delay nor fail the client's answer.
+// Takes sampled safe requests (GET and HEAD only: a write through both backends would apply twice) from the
+// proxy's answer, captures Express's body as it streams to the client, hands the sample to the replay
+// (another thread: src/shadow/replay-host.ts) once the body has ended, and records the outcome. The client
+// only ever gets Express's bytes: the capture is a pass-through stream, and nothing of the replay runs on
+// the client's path.
 import type { Readable } from 'node:stream';
-import { compareAnswers, type Captured, type Comparison } from './compare.ts';
+import type { Captured } from './compare.ts';
 import type { ShadowBudget } from './budget.ts';
 import type { ShadowRecorder } from './recorder.ts';
-import type { RouteTemplates } from './route-templates.ts';
+import type { RouteTemplates } from '../routing/route-templates.ts';
+import type { ReplayOutcome, Sample } from './replay.ts';
 import { captureStream } from './capture.ts';
 
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
-
-/** A shadowed request as the runner replays it: no body (safe methods only), headers already filtered. */
-export interface Sample {
-  feature: string;
-  route: string;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  requestId: string;
-}
-
-/** A backend call that answers a captured response or throws (`signal` aborts it at the timeout). */
-export type Backend = (sample: Sample, signal: AbortSignal) => Promise<Captured>;
-
-export interface RunnerSettings {
-  timeoutMs: number;
-  /** Share (0..100) of shadowed requests for which Express is called a second time (noise calibration). */
-  noiseRate: number;
-  maxBodyBytes: number;
-  matchById: boolean;
-}
 
 export interface RunnerParts {
   budget: ShadowBudget;
   recorder: ShadowRecorder;
   templates: RouteTemplates;
-  native: Backend;
-  express: Backend;
-  settings: RunnerSettings;
+  /** Replays a sample and resolves its outcome (never rejects). */
+  replay: (sample: Sample, express: Captured) => Promise<ReplayOutcome>;
+  maxBodyBytes: number;
 }
-
-/** Thrown by a backend whose answer is over the body limit. */
-export class BodyTooLargeError extends Error {}
-
-export class ShadowTimeoutError extends Error {}
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization',
   'proxy-connection', 'content-length', 'host', 'expect']);
 
-/** The client's headers as a replay sends them: hop-by-hop headers and any claimed shadow mark dropped. */
-export function replayHeaders(headers: Record<string, string | string[] | undefined>, drop: string): Record<string, string> {
+/** The client's headers as a replay sends them: hop-by-hop headers dropped, lists joined. */
+export function replayHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || HOP_BY_HOP.has(k) || k === drop) continue;
+    if (v === undefined || HOP_BY_HOP.has(k)) continue;
     out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
@@ -77,8 +53,8 @@ export class ShadowRunner {
    * (a pass-through capture, or the original stream when the sample is skipped).
    */
   tap(sample: Sample, status: number, contentType: string | undefined, contentLength: number | undefined, body: Readable): Readable {
-    const { recorder, budget, settings } = this.p;
-    if (contentLength !== undefined && contentLength > settings.maxBodyBytes) {
+    const { recorder, budget, maxBodyBytes } = this.p;
+    if (contentLength !== undefined && contentLength > maxBodyBytes) {
       recorder.skipped(sample.feature, sample.route, 'too_large');
       return body;
     }
@@ -87,18 +63,18 @@ export class ShadowRunner {
       recorder.skipped(sample.feature, sample.route, admission === 'busy' ? 'busy' : 'lag');
       return body;
     }
-    return captureStream(body, settings.maxBodyBytes, (outcome) => {
+    return captureStream(body, maxBodyBytes, (outcome) => {
       if (outcome.kind !== 'complete') {
         budget.release();
-        if (outcome.kind === 'too_large') recorder.skipped(sample.feature, sample.route, 'too_large');
-        else recorder.skipped(sample.feature, sample.route, 'aborted');
+        recorder.skipped(sample.feature, sample.route, outcome.kind);
         return;
       }
-      const express: Captured = { status, contentType, body: outcome.body };
-      const run = this.run(sample, express).finally(() => {
-        budget.release();
-        this.inFlight.delete(run);
-      });
+      const run = this.p.replay(sample, { status, contentType, body: outcome.body })
+        .then((result) => this.record(sample, status, result))
+        .finally(() => {
+          budget.release();
+          this.inFlight.delete(run);
+        });
       this.inFlight.add(run);
     });
   }
@@ -108,37 +84,12 @@ export class ShadowRunner {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async run(sample: Sample, express: Captured): Promise<void> {
-    const { recorder, settings } = this.p;
+  private record(sample: Sample, expressStatus: number, outcome: ReplayOutcome): void {
+    const { recorder } = this.p;
     const base = { method: sample.method, route: sample.route, query: queryOf(sample.url) };
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new ShadowTimeoutError()), settings.timeoutMs);
-    const calibrate = Math.random() * 100 < settings.noiseRate;
-    try {
-      const [native, second] = await Promise.allSettled([
-        this.p.native(sample, ac.signal),
-        calibrate ? this.p.express(sample, ac.signal) : Promise.resolve(null),
-      ]);
-      if (native.status === 'rejected') {
-        if (native.reason instanceof BodyTooLargeError) return recorder.skipped(sample.feature, sample.route, 'too_large');
-        const timedOut = ac.signal.aborted;
-        recorder.errored(sample.feature, sample.route, timedOut ? 'timeout' : 'exception', { ...base, status: { express: express.status, native: null } });
-        return;
-      }
-      const answer = native.value;
-      if (answer.status >= 500 && express.status < 500) {
-        recorder.errored(sample.feature, sample.route, 'native_5xx', { ...base, status: { express: express.status, native: answer.status } });
-        return;
-      }
-      let calibration: Comparison | null = null;
-      if (second.status === 'fulfilled' && second.value) calibration = compareAnswers(express, second.value, { matchById: settings.matchById });
-      const result = compareAnswers(express, answer, { matchById: settings.matchById });
-      recorder.compared(sample.feature, sample.route, result, calibration, { ...base, status: { express: express.status, native: answer.status } });
-    } catch {
-      recorder.errored(sample.feature, sample.route, 'exception', { ...base, status: { express: express.status, native: null } });
-    } finally {
-      clearTimeout(timer);
-    }
+    if (outcome.kind === 'skipped') recorder.skipped(sample.feature, sample.route, outcome.reason);
+    else if (outcome.kind === 'errored') recorder.errored(sample.feature, sample.route, outcome.reason, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } });
+    else recorder.compared(sample.feature, sample.route, outcome.result, outcome.calibration, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } });
   }
 }
 

@@ -1,17 +1,18 @@
 // Shadow traffic for one gateway instance: decides which proxied answers are sampled (stage `shadow` at the
-// feature's shadowRate; Express-side canary requests at SHADOW_CANARY_RATE; GET and HEAD only), runs them,
-// and serves the shared report and the gate. Framework wiring is in plugin.ts.
+// feature's shadowRate; Express-side canary requests at SHADOW_CANARY_RATE; GET and HEAD only), has them
+// replayed by the replay worker (running only while some feature is sampled), and serves the shared report
+// and the gate. Framework wiring is in shadow-plugin.ts.
 import type { Readable } from 'node:stream';
 import type { Config } from '../config/config.ts';
 import type { FlagStore } from '../../flags/store.ts';
-import { featureForPath, type FeatureName, type Stage } from '../../flags/registry.ts';
+import { FEATURE_NAMES, featureForPath, type FeatureName, type Stage } from '../../flags/registry.ts';
 import { ShadowBudget } from './budget.ts';
 import { ShadowRecorder, type ShadowResult } from './recorder.ts';
 import { featureReport, type FeatureReport } from './report.ts';
 import type { ResultsStore } from './results-store.ts';
-import type { RouteTemplates } from './route-templates.ts';
-import { ShadowRunner, SAFE_METHODS, replayHeaders, type Backend } from './runner.ts';
-import { SHADOW_HEADER } from './marker.ts';
+import type { RouteTemplates } from '../routing/route-templates.ts';
+import { ShadowRunner, SAFE_METHODS, replayHeaders } from './runner.ts';
+import { ReplayHost, type ReplayState } from './replay-host.ts';
 import { checkShadowGate, type GateOutcome } from './gate.ts';
 import type { ProxiedReply, ProxiedRequest, ShadowTap } from './tap.ts';
 
@@ -22,10 +23,9 @@ export interface ShadowServiceParts {
   flags: FlagStore;
   store: ResultsStore;
   templates: RouteTemplates;
-  native: Backend;
-  express: Backend;
   onResult: (feature: string, route: string, result: ShadowResult) => void;
   onFlushError: (err: unknown) => void;
+  onReplayEvent: (msg: string, err?: unknown) => void;
 }
 
 export class ShadowService implements ShadowTap {
@@ -35,6 +35,7 @@ export class ShadowService implements ShadowTap {
   private readonly budget: ShadowBudget;
   private readonly recorder: ShadowRecorder;
   private readonly runner: ShadowRunner;
+  private readonly replay: ReplayHost;
 
   constructor(p: ShadowServiceParts) {
     const c = p.config;
@@ -51,9 +52,15 @@ export class ShadowService implements ShadowTap {
       flushMs: c.SHADOW_FLUSH_MS, maxExamples: c.SHADOW_MAX_EXAMPLES, retentionMs: c.SHADOW_RETENTION_HOURS * 3_600_000,
       onResult: p.onResult, onFlushError: p.onFlushError,
     });
-    this.runner = new ShadowRunner({
-      budget: this.budget, recorder: this.recorder, templates: p.templates, native: p.native, express: p.express,
+    this.replay = new ReplayHost({
+      config: c,
       settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, noiseRate: c.SHADOW_NOISE_RATE, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
+      needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
+      onEvent: p.onReplayEvent,
+    });
+    this.runner = new ShadowRunner({
+      budget: this.budget, recorder: this.recorder, templates: p.templates, maxBodyBytes: MAX_BODY_BYTES,
+      replay: (sample, express) => this.replay.run(sample, express),
     });
   }
 
@@ -62,10 +69,21 @@ export class ShadowService implements ShadowTap {
     this.recorder.start();
   }
 
+  /** Starts and stops the replay worker with the need from now on (a sample before this starts it too). */
+  watchReplay(): void {
+    this.replay.watch();
+  }
+
   async stop(): Promise<void> {
     await this.runner.drain();
+    await this.replay.close();
     this.budget.stop();
     await this.recorder.stop();
+  }
+
+  /** The replay worker right now (the admin report shows it). */
+  async replayState(): Promise<ReplayState & { heap: { usedBytes: number; totalBytes: number } | null }> {
+    return { ...this.replay.state, heap: await this.replay.heap() };
   }
 
   /** The share (0..100) of this feature's proxied safe requests to shadow right now. */
@@ -86,7 +104,7 @@ export class ShadowService implements ShadowTap {
     const length = reply.getHeader('content-length');
     return this.runner.tap(
       { feature, route: this.runner.routeOf(request.method, request.url), method: request.method, url: request.url,
-        headers: replayHeaders(request.headers, SHADOW_HEADER), requestId: request.id },
+        headers: replayHeaders(request.headers), requestId: request.id },
       reply.statusCode,
       Array.isArray(contentType) ? contentType[0] : contentType === undefined ? undefined : String(contentType),
       length === undefined ? undefined : Number(length),

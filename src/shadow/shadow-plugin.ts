@@ -1,14 +1,16 @@
-// Shadow traffic in the gateway (docs/shadow.md): `app.shadow` (report, reset, gate), the tap the legacy
-// proxy calls, the native route templates, the admin routes and gateway_shadow_comparisons_total.
+// Shadow traffic in the gateway (docs/shadow.md): `app.shadow` (report, reset, gate), the capture of the
+// proxied answers (tap.ts), the native route templates, the admin routes and gateway_shadow_comparisons_total.
+// Registered after the capsules (it reads their route templates) and before the legacy proxy (its onRoute
+// hook puts the capture on the proxy's routes).
 import fp from 'fastify-plugin';
 import { Counter } from 'prom-client';
 import { isFeatureName } from '../../flags/registry.ts';
 import { shadowAdminRoutes } from './admin-routes.ts';
 import { namespaceOf } from '../progressive/window-plugin.ts'; // same database → same report
-import { expressBackend, nativeBackend } from './backends.ts';
 import { MemoryResultsStore, RedisResultsStore } from './results-store.ts';
-import { RouteTemplates } from './route-templates.ts';
-import { MAX_BODY_BYTES, ShadowService } from './service.ts';
+import { RouteTemplates } from '../routing/route-templates.ts';
+import { ShadowService } from './service.ts';
+import { tapProxiedAnswers } from './tap.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,14 +35,15 @@ export const shadowPlugin = fp(async (app) => {
     flags: app.flags,
     store: app.redis ? new RedisResultsStore(app.redis, retention, `mvp:shadow:${namespaceOf(c.DATABASE_URL)}:`) : new MemoryResultsStore(retention),
     templates,
-    native: nativeBackend(app, MAX_BODY_BYTES),
-    express: expressBackend(c.LEGACY_URL, MAX_BODY_BYTES),
     onResult: (feature, route, result) => { if (isFeatureName(feature)) comparisons.inc({ feature, route, result }); },
     onFlushError: (err) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'shadow results flush failed; retrying'),
+    onReplayEvent: (msg, err) => app.log.warn({ err: err instanceof Error ? err.message : err === undefined ? undefined : String(err) }, msg),
   });
   app.decorate('shadow', shadow);
-  app.decorate('shadowTap', shadow);
+  tapProxiedAnswers(app, shadow);
   app.addHook('onReady', async () => shadow.start());
+  // The worker boots once the gateway listens, so its start never competes with the gateway's own.
+  app.addHook('onListen', async () => shadow.watchReplay());
   app.addHook('preClose', async () => shadow.stop());
   await app.register(shadowAdminRoutes, { shadow });
 }, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context', 'capsules'] });

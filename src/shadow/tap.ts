@@ -1,7 +1,10 @@
-// The one call the legacy proxy makes for shadow traffic: given a proxied answer (status and headers
-// already on the reply), returns the body stream to send — a pass-through capture when the request is
-// sampled, the untouched stream otherwise (and always when the shadow plugin is not registered).
-import type { Readable } from 'node:stream';
+// Where shadow traffic meets the gateway: every route the legacy proxy registers (`config.backend` express)
+// gets a route-level onSend hook that hands Express's streamed answer to the tap, which returns the body to
+// send — a pass-through capture when the request is sampled, the untouched stream otherwise. Only those
+// routes pay for it (no hook on any other route), and the proxy knows nothing of it. The shadow plugin must
+// be registered before the proxy for its onRoute hook to see the proxy's routes.
+import { Readable } from 'node:stream';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import type { FeatureDef } from '../../flags/registry.ts';
 
 /** What the tap reads of a proxied request (any Fastify request fits). */
@@ -23,14 +26,13 @@ export interface ShadowTap {
   tap(request: ProxiedRequest, reply: ProxiedReply, body: Readable): Readable;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Set by the shadow plugin. */
-    shadowTap?: ShadowTap;
-  }
-}
-
-export function proxiedBody(request: ProxiedRequest & { server: { shadowTap?: ShadowTap } }, reply: ProxiedReply, body: Readable): Readable {
-  const tap = request.server.shadowTap;
-  return tap ? tap.tap(request, reply, body) : body;
+export function tapProxiedAnswers(app: FastifyInstance, tap: ShadowTap): void {
+  // Synchronous (`done`): no Promise per proxied answer. Error answers (a string payload) pass untouched.
+  const capture: onSendHookHandler = (request, reply, payload, done) => {
+    done(null, payload instanceof Readable ? tap.tap(request, reply, payload) : payload);
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.config?.backend !== 'express') return;
+    route.onSend = [...[route.onSend ?? []].flat(), capture];
+  });
 }

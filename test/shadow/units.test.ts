@@ -1,10 +1,12 @@
-// Unit tests of the shadow pieces around the comparison: the run mark, the budget, route templates, the
-// noise verdicts of the report, the gate and the field corruption used by the dev fault injection.
+// Unit tests of the shadow pieces around the comparison: the replay of one sample (external providers never
+// called), the budget, route templates, the noise verdicts of the report, the gate and the field corruption
+// used by the dev fault injection.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isShadowRun, shadowMark, SHADOW_HEADER } from '../../src/shadow/marker.ts';
+import { replaySample, type Backend, type Sample } from '../../src/shadow/replay.ts';
+import { refusingFetch } from '../../src/shadow/worker/externals.ts';
 import { ShadowBudget } from '../../src/shadow/budget.ts';
-import { RouteTemplates } from '../../src/shadow/route-templates.ts';
+import { RouteTemplates } from '../../src/routing/route-templates.ts';
 import { ShadowRecorder } from '../../src/shadow/recorder.ts';
 import { MemoryResultsStore } from '../../src/shadow/results-store.ts';
 import { featureReport } from '../../src/shadow/report.ts';
@@ -12,13 +14,6 @@ import { compareAnswers, type Captured } from '../../src/shadow/compare.ts';
 import { checkShadowGate, ShadowGateError } from '../../src/shadow/gate.ts';
 import { mutateField } from '../../src/dev-tools/mutate.ts';
 
-test('only the process secret marks a shadow run', () => {
-  assert.equal(isShadowRun(shadowMark()), true);
-  assert.equal(isShadowRun({}), false);
-  assert.equal(isShadowRun({ [SHADOW_HEADER]: '1' }), false);
-  assert.equal(isShadowRun({ [SHADOW_HEADER]: 'x'.repeat(shadowMark()[SHADOW_HEADER].length) }), false);
-  assert.equal(isShadowRun({ [SHADOW_HEADER]: [shadowMark()[SHADOW_HEADER]] }), false);
-});
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
   const b = new ShadowBudget({ maxConcurrent: 2, maxLagMs: 100, sampleMs: 60_000 }); // judged by hand below
@@ -106,4 +101,34 @@ test('dev field corruption changes that field everywhere and nothing else', () =
   assert.equal(mutateField(body, 'nickname'), true);
   assert.deepEqual(body, { nickname: 'a~mutated', n: 1, items: [{ nickname: 'b~mutated', year: 2 }, { color: 'red' }] });
   assert.equal(mutateField({ x: 1 }, 'nickname'), false);
+});
+
+test('a replay: compared, native 5xx, timeout, and a provider call refused → skipped external, never made', async () => {
+  const sample: Sample = { feature: 'x', route: 'GET /api/x/:id', method: 'GET', url: '/api/x/1', headers: {}, requestId: 'r1' };
+  const express = json({ id: 1, name: 'a' });
+  const settings = { timeoutMs: 200, noiseRate: 0, maxBodyBytes: 1024, matchById: false };
+  const again: Backend = async () => { throw new Error('not called at noise rate 0'); };
+  const run = (native: Backend) => replaySample(sample, express, { native, express: again, settings });
+
+  const compared = await run(async () => json({ id: 1, name: 'b' }));
+  assert.equal(compared.kind, 'compared');
+  assert.deepEqual(compared.kind === 'compared' && compared.result.diffs, [{ path: 'name', express: 'a', native: 'b' }]);
+  assert.deepEqual(await run(async () => ({ ...json({}), status: 503 })), { kind: 'errored', reason: 'native_5xx', nativeStatus: 503 });
+  const hang: Backend = (_s, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+  assert.deepEqual(await run(hang), { kind: 'errored', reason: 'timeout', nativeStatus: null });
+
+  // A capsule whose provider client is the replay's: the client refuses (no request leaves), the capsule
+  // answers its 502, and the replay counts a skip instead of comparing that answer.
+  let reached = 0;
+  const provider: Backend = async () => {
+    try {
+      await refusingFetch('http://127.0.0.1:9/never');
+      reached++;
+    } catch {
+      return { ...json({ error: { code: 'EXTERNAL_SERVICE_ERROR' } }), status: 502 };
+    }
+    return json({});
+  };
+  assert.deepEqual(await run(provider), { kind: 'skipped', reason: 'external' });
+  assert.equal(reached, 0);
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ContractValidator, type Headers, type Violation } from '../../src/contract/openapi-validator.ts';
 import { COMMITTED_DOCUMENT } from '../../src/contract/build-document.ts';
-import { RouteTemplates } from '../../src/shadow/route-templates.ts';
+import { RouteTemplates } from '../../src/routing/route-templates.ts';
 import type { ApiResponse } from './client.ts';
 
 export type { Violation } from '../../src/contract/openapi-validator.ts';

@@ -1,7 +1,7 @@
 // "Every route" claims made checkable: which native routes (as the capsules registered them) no request
-// of a suite reached. Requests are matched to templates the way the shadow reports do (src/shadow/route-templates.ts).
+// of a suite reached. Requests are matched to templates the way the shadow reports do (src/routing/route-templates.ts).
 import type { NativeRoute } from '../../src/capsules/capsules-plugin.ts';
-import { RouteTemplates, templateLabel } from '../../src/shadow/route-templates.ts';
+import { RouteTemplates, templateLabel } from '../../src/routing/route-templates.ts';
 
 export interface RequestLine {
   method: string;

@@ -7,6 +7,8 @@ export interface PlacesConfig {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
+  /** The deps' external client (`fetch` in production). */
+  http: typeof fetch;
 }
 
 export interface NearbyQuery {
@@ -22,7 +24,7 @@ export async function nearbyGasStations(cfg: PlacesConfig, q: NearbyQuery): Prom
     + `&radius=${q.radius}&type=gas_station&key=${encodeURIComponent(cfg.apiKey)}`;
   let body: unknown;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(cfg.timeoutMs), headers: { accept: 'application/json' } });
+    const res = await cfg.http(url, { signal: AbortSignal.timeout(cfg.timeoutMs), headers: { accept: 'application/json' } });
     if (res.status !== 200) {
       await res.body?.cancel().catch(() => {});
       throw failed(`Google Places answered HTTP ${res.status}`);

@@ -1,6 +1,6 @@
 // The native route templates (`GET /api/vehicles/:id`, from the capsules' registered routes), matched per request
-// so a shadowed request is reported under its template — never its raw URL — even when it is skipped
-// before the native run. Matching is find-my-way's, the router Fastify itself uses, so precedence agrees.
+// so a request is labelled by its template — never its raw URL — in metrics, traces and comparison reports,
+// whichever backend served it. Matching is find-my-way's, the router Fastify itself uses, so precedence agrees.
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 
 /** "METHOD /a/b" without a trailing slash: one label however the route was written. */

@@ -1,0 +1,74 @@
+// One shadow replay (run by the replay worker, src/shadow/worker/): the native capsule's answer to a sampled
+// read, and for noise calibration Express's second answer, compared with what Express gave the client. The
+// outcome is small (values cut to what the report keeps) because it crosses back to the gateway's thread.
+import { compareAnswers, type Captured, type Comparison } from './compare.ts';
+import { truncateValue, type ErrorReason, type SkipReason } from './tally.ts';
+import { watchExternalCalls } from './worker/externals.ts';
+
+/** A shadowed request as the replay sends it: no body (safe methods only), headers already filtered. */
+export interface Sample {
+  feature: string;
+  route: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  requestId: string;
+}
+
+/** A backend call that answers a captured response or throws (`signal` aborts it at the timeout). */
+export type Backend = (sample: Sample, signal: AbortSignal) => Promise<Captured>;
+
+/** What became of one sample; `nativeStatus` null when the native run gave no answer. */
+export type ReplayOutcome =
+  | { kind: 'compared'; nativeStatus: number; result: Comparison; calibration: Comparison | null }
+  | { kind: 'skipped'; reason: SkipReason }
+  | { kind: 'errored'; reason: ErrorReason; nativeStatus: number | null };
+
+export interface ReplaySettings {
+  timeoutMs: number;
+  /** Share (0..100) of replays for which Express is called a second time (noise calibration). */
+  noiseRate: number;
+  maxBodyBytes: number;
+  matchById: boolean;
+}
+
+export interface ReplayParts {
+  native: Backend;
+  express: Backend;
+  settings: ReplaySettings;
+}
+
+/** Thrown by a backend whose answer is over the body limit. */
+export class BodyTooLargeError extends Error {}
+
+export class ShadowTimeoutError extends Error {}
+
+/** Differing values cut as the report stores them (idempotent: the report cuts them again). */
+function slim(c: Comparison): Comparison {
+  return { ...c, diffs: c.diffs.map((d) => ({ path: d.path, express: truncateValue(d.express), native: truncateValue(d.native) })) };
+}
+
+export async function replaySample(sample: Sample, express: Captured, { native, express: again, settings }: ReplayParts): Promise<ReplayOutcome> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(new ShadowTimeoutError()), settings.timeoutMs);
+  const calibrate = Math.random() * 100 < settings.noiseRate;
+  try {
+    const [watched, second] = await Promise.all([
+      watchExternalCalls(() => native(sample, ac.signal)),
+      calibrate ? again(sample, ac.signal).catch(() => null) : Promise.resolve(null),
+    ]);
+    if (watched.refused) return { kind: 'skipped', reason: 'external' };
+    const answer = watched.result;
+    if (answer.status === 'rejected') {
+      if (answer.reason instanceof BodyTooLargeError) return { kind: 'skipped', reason: 'too_large' };
+      return { kind: 'errored', reason: ac.signal.aborted ? 'timeout' : 'exception', nativeStatus: null };
+    }
+    const nativeStatus = answer.value.status;
+    if (nativeStatus >= 500 && express.status < 500) return { kind: 'errored', reason: 'native_5xx', nativeStatus };
+    const calibration = second ? compareAnswers(express, second, { matchById: settings.matchById }) : null;
+    const result = compareAnswers(express, answer.value, { matchById: settings.matchById });
+    return { kind: 'compared', nativeStatus, result: slim(result), calibration: calibration && slim(calibration) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
