@@ -9,6 +9,7 @@ import type { ShadowBudget } from './budget.ts';
 import type { ShadowRecorder } from './recorder.ts';
 import type { RouteTemplates } from '../routing/route-templates.ts';
 import type { ReplayOutcome, Sample } from './replay.ts';
+import type { SkipReason } from './tally.ts';
 import { captureStream } from './capture.ts';
 
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
@@ -46,6 +47,11 @@ export class ShadowRunner {
   /** The route template a sample is reported under. */
   routeOf(method: string, url: string): string {
     return this.p.templates.match(method, url) ?? `${method} (no native route)`;
+  }
+
+  /** A sampled request that is not compared at all (e.g. its token did not verify): counted, never run. */
+  skip(feature: string, route: string, reason: SkipReason): void {
+    this.p.recorder.skipped(feature, route, reason);
   }
 
   /**

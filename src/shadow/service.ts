@@ -100,6 +100,12 @@ export class ShadowService implements ShadowTap {
     if (!feature) return body;
     const rate = this.rateFor(feature);
     if (rate <= 0 || (rate < 100 && Math.random() * 100 >= rate)) return body;
+    // Only verified traffic is evidence for the gate (docs/progressive-delivery.md, "What counts as evidence"):
+    // an anonymous or refused request would be a free "match" (both backends answer 401), so it is counted apart.
+    if (request.user === null || reply.statusCode === 401 || reply.statusCode === 403) {
+      this.runner.skip(feature, this.runner.routeOf(request.method, request.url), 'unverified');
+      return body;
+    }
     const contentType = reply.getHeader('content-type');
     const length = reply.getHeader('content-length');
     return this.runner.tap(

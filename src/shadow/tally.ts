@@ -5,7 +5,7 @@ import { ABSENT, fieldPattern, type FieldDiff } from './compare.ts';
 
 /** `external`: the native run needed a paid provider's answer the shared cache did not hold (never called twice);
  * `unavailable`: the replay worker was backing off after a crash, or still stopping. */
-export type SkipReason = 'busy' | 'lag' | 'too_large' | 'aborted' | 'external' | 'unavailable';
+export type SkipReason = 'busy' | 'lag' | 'too_large' | 'aborted' | 'external' | 'unavailable' | 'unverified';
 export type ErrorReason = 'timeout' | 'native_5xx' | 'exception';
 
 /** One stored example: never the authorization header, never a request body; values cut at 200 chars. */

@@ -14,6 +14,8 @@ export interface ProxiedRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   feature: FeatureDef | null;
+  /** The verified user (the gateway checks the token before proxying); null when the token did not verify. */
+  user: unknown;
 }
 
 /** What the tap reads of the reply: status and headers copied from Express's answer. */

@@ -173,6 +173,20 @@ describe('shadow traffic (real processes)', () => {
     assert.deepEqual(r.routes.map((x) => x.route), ['GET /api/vehicles/:id'], 'only the read was shadowed');
   });
 
+  test('anonymous and forged-token reads are counted apart (unverified), never compared: they cannot feed the gate', async () => {
+    await reset();
+    const valid = users[0].token;
+    const forged = `${valid.slice(0, valid.lastIndexOf('.') + 1)}${'A'.repeat(43)}`; // a chosen sub, a bad signature
+    await pool(Array.from({ length: 60 }, (_, i) => i), 8, async (i) => {
+      const res = await new Client(gwA.url, i % 2 ? forged : undefined).get('/api/vehicles');
+      assert.equal(res.status, 401, res.text);
+    });
+    const r = await settled(60);
+    assert.equal(r.compared, 0, 'no unverified request was compared');
+    assert.equal(r.matched, 0);
+    assert.equal(routeOf(r, 'GET /api/vehicles').skippedBy.unverified, 60);
+  });
+
   test('two gateway instances add up to one report', async () => {
     await reset();
     const u = users[0];
