@@ -18,6 +18,8 @@ export interface ControllerEvents {
   rampStep(feature: FeatureName, percent: number | 'fastify'): void;
   /** The model refused what the leader asked (someone changed the feature meanwhile, writes would lead reads …). */
   refused(feature: FeatureName, reason: string): void;
+  /** Decisions are held: these instances' counts are late (their link to Redis is down); [] when they resume. */
+  held(lateInstances: string[]): void;
 }
 
 export interface ControllerOptions {
@@ -25,12 +27,15 @@ export interface ControllerOptions {
   window: WindowStore;
   guardState: GuardStateStore;
   windowMs: number;
+  /** How often every instance pushes its counts (WINDOW_PUSH_INTERVAL_MS): sets how late is late. */
+  pushIntervalMs: number;
   thresholds: GuardThresholds;
   events: ControllerEvents;
 }
 
 export class Controller {
   private readonly o: ControllerOptions;
+  private heldFor = '';
 
   constructor(opts: ControllerOptions) {
     this.o = opts;
@@ -41,6 +46,14 @@ export class Controller {
     if (states.length === 0) return;
     const nowSec = Math.floor(now / 1000);
     const windowSec = Math.ceil(this.o.windowMs / 1000);
+    // An instance whose counts are late (its Redis link is cut) would make any verdict one on missing data:
+    // hold every decision until it catches up, or has been silent for a whole window (then it is gone).
+    const late = await this.o.window.lagging(nowSec, 2 * Math.ceil(this.o.pushIntervalMs / 1000) + 3, windowSec);
+    if (late.join() !== this.heldFor) {
+      this.heldFor = late.join();
+      this.o.events.held(late);
+    }
+    if (late.length) return;
     // Throws WindowUnavailableError when Redis cannot be read: no figures, so no verdict and no ramp step.
     const deltas = await this.o.window.read(nowSec - windowSec, nowSec);
     for (const s of states) {

@@ -28,7 +28,7 @@ export const progressiveLeaderPlugin = fp(async (app) => {
     app.log.warn({ err: err instanceof Error ? err.message : String(err) }, msg);
   };
   const controller = new Controller({
-    flags, window: app.sharedWindow, guardState, windowMs: config.GUARD_WINDOW_MS, thresholds,
+    flags, window: app.sharedWindow, guardState, windowMs: config.GUARD_WINDOW_MS, pushIntervalMs: config.WINDOW_PUSH_INTERVAL_MS, thresholds,
     events: {
       verdict: (feature, _side, j) => metrics.verdict(feature, j.verdict),
       rollback: (feature, side, j) => {
@@ -36,6 +36,7 @@ export const progressiveLeaderPlugin = fp(async (app) => {
         app.log.warn({ feature, side, figures: j.figures }, `guard rolled ${feature} ${side} back to express: ${j.figures.breaches.join('; ')}`);
       },
       refused: (feature, reason) => app.log.info({ feature, reason }, 'leader decision refused by the rollout model'),
+      held: (late) => app.log.warn({ late }, late.length ? 'guard and ramp hold: instances\' counts are late (no decision on missing data)' : 'guard and ramp resume: every instance\'s counts are in'),
       rampStep: (feature, step) => {
         metrics.rampStep(feature, step === 'fastify' ? 100 : step);
         app.log.warn({ feature, step }, 'ramp advanced');

@@ -35,6 +35,15 @@ export interface WindowStore {
   push(batch: Batch): Promise<void>;
   /** Per-second cells for the seconds from..to (inclusive, epoch seconds); WindowUnavailableError when unreadable. */
   read(from: number, to: number): Promise<Deltas>;
+  /** This instance's counts up to `second` are all in the window (every batch drained by then is confirmed). */
+  confirm(second: number): Promise<void>;
+  /** This instance leaves (a clean shutdown): nobody waits for its counts any more. */
+  leave(): Promise<void>;
+  /**
+   * Instances whose counts are late: confirmed below `now - maxLagSec` but heard from within `forgetSec`
+   * (an instance silent for longer is gone). While any is late the window is incomplete: no decision.
+   */
+  lagging(now: number, maxLagSec: number, forgetSec: number): Promise<string[]>;
 }
 
 // Applies a batch at most once per (instance, seq): a push that timed out may still reach Redis later and
@@ -64,10 +73,35 @@ export class RedisWindow implements WindowStore {
   private readonly seqKey: string;
 
   /** `namespace` separates deployments sharing one Redis (the database name is used). */
+  private readonly marksKey: string;
+  private readonly instance: string;
+
   constructor(redis: Redis, namespace: string, instance: string = randomUUID()) {
     this.redis = redis;
     this.prefix = `pd:${namespace}:w:`;
     this.seqKey = `pd:${namespace}:seq:${instance}`;
+    this.marksKey = `pd:${namespace}:confirmed`;
+    this.instance = instance;
+  }
+
+  async confirm(second: number): Promise<void> {
+    await this.redis.multi().hset(this.marksKey, this.instance, second).expire(this.marksKey, RETENTION_SECONDS).exec();
+  }
+
+  async leave(): Promise<void> {
+    await this.redis.hdel(this.marksKey, this.instance);
+  }
+
+  async lagging(now: number, maxLagSec: number, forgetSec: number): Promise<string[]> {
+    let marks: Record<string, string>;
+    try {
+      marks = await this.redis.hgetall(this.marksKey);
+    } catch (err) {
+      throw new WindowUnavailableError(err);
+    }
+    return Object.entries(marks)
+      .filter(([, s]) => Number(s) < now - maxLagSec && Number(s) >= now - forgetSec)
+      .map(([id]) => id);
   }
 
   async push(batch: Batch): Promise<void> {
@@ -151,6 +185,13 @@ export class LocalWindow implements WindowStore {
     const out: Deltas = new Map();
     for (const [s, cells] of this.seconds) if (s >= from && s <= to) out.set(s, cells);
     return out;
+  }
+
+  // One instance, in-process: its counts are always all there.
+  async confirm(): Promise<void> {}
+  async leave(): Promise<void> {}
+  async lagging(): Promise<string[]> {
+    return [];
   }
 }
 

@@ -42,17 +42,19 @@ export class WindowPush {
   }
 
   private async pushAll(): Promise<void> {
+    const drainedAt = Math.floor(Date.now() / 1000) - 1; // the seconds before this one are complete in the drain
     const deltas = this.recorder.drain();
     if (deltas.size) this.unconfirmed.push({ seq: ++this.seq, deltas });
     this.dropExpired();
-    while (this.unconfirmed.length) {
-      try {
+    try {
+      while (this.unconfirmed.length) {
         await this.store.push(this.unconfirmed[0]);
-      } catch (err) {
-        this.warnAtMost(`shared window push failed; ${this.unconfirmed.length} batch(es) kept and resent until Redis confirms them`, err);
-        return;
+        this.unconfirmed.shift();
       }
-      this.unconfirmed.shift();
+      // Every batch is in: the leader may count this instance complete up to here (shared-window.ts, lagging).
+      await this.store.confirm(drainedAt);
+    } catch (err) {
+      this.warnAtMost(`shared window push failed; ${this.unconfirmed.length} batch(es) kept and resent until Redis confirms them`, err);
     }
   }
 
@@ -76,5 +78,7 @@ export class WindowPush {
     clearInterval(this.timer);
     await this.running;
     await this.flush();
+    // A clean stop says so, so the leader does not wait for an instance that is gone (a crash: forgotten later).
+    await this.store.leave().catch(() => {});
   }
 }
