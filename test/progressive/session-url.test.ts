@@ -38,8 +38,8 @@ async function startPgBouncer(target: URL): Promise<string> {
     'listen_addr = 127.0.0.1', `listen_port = ${port}`, 'unix_socket_dir =',
     'auth_type = trust', `auth_file = ${join(dir, 'users.txt')}`,
     'pool_mode = transaction', 'default_pool_size = 20', 'max_client_conn = 200',
-    // node-postgres sends statement_timeout as a startup parameter, which PgBouncer does not track (deploy/README.md).
-    'ignore_startup_parameters = statement_timeout',
+    // The pools send statement_timeout and options (TimeZone=UTC) at connect; PgBouncer tracks neither (deploy/README.md).
+    'ignore_startup_parameters = statement_timeout,options',
     '',
   ].join('\n'));
   // PgBouncer refuses to run as root; -u drops to the postgres account when started as root.
