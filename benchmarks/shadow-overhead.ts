@@ -4,18 +4,27 @@
 // shows the result (benchmarks/results/shadow-overhead.json). Alone: node benchmarks/shadow-overhead.ts [--quick]
 import autocannon from 'autocannon';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { startStack, ALL_EXPRESS } from '../test/faults/support/stack.ts';
+import { startStack, ALL_EXPRESS } from '../stack/process-stack.ts';
 import { measure, type Measurement } from './measure.ts';
 import type { RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
-import { randomVin } from '../test/features/support/vehicles.ts';
-import { Client } from '../test/support/client.ts';
+import { randomVin } from '../dev/fake-externals/vins.ts';
 
 const quick = process.argv.includes('--quick');
 const seconds = quick ? 3 : 8;
 const rounds = quick ? 1 : 3;
 const fixedRate = 200;
 export const SHADOW_RESULTS = new URL('./results/shadow-overhead.json', import.meta.url);
+
+/** One JSON call (setup and the report; the measured traffic goes through autocannon). */
+async function json(url: string, token: string, method = 'GET', body?: unknown) {
+  const res = await fetch(url, {
+    method, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+  });
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
+  return res.json();
+}
 
 /** Latency at a fixed offered rate (not saturating): what a client pays when the gateway has headroom. */
 async function atRate(url: string, specs: RequestSpec[], rate: number): Promise<{ p50: number; p99: number; non2xx: number }> {
@@ -43,8 +52,8 @@ try {
   for (let i = 0; i < 30; i++) {
     const u = await stack.newUser();
     for (let j = 0; j < 3; j++) {
-      const res = await new Client(legacy.url, u.token).post('/api/vehicles', { vin: randomVin(), nickname: `bench ${i}.${j}` });
-      specs.push({ method: 'GET', path: `/api/vehicles/${res.body.id}`, headers: { authorization: `Bearer ${u.token}` } });
+      const created = await json(`${legacy.url}/api/vehicles`, u.token, 'POST', { vin: randomVin(), nickname: `bench ${i}.${j}` });
+      specs.push({ method: 'GET', path: `/api/vehicles/${created.id}`, headers: { authorization: `Bearer ${u.token}` } });
     }
   }
   const results: Record<string, Measurement[]> = {};
@@ -74,8 +83,7 @@ try {
   const atFixedRate = Object.entries(fixed).map(([stage, xs]) => ({
     stage, p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
   }));
-  const admin = new Client(targets['shadow 100%'].url, await stack.sign({ permissions: ['admin:flags'] }));
-  const report = (await admin.get('/admin/shadow/vehicles')).body;
+  const report = await json(`${targets['shadow 100%'].url}/admin/shadow/vehicles`, await stack.sign({ permissions: ['admin:flags'] }));
   const record = {
     date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, saturated, atFixedRate,
     shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, errored: report.errored },

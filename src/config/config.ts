@@ -18,6 +18,8 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.String({ minLength: 1, pattern: '^postgres(ql)?://' }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   REDIS_URL: Type.String({ default: '', pattern: '^(redis(s)?://.*)?$' }),
+  // Put before every cache and rate-limit key, so deployments (or test files) sharing one Redis never meet.
+  REDIS_KEY_PREFIX: Type.String({ default: '', pattern: '^[A-Za-z0-9_:.-]*$' }),
 
   MINIO_ENDPOINT: Type.String({ default: '' }),
   MINIO_PORT: Port(9000),

@@ -24,7 +24,8 @@ export interface Cache {
   ping(): Promise<boolean>;
 }
 
-export function createCache(redis: Redis | null, onError: (err: unknown) => void = () => {}): Cache {
+/** `prefix` goes before every key in Redis (REDIS_KEY_PREFIX); callers name keys without it. */
+export function createCache(redis: Redis | null, onError: (err: unknown) => void = () => {}, prefix = ''): Cache {
   if (!redis) {
     return {
       enabled: false,
@@ -41,7 +42,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
   const retryDeletes = async () => {
     for (const key of [...failedDeletes]) {
       try {
-        await redis.del(key);
+        await redis.del(prefix + key);
         failedDeletes.delete(key);
       } catch {
         return;
@@ -58,7 +59,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
         if (failedDeletes.has(key)) return undefined;
       }
       try {
-        const raw = await redis.get(key);
+        const raw = await redis.get(prefix + key);
         return raw === null ? undefined : (JSON.parse(raw) as T);
       } catch (err) {
         onError(err);
@@ -68,7 +69,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
     async setJson(key, value, ttlSeconds) {
       if (failedDeletes.has(key)) return;
       try {
-        await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+        await redis.set(prefix + key, JSON.stringify(value), 'EX', ttlSeconds);
       } catch (err) {
         onError(err);
       }
@@ -76,7 +77,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
     async del(...keys) {
       if (keys.length === 0) return;
       try {
-        await redis.del(...keys);
+        await redis.del(...keys.map((key) => prefix + key));
       } catch (err) {
         for (const key of keys) failedDeletes.add(key);
         onError(err);

@@ -7,9 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startBackends, type TestEnv } from '../support/harness.ts';
-import { Client } from '../support/client.ts';
-import { eventually } from '../support/wait.ts';
+import { build, Client, eventually } from '../helper.ts';
 import { DESKTOP, MOBILE, launch, newSession, screenshot, type Problems } from './support/browser.ts';
 import { NA, count, ms, percentOf, fixed } from '../../console/src/format.ts';
 import { shadowByFeature } from '../../console/src/shadow.ts';
@@ -17,11 +15,12 @@ import type { FlagsView, LiveView } from '../../console/src/types.ts';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
 import { inCanary } from '../../flags/bucket.ts';
 
+// A real browser needs real URLs.
+const env = await build({ level: 'http', env: { DEV_TOOLS: 'true' } });
 const ROOT = join(import.meta.dirname, '../..');
 const TOKEN_KEY = 'mvp-console-token';
 const ADMIN_SUB = 'console-admin';
 
-let env: TestEnv;
 let browser: Browser;
 let gw: string;
 let adminToken: string;
@@ -37,7 +36,6 @@ function buildConsoleIfMissing() {
 
 before(async () => {
   buildConsoleIfMissing();
-  env = await startBackends({ env: { DEV_TOOLS: 'true' } });
   gw = env.targets.gatewayExpress; // every feature defaults to express on this gateway
   adminToken = await env.sign({ sub: ADMIN_SUB, permissions: ['admin:flags'] });
   admin = new Client(gw, adminToken);
@@ -45,13 +43,11 @@ before(async () => {
 });
 
 after(async () => {
-  await admin?.del('/admin/flags/all');
   await browser?.close();
-  await env?.close();
 });
 
 afterEach(async () => {
-  await admin.del('/admin/flags/all'); // each test starts from the env defaults (the database outlives runs)
+  await admin.del('/admin/flags/all'); // each test starts from the env defaults 
   for (const c of contexts.splice(0)) await c.close();
 });
 

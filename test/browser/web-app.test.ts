@@ -11,7 +11,7 @@ import { runWorkflow, signIn } from './support/workflow.ts';
 import type { Backend, FeatureName } from '../../flags/registry.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { flagEnv, hasLegacyApp, startLegacy } from '../support/harness.ts';
+import { flagEnv, hasLegacyApp, startLegacy } from '../helper.ts';
 
 let stack: WebStack;
 let browser: Browser;
@@ -21,7 +21,6 @@ before(async () => {
   await stack.clearFlags(stack.env.targets.gatewayExpress);
 });
 after(async () => {
-  await stack?.clearFlags(stack.env.targets.gatewayExpress).catch(() => {});
   await browser?.close();
   await stack?.close();
 });

@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { nativeFlags, startStack } from '../faults/support/stack.ts';
+import { nativeFlags, build } from '../helper.ts';
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 test('a started gateway holds at least 10 MB less than the same gateway without heap compaction', async (t) => {
-  const stack = await startStack({ label: 'heap_compaction' });
-  t.after(() => stack.close());
+  const stack = await build(t, { level: 'processes', label: 'heap_compaction' });
   const flags = await nativeFlags(); // no legacy app: every feature native
   const compacted = await stack.spawnGateway('', { ...flags, LOG_LEVEL: 'warn' }, 'compacted');
   const plain = await stack.spawnGateway('', { ...flags, LOG_LEVEL: 'warn', HEAP_COMPACTION: 'false' }, 'plain');

@@ -5,16 +5,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { eventually } from '../support/wait.ts';
-import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
+import { spawnAllTargets, build, type ProcessEnv, type ProcessTarget as Target } from '../helper.ts';
 import { call, describeRes } from './support/http.ts';
 import type { AppProcess } from '../../stack/apps.ts';
-import type { ProxyMode } from './support/tcp-proxy.ts';
+import type { ProxyMode } from '../../stack/tcp-proxy.ts';
 import { requiredEnv } from '../support/env.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
-let stack: Stack;
+let stack: ProcessEnv;
 let targets: Target[];
-let user: Awaited<ReturnType<Stack['newUser']>>;
+let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 let redis: Redis;
 let vin = 0;
 const nextVin = () => `1HGCM82633A${String(100000 + vin++).slice(-6)}`;
@@ -22,14 +22,13 @@ const nextVin = () => `1HGCM82633A${String(100000 + vin++).slice(-6)}`;
 before(async () => {
   if (skip) return;
   // A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
-  stack = await startStack({ label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
-  redis = new Redis(requiredEnv('REDIS_URL'));
+  stack = await build({ level: 'processes', label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
+  redis = new Redis(requiredEnv('REDIS_URL'), { keyPrefix: stack.redisKeyPrefix }); // reads what the apps cached
   targets = await spawnAllTargets(stack);
   user = await stack.newUser();
 });
 
 after(async () => {
-  await stack?.close();
   redis?.disconnect();
 });
 

@@ -3,42 +3,34 @@
 // /health stays exempt. Runs on its own Redis database so no other suite's traffic counts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { Client } from '../support/client.ts';
+import { Client, redisOf } from '../helper.ts';
 import { assertError } from './support/contract.ts';
 import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
 
 const MAX = 20;
 let env: SecurityEnv;
 let redis: Redis;
-let redisUrl: string;
 let behindProxy: FastifyInstance | undefined;
 
 async function clearCounters() {
-  const keys = await redis.keys('mvp:ratelimit:*');
+  // The file's own counters: KEYS matches full names, DEL adds the client's key prefix itself.
+  const prefix = redis.options.keyPrefix ?? '';
+  const keys = (await redis.keys(`${prefix}mvp:ratelimit:*`)).map((k) => k.slice(prefix.length));
   if (keys.length) await redis.del(...keys);
 }
 
 before(async () => {
   if (!process.env.REDIS_URL) return;
-  const u = new URL(process.env.REDIS_URL);
-  u.pathname = '/9';
-  redisUrl = u.toString();
-  redis = new Redis(redisUrl);
-  await clearCounters();
-  env = await startSecurityEnv('sec_ratelimit', { env: { RATE_LIMIT_MAX: String(MAX), RATE_LIMIT_WINDOW_MS: '60000', REDIS_URL: redisUrl } });
+  env = await startSecurityEnv('sec_ratelimit', { env: { RATE_LIMIT_MAX: String(MAX), RATE_LIMIT_WINDOW_MS: '60000' } });
+  redis = redisOf(env);
 });
 
 after(async () => {
   await behindProxy?.close();
-  await env?.close();
-  if (redis) {
-    await clearCounters().catch(() => {});
-    redis.disconnect();
-  }
 });
 
 test('two gateways on one Redis share the budget; the next request is 429 with retry-after', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {

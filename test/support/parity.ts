@@ -2,12 +2,10 @@
 // express, gateway with it on fastify — with fresh users, and compares what the client saw.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { setTimeout } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
-import { Client, type ApiResponse } from './client.ts';
-import { targetList, type TestEnv } from './harness.ts';
+import { Client, type ApiResponse, type Endpoint } from './client.ts';
+import { targetList, type TestEnv } from './in-process.ts';
 
 export interface ScenarioContext {
   as: Client;
@@ -72,17 +70,17 @@ export const requestsMade = new Set<string>();
 
 /** Shared caches (VIN decodes, station searches) are cleared between targets so each run starts cold. */
 async function clearSharedCaches(env: TestEnv) {
-  const redis = env.deps.redis;
+  const redis = env.redis;
   if (!redis) return;
-  // The client has no offline queue: on a loaded machine it may still be connecting for the first scenario.
-  if (redis.status !== 'ready') await Promise.race([once(redis, 'ready'), setTimeout(5000)]);
+  // KEYS patterns do not get the client's key prefix; the keys it returns carry it, DEL adds it again.
+  const prefix = redis.options.keyPrefix ?? '';
   for (const pattern of ['mvp:vin:*', 'mvp:stations:*']) {
-    const keys = await redis.keys(pattern);
+    const keys = (await redis.keys(`${prefix}${pattern}`)).map((k) => k.slice(prefix.length));
     if (keys.length) await redis.del(...keys);
   }
 }
 
-export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scenario): Promise<Exchange[]> {
+export async function playScenario(env: TestEnv, endpoint: Endpoint, scenario: Scenario): Promise<Exchange[]> {
   const log: Exchange[] = [];
   const norm = normaliser();
   const rec = record(log, norm);
@@ -91,9 +89,9 @@ export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scen
   await clearSharedCaches(env);
   try {
     await scenario.run({
-      as: new Client(baseUrl, as.token, rec),
-      other: new Client(baseUrl, other.token, rec),
-      anon: new Client(baseUrl, undefined, rec),
+      as: new Client(endpoint, as.token, rec),
+      other: new Client(endpoint, other.token, rec),
+      anon: new Client(endpoint, undefined, rec),
       fakes: env.fakes,
     });
   } finally {
@@ -111,10 +109,10 @@ export function parityTests(feature: string, scenarios: Scenario[], getEnv: () =
       const [legacy, ...others] = targetList(env);
       let ok = false;
       try {
-        const reference = await playScenario(env, legacy.url, scenario);
+        const reference = await playScenario(env, legacy.endpoint, scenario);
         assert.ok(reference.length > 0, 'scenario made no requests');
         for (const target of others) {
-          const seen = await playScenario(env, target.url, scenario);
+          const seen = await playScenario(env, target.endpoint, scenario);
           assert.deepStrictEqual(seen, reference, `${target.name} differs from ${legacy.name} in "${scenario.name}"`);
         }
         ok = true;
