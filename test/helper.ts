@@ -23,7 +23,7 @@ export { Client, type ApiResponse, type RequestOptions } from './support/client.
 export { eventually } from './support/wait.ts';
 export { requiredEnv } from './support/env.ts';
 export {
-  flagEnv, hasLegacyApp, listen, redisOf, startLegacy, startPair, storeOf, targetList,
+  clearKeys, flagEnv, hasLegacyApp, listen, redisOf, startLegacy, startPair, storeOf, targetList,
   type BackendPair, type Target, type TestEnv, type TestUser,
 } from './support/in-process.ts';
 export { ALL_EXPRESS, nativeFlags, spawnAllTargets, type ProxiedService, type Target as ProcessTarget } from '../stack/process-stack.ts';

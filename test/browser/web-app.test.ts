@@ -6,19 +6,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { DESKTOP, MOBILE, launch, newSession, screenshot } from './support/browser.ts';
-import { startWebStack, type WebStack } from './support/web-stack.ts';
+import { startWebStack } from './support/web-stack.ts';
 import { runWorkflow, signIn } from './support/workflow.ts';
 import type { Backend, FeatureName } from '../../flags/registry.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { flagEnv, hasLegacyApp, startLegacy } from '../helper.ts';
 
-let stack: WebStack;
+// At file scope: the helper closes the apps after the file (never from inside a hook).
+const stack = await startWebStack();
 let browser: Browser;
 
 before(async () => {
-  [stack, browser] = await Promise.all([startWebStack(), launch()]);
-  await stack.clearFlags(stack.env.targets.gatewayExpress);
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();

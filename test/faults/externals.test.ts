@@ -6,19 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { targetList } from '../helper.ts';
 import { assertError } from '../security/support/contract.ts';
-import { startSecurityEnv, type SecurityEnv } from '../security/support/env.ts';
+import { startSecurityEnv } from '../security/support/env.ts';
 import { call, describeRes } from './support/http.ts';
 import type { Mode } from '../../dev/fake-externals/index.ts';
 
 const TIMEOUT_MS = 1000;
 const BUDGET_MS = TIMEOUT_MS + 1500; // the timeout plus generous scheduling slack on a 2-core machine
 
-let env: SecurityEnv;
 let token: string;
 let sub: string;
 
+const env = await startSecurityEnv('faults_ext', { env: { VPIC_TIMEOUT_MS: String(TIMEOUT_MS), GOOGLE_MAPS_TIMEOUT_MS: String(TIMEOUT_MS) } });
 before(async () => {
-  env = await startSecurityEnv('faults_ext', { env: { VPIC_TIMEOUT_MS: String(TIMEOUT_MS), GOOGLE_MAPS_TIMEOUT_MS: String(TIMEOUT_MS) } });
   ({ token, sub } = await env.newUser());
 });
 

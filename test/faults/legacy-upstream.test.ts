@@ -15,7 +15,6 @@ import type { AppProcess } from '../../stack/apps.ts';
 
 type StubMode = 'ok' | 'slow' | 'garbage' | 'reset' | 'partial' | 'error503';
 
-let stack: ProcessEnv;
 let stub: http.Server;
 let stubUrl: string;
 let stubMode: StubMode = 'ok';
@@ -28,8 +27,8 @@ const HEADERS_TIMEOUT_MS = 1500;
 // Vehicles go to the legacy app (the stub); the other features are served natively by the gateway.
 const FLAGS = { VEHICLES_BACKEND: 'express', FUEL_LOGS_BACKEND: 'fastify', STATIONS_BACKEND: 'fastify', MAINTENANCE_BACKEND: 'fastify' };
 
+const stack = await build({ level: 'processes', label: 'faults_upstream' });
 before(async () => {
-  stack = await build({ level: 'processes', label: 'faults_upstream' });
   stub = http.createServer((req, res) => {
     if (req.url === '/health') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     stubHits++;

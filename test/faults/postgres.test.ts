@@ -11,13 +11,12 @@ import { assertError } from '../security/support/contract.ts';
 import { spawnAllTargets, build, type ProcessEnv, type ProcessTarget as Target } from '../helper.ts';
 import type { ProxyMode } from '../../stack/tcp-proxy.ts';
 
-let stack: ProcessEnv;
 let targets: Target[];
 let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 let vehicleId: string;
 
+const stack = await build({ level: 'processes', label: 'faults_pg', proxy: { postgres: true } });
 before(async () => {
-  stack = await build({ level: 'processes', label: 'faults_pg', proxy: { postgres: true } });
   targets = await spawnAllTargets(stack);
   user = await stack.newUser();
   const v = await user.client(targets[0].proc.url).post('/api/vehicles', { make: 'Ford', model: 'Focus', year: 2014 });

@@ -12,7 +12,9 @@ import type { ProxyMode } from '../../stack/tcp-proxy.ts';
 import { requiredEnv } from '../support/env.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
-let stack: ProcessEnv;
+// A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
+// (Without REDIS_URL every test is skipped: the stack then has no proxy in front of Redis.)
+const stack = await build({ level: 'processes', label: 'faults_redis', proxy: { redis: !skip }, env: { RATE_LIMIT_MAX: '100000' } });
 let targets: Target[];
 let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 let redis: Redis;
@@ -21,8 +23,6 @@ const nextVin = () => `1HGCM82633A${String(100000 + vin++).slice(-6)}`;
 
 before(async () => {
   if (skip) return;
-  // A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
-  stack = await build({ level: 'processes', label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
   redis = new Redis(requiredEnv('REDIS_URL'), { keyPrefix: stack.redisKeyPrefix }); // reads what the apps cached
   targets = await spawnAllTargets(stack);
   user = await stack.newUser();

@@ -10,13 +10,12 @@ import { spawnAllTargets, build, type ProcessEnv, type ProcessTarget as Target }
 import { call, describeRes } from './support/http.ts';
 import type { ProxyMode } from '../../stack/tcp-proxy.ts';
 
-let stack: ProcessEnv;
 let targets: Target[];
 let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 const today = new Date().toISOString().slice(0, 10);
 
+const stack = await build({ level: 'processes', label: 'faults_s3', proxy: { s3: true } });
 before(async () => {
-  stack = await build({ level: 'processes', label: 'faults_s3', proxy: { s3: true } });
   targets = await spawnAllTargets(stack);
   user = await stack.newUser();
 });

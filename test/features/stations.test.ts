@@ -2,7 +2,7 @@
 // PostgreSQL and Redis and the Places fake. Every test makes its own user and data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { build, redisOf, targetList } from '../helper.ts';
+import { build, clearKeys, redisOf, targetList } from '../helper.ts';
 import { Client, type ApiResponse } from '../support/client.ts';
 import { cacheKeys } from '../../src/infrastructure/cache.ts';
 import { UNKNOWN_ID, savedBody, searchPath, startPair, type BackendPair } from './support/stations.ts';
@@ -14,8 +14,7 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const noRedis = !process.env.REDIS_URL;
 
 async function clearStationCache() {
-  const keys = (await env.deps.redis?.keys('mvp:stations:*')) ?? [];
-  if (keys.length) await redisOf(env).del(...keys);
+  if (env.redis) await clearKeys(env.redis, 'mvp:stations:*');
 }
 
 function assertError(res: Pick<ApiResponse, 'status' | 'body'>, status: number, code: string) {

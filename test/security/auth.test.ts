@@ -8,19 +8,18 @@ import { Client } from '../support/client.ts';
 import { targetList } from '../helper.ts';
 import { assertError } from './support/contract.ts';
 import { ROUTES, label, send, snapshotUser, makeFixture, type Fixture } from './support/routes.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
-let env: SecurityEnv;
 let victim: { sub: string; token: string };
 let fixture: Fixture;
 const ATTACKER_SUB = `user-${randomUUID()}`;
 const attacks: Array<{ name: string; header: string | undefined }> = [];
 
+const env = await startSecurityEnv('sec_auth');
 before(async () => {
-  env = await startSecurityEnv('sec_auth');
   victim = await env.newUser();
   fixture = await makeFixture(new Client(env.targets.legacy, victim.token));
 

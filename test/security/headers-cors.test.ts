@@ -4,16 +4,15 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Client, type ApiResponse } from '../support/client.ts';
 import { targetList } from '../helper.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
 const ALLOWED = ['https://app.motovaultpro.com', 'https://admin.motovaultpro.com'];
 
-let env: SecurityEnv;
 let token: string;
 let adminToken: string;
 
+const env = await startSecurityEnv('sec_headers', { env: { CORS_ORIGINS: ALLOWED.join(', ') } });
 before(async () => {
-  env = await startSecurityEnv('sec_headers', { env: { CORS_ORIGINS: ALLOWED.join(', ') } });
   token = (await env.newUser()).token;
   adminToken = (await env.newUser({ permissions: ['admin:flags'] })).token;
 });

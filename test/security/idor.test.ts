@@ -1,15 +1,14 @@
 // Another user's ids on every route of every backend → 404, exactly as if they did not exist, and
 // nothing of the owner's changes; the attacker cannot attach anything to the owner's resources.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from '../support/client.ts';
 import { targetList } from '../helper.ts';
 import { assertError } from './support/contract.ts';
 import { ROUTES, countUser, label, makeFixture, send, snapshotUser } from './support/routes.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
-let env: SecurityEnv;
-before(async () => { env = await startSecurityEnv('sec_idor'); });
+const env = await startSecurityEnv('sec_idor');
 
 test('every owned route, every backend: another user gets 404 and nothing changes', async () => {
   const failures: string[] = [];

@@ -3,11 +3,11 @@
 // refused cleanly (400/404, never 500). A NUL byte, which PostgreSQL text cannot hold, must be a 400.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from '../support/client.ts';
 import { targetList } from '../helper.ts';
 import { assertError } from './support/contract.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
 const PAYLOADS = [
   "'; DROP TABLE vehicles; --",
@@ -80,8 +80,7 @@ const RESOURCES: Resource[] = [
 /** The payload cut to the field's length in characters (code points), as the schema counts them. */
 const fit = (p: string, max: number) => [...p].slice(0, max).join('');
 
-let env: SecurityEnv;
-before(async () => { env = await startSecurityEnv('sec_injection'); });
+const env = await startSecurityEnv('sec_injection');
 
 test('hostile text in every string field is stored and returned verbatim (create, read, update, list)', async () => {
   for (const t of targetList(env)) {

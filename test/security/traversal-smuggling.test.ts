@@ -6,13 +6,12 @@ import { before, describe, test } from 'node:test';
 import { targetList } from '../helper.ts';
 import { assertNoLeak, STATUS_OF_CODE } from './support/contract.ts';
 import { rawRequest, wire, type RawResponse } from './support/raw-http.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
-let env: SecurityEnv;
 let user: { sub: string; token: string };
 
+const env = await startSecurityEnv('sec_traversal');
 before(async () => {
-  env = await startSecurityEnv('sec_traversal');
   user = await env.newUser();
 });
 

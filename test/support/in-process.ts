@@ -74,6 +74,13 @@ export function redisOf(env: TestEnv): Redis {
   return env.redis;
 }
 
+/** Deletes this file's keys matching `pattern` (KEYS patterns do not get the client's prefix; DEL does). */
+export async function clearKeys(redis: Redis, pattern: string): Promise<void> {
+  const prefix = redis.options.keyPrefix ?? '';
+  const keys = (await redis.keys(`${prefix}${pattern}`)).map((k) => k.slice(prefix.length));
+  if (keys.length) await redis.del(...keys);
+}
+
 /** The object store (always configured by startBackends: MINIO_* or its own s3rver). */
 export function storeOf(env: TestEnv): NonNullable<Deps['store']> {
   if (!env.deps.store) throw new Error('no object store configured');
@@ -136,10 +143,12 @@ async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>
   const baseConfig = loadConfig(env);
   const deps = createDeps(baseConfig, silent);
   cleanups.push(() => closeDeps(deps));
-  const redis = baseConfig.REDIS_URL ? new Redis(baseConfig.REDIS_URL, { keyPrefix: redisKeyPrefix, lazyConnect: true }) : null;
+  // Commands wait for the connection (offline queue); an unreachable Redis (a degraded-mode test) only
+  // makes the tests that use this client fail, never the start.
+  const redis = baseConfig.REDIS_URL ? new Redis(baseConfig.REDIS_URL, { keyPrefix: redisKeyPrefix, maxRetriesPerRequest: 1 }) : null;
   if (redis) {
-    await redis.connect();
-    cleanups.push(() => redis.quit());
+    redis.on('error', () => {});
+    cleanups.push(async () => redis.disconnect());
   }
 
   const legacy = hasLegacyApp() ? await startLegacy(baseConfig, cleanups) : undefined;

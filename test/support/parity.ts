@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
 import { Client, type ApiResponse, type Endpoint } from './client.ts';
-import { targetList, type TestEnv } from './in-process.ts';
+import { clearKeys, targetList, type TestEnv } from './in-process.ts';
 
 export interface ScenarioContext {
   as: Client;
@@ -72,12 +72,7 @@ export const requestsMade = new Set<string>();
 async function clearSharedCaches(env: TestEnv) {
   const redis = env.redis;
   if (!redis) return;
-  // KEYS patterns do not get the client's key prefix; the keys it returns carry it, DEL adds it again.
-  const prefix = redis.options.keyPrefix ?? '';
-  for (const pattern of ['mvp:vin:*', 'mvp:stations:*']) {
-    const keys = (await redis.keys(`${prefix}${pattern}`)).map((k) => k.slice(prefix.length));
-    if (keys.length) await redis.del(...keys);
-  }
+  for (const pattern of ['mvp:vin:*', 'mvp:stations:*']) await clearKeys(redis, pattern);
 }
 
 export async function playScenario(env: TestEnv, endpoint: Endpoint, scenario: Scenario): Promise<Exchange[]> {
