@@ -133,6 +133,9 @@ async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>
     VPIC_TIMEOUT_MS: '1000',
     GOOGLE_MAPS_TIMEOUT_MS: '1000',
     RATE_LIMIT_MAX: '100000',
+    // Several files run at once, each with four pools (legacy, two gateways, the test's): stay well inside
+    // PostgreSQL's connection limit.
+    DB_POOL_MAX: '4',
     FLAG_SYNC_INTERVAL_MS: '200',
     PROXY_HEADERS_TIMEOUT_MS: '5000',
     ...infra.env,
