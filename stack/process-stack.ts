@@ -49,6 +49,10 @@ export interface Stack {
 
 export const ALL_EXPRESS = flagEnv('express');
 
+// Several process suites start their apps at the same time (make test-processes): a start is a failure only
+// when it takes far longer than one alone would.
+const READY_TIMEOUT_MS = 60_000;
+
 /** Flag env putting every feature that has a native capsule on fastify. */
 export async function nativeFlags(): Promise<Record<string, string>> {
   const { CAPSULES } = await import('../src/capsules/registry.ts');
@@ -135,12 +139,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         return { sub, token: await sign({ sub, permissions: o.permissions }) };
       },
       async spawnLegacy(extra = {}, name = 'legacy', port) {
-        const p = await spawnApp('legacy', { name, port, env: { ...appEnv, ...extra } });
+        const p = await spawnApp('legacy', { name, port, readyTimeoutMs: READY_TIMEOUT_MS, env: { ...appEnv, ...extra } });
         procs.push(p);
         return p;
       },
       async spawnGateway(legacyUrl, extra = {}, name = 'gateway', port) {
-        const p = await spawnApp('gateway', { name, port, env: { ...appEnv, LEGACY_URL: legacyUrl, ...extra } });
+        const p = await spawnApp('gateway', { name, port, readyTimeoutMs: READY_TIMEOUT_MS, env: { ...appEnv, LEGACY_URL: legacyUrl, ...extra } });
         procs.push(p);
         return p;
       },
