@@ -124,11 +124,13 @@ async function start(opts: StartOptions, cleanups: Array<() => Promise<unknown>>
   const scratch = await createScratchDb(opts.label ?? fileLabel());
   cleanups.push(() => scratch.drop());
   const redisKeyPrefix = `${scratch.name}:`;
-  const infra = await startInfrastructure({ from: { ...process.env, ...opts.env }, s3: {}, auth: 'fresh-url' });
+  const infra = await startInfrastructure({ from: { ...process.env, NODE_ENV: 'test', ...opts.env }, s3: {}, auth: 'fresh-url' });
   cleanups.push(() => infra.close());
 
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
+    // Pinned: an in-process vite build (test/browser) sets process.env.NODE_ENV to production.
+    NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     VPIC_TIMEOUT_MS: '1000',
     GOOGLE_MAPS_TIMEOUT_MS: '1000',
