@@ -16,7 +16,7 @@
 // rate-limit counters; close (automatic) drops both.
 import { after } from 'node:test';
 import { startStack, type Stack, type StackOptions } from '../stack/process-stack.ts';
-import { startBackends, type StartOptions, type TestEnv } from './support/in-process.ts';
+import { fileLabel, startBackends, type StartOptions, type TestEnv } from './support/in-process.ts';
 import { userOf, type TestUser } from './support/users.ts';
 
 export { Client, type ApiResponse, type RequestOptions } from './support/client.ts';
@@ -54,10 +54,6 @@ export type BuildOptions = InProcessOptions | ProcessesOptions;
 
 function isLifetime(x: unknown): x is Lifetime {
   return typeof (x as Lifetime | undefined)?.after === 'function';
-}
-
-function fileLabel(): string {
-  return (process.argv[1] ?? 'test').replace(/^.*\/test\//, '').replace(/\.test\.ts$/, '');
 }
 
 /** The processes level without a lifetime (for suites that close it themselves). */

@@ -115,7 +115,8 @@ export async function startBackends(opts: StartOptions = {}): Promise<TestEnv> {
   }
 }
 
-function fileLabel(): string {
+/** The running test file's path under test/, without .test.ts: names its private database. */
+export function fileLabel(): string {
   const file = process.argv[1] ?? 'test';
   return file.replace(/^.*\/test\//, '').replace(/\.test\.ts$/, '');
 }
