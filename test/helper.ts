@@ -1,6 +1,7 @@
 // The one way to start what a test needs (see test/README.md). In the fastify/demo spirit:
 //
-//   const env = await build();                                // file scope: closed after the file
+//   const env = await build();                                // module top level only: closed after the file
+//                                                             // (never inside before(): its after() would run right after it)
 //   test('…', async (t) => { const env = await build(t, { env: { RATE_LIMIT_MAX: '3' } }); … });  // closed after t
 //
 //   level 'inject' (default)  the legacy app and two gateways in this process (in-process.ts); requests go
