@@ -43,7 +43,9 @@ test('without the flags on the command line there is nothing to turn on', () => 
 const SERVER_CHILD = `
   import { createServer } from 'node:http';
   import { enableDeferredCompilersOnTraffic } from ${MODULE};${HOT_LOOP}
-  const server = createServer((req, res) => res.end('ok'));
+  // The interpreted load() between two requests can outlast the default 5 s keep-alive on a busy machine:
+  // the client would then reuse a socket the server has just closed (ECONNRESET).
+  const server = createServer({ keepAliveTimeout: 60000 }, (req, res) => res.end('ok'));
   enableDeferredCompilersOnTraffic(server);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const get = (path) => fetch('http://127.0.0.1:' + server.address().port + path).then((r) => r.text());

@@ -1,7 +1,7 @@
 // The tests' one HTTP client: JSON in and out, raw bodies for uploads, optional recording for parity.
 // It talks to a base URL over real HTTP (fetch), or injects into a Fastify instance (no socket: the
 // `inject` level of test/helper.ts); the answer has the same shape either way.
-import type { FastifyInstance } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
@@ -20,8 +20,13 @@ export interface RequestOptions {
 
 export type Recorder = (method: string, path: string, res: ApiResponse) => void;
 
+/** What a Client can inject into: a Fastify app (or a wrapper adding inject options). */
+export interface Injectable {
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
 /** Where requests go: a base URL (real HTTP) or a Fastify app (inject). */
-export type Endpoint = string | Pick<FastifyInstance, 'inject'>;
+export type Endpoint = string | Injectable;
 
 type Send = (method: string, path: string, headers: Record<string, string>, payload: string | Buffer | undefined) =>
   Promise<{ status: number; headers: Record<string, string>; bytes: Buffer }>;
@@ -33,7 +38,7 @@ function overHttp(baseUrl: string): Send {
   };
 }
 
-function byInject(app: Pick<FastifyInstance, 'inject'>): Send {
+function byInject(app: Injectable): Send {
   return async (method, path, headers, payload) => {
     const res = await app.inject({ method: method as 'GET', url: path, headers, payload });
     const flat: Record<string, string> = {};
