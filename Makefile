@@ -5,7 +5,7 @@ NODE := $(CURDIR)/node_modules/.bin/node
 # `make flip/status` talk to the gateway here (dev/flags-cli.ts derives the same from PORT when run alone).
 export GATEWAY_URL ?= http://127.0.0.1:$(or $(PORT),3001)
 
-.PHONY: install build start start-legacy dev web console token migrate lint test test-faults test-browser test-progressive test-lb typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci openapi
+.PHONY: install build start start-legacy dev web console token migrate lint test test-faults test-browser test-progressive test-lb test-processes typecheck flip unflip status rollback-all canary rollback ramp ramp-pause ramp-resume ramp-abort chaos chaos-off shadow shadow-report shadow-reset test-shadow check-express-free bench ci openapi
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
@@ -81,7 +81,7 @@ typecheck: install
 lint: install
 	npm run -s lint
 
-## make test — lint, type-check, then every suite over real HTTP (the suite list: package.json scripts.test) (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
+## make test — lint, type-check, then every suite (the list: package.json scripts.test), test files in parallel, each on its own database copy (DATABASE_URL/REDIS_URL when set, else embedded PostgreSQL)
 test: install lint typecheck
 	npm test
 
@@ -95,6 +95,11 @@ test-faults: install
 ## make test-lb — three gateways behind a real HAProxy (/usr/sbin/haproxy): rolling restart and SIGKILL under load
 test-lb: install
 	npm run -s test:lb
+
+## make test-processes — every real-process suite in one run, two files at a time: faults, the dev supervisor,
+## progressive delivery, shadow, HAProxy and the browsers (what CI runs after make test)
+test-processes: install web console
+	npm run -s test:processes
 
 ## make flip FEATURE=vehicles BACKEND=fastify [OPS=reads|writes] [FORCE=1] — runtime override on the running stack (FEATURE=all for every feature; OPS: which requests, both by default)
 flip: install

@@ -8,14 +8,13 @@
 // Alone: node benchmarks/shadow-overhead.ts [--quick]
 import autocannon from 'autocannon';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { startStack, ALL_EXPRESS } from '../test/faults/support/stack.ts';
+import { startStack, ALL_EXPRESS } from '../stack/process-stack.ts';
 import type { AppProcess } from '../stack/apps.ts';
 import { measure, type Measurement } from './measure.ts';
 import { cpuSeconds, rssBytes } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
-import { randomVin } from '../test/features/support/vehicles.ts';
-import { Client } from '../test/support/client.ts';
+import { randomVin } from '../dev/fake-externals/vins.ts';
 
 const quick = process.argv.includes('--quick');
 const seconds = quick ? 3 : 8;
@@ -48,6 +47,23 @@ async function cpuSplit(pid: number): Promise<CpuSplit> {
 
 interface FixedRun { p50: number; p99: number; non2xx: number; requests: number; cpuMsPerRequest: CpuSplit; peakRssBytes: number }
 
+/** JSON calls to one server as one user (setup and the report; the measured traffic goes through autocannon). */
+function apiClient(baseUrl: string, token: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(baseUrl + path, {
+      method, body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    });
+    const text = await res.text();
+    return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    get: (path: string) => call('GET', path), post: (path: string, body: unknown) => call('POST', path, body),
+    put: (path: string, body: unknown) => call('PUT', path, body), del: (path: string) => call('DELETE', path),
+  };
+}
+type ApiClient = ReturnType<typeof apiClient>;
+
 /** Latency at a fixed offered rate (not saturating): what a client pays when the gateway has headroom. */
 async function atRate(gw: AppProcess, specs: RequestSpec[], rate: number): Promise<FixedRun> {
   let next = 0;
@@ -73,7 +89,7 @@ async function atRate(gw: AppProcess, specs: RequestSpec[], rate: number): Promi
   };
 }
 
-async function replayState(admin: Client): Promise<{ running: boolean; heap: { usedBytes: number; totalBytes: number } | null }> {
+async function replayState(admin: ApiClient): Promise<{ running: boolean; heap: { usedBytes: number; totalBytes: number } | null }> {
   const r = await admin.get('/admin/shadow');
   if (r.status !== 200) throw new Error(`GET /admin/shadow: ${r.status} ${r.text}`);
   return r.body.replay;
@@ -88,13 +104,14 @@ try {
     'shadow 10%': await stack.spawnGateway(legacy.url, { VEHICLES_SHADOW_RATE: '10' }, 'gw-shadow10'),
   };
   const adminToken = await stack.sign({ permissions: ['admin:flags'] });
-  const adminOf = (gw: AppProcess) => new Client(gw.url, adminToken);
+  const adminOf = (gw: AppProcess) => apiClient(gw.url, adminToken);
   const specs: RequestSpec[] = [];
   for (let i = 0; i < 30; i++) {
     const u = await stack.newUser();
     for (let j = 0; j < 3; j++) {
-      const res = await new Client(legacy.url, u.token).post('/api/vehicles', { vin: randomVin(), nickname: `bench ${i}.${j}` });
-      specs.push({ method: 'GET', path: `/api/vehicles/${res.body.id}`, headers: { authorization: `Bearer ${u.token}` } });
+      const created = await apiClient(legacy.url, u.token).post('/api/vehicles', { vin: randomVin(), nickname: `bench ${i}.${j}` });
+      if (created.status !== 201) throw new Error(`create vehicle: ${created.status} ${created.text}`);
+      specs.push({ method: 'GET', path: `/api/vehicles/${created.body.id}`, headers: { authorization: `Bearer ${u.token}` } });
     }
   }
   // The replay workers boot once their gateway listens: measured from when they are ready.

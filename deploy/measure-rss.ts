@@ -4,7 +4,7 @@
 // Run: DATABASE_URL=… REDIS_URL=… node deploy/measure-rss.ts
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { startStack, nativeFlags } from '../test/faults/support/stack.ts';
+import { startStack, nativeFlags } from '../stack/process-stack.ts';
 
 const kib = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 const mib = (k: number) => `${(k / 1024).toFixed(0)} MiB`;

@@ -30,7 +30,7 @@ echo "[express-free] type-checking without Express"
 # Only the native suites run here (test/features, unit tests) and `make dev`'s end state (test/dev/reload.test.ts:
 # the supervisor without legacy-express/); the rest of test/ plays legacy and gateways against each other and
 # goes with Express.
-find test -mindepth 1 -maxdepth 1 ! -name support ! -name features ! -name dev ! -name faults -exec rm -rf {} +
+find test -mindepth 1 -maxdepth 1 ! -name support ! -name features ! -name helper.ts ! -name dev ! -name faults -exec rm -rf {} +
 find test/dev -mindepth 1 ! -name reload.test.ts -exec rm -rf {} +
 find test/faults -mindepth 1 -maxdepth 1 ! -name support -exec rm -rf {} +
 # The shadow stage compares native answers with Express's: its benchmark goes with Express too.

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { buildOpenApiDocument, committedDocument, formatDocument } from '../src/contract/build-document.ts';
 import { ContractValidator } from '../src/contract/openapi-validator.ts';
-import { startBackends, type TestEnv } from './support/harness.ts';
+import { startBackends, type TestEnv } from './support/in-process.ts';
 
 let env: TestEnv;
 let built: unknown;

@@ -1,9 +1,9 @@
 // Identical answers: every feature's scenarios played through legacy direct, gateway→express and
 // gateway→fastify, compared after normalising ids and timestamps. Writes a summary (.data/parity-latest.json, untracked) for STATUS.md.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { startBackends, type TestEnv } from './support/harness.ts';
+import { build } from './helper.ts';
 import { parityTests, requestsMade, type Scenario } from './support/parity.ts';
 import { coverage, parseRequestLine } from './support/route-coverage.ts';
 import { scenarios as vehicles } from './parity/vehicles.ts';
@@ -14,10 +14,8 @@ import { scenarios as maintenance } from './parity/maintenance.ts';
 const suites: Record<string, Scenario[]> = { vehicles, 'fuel-logs': fuelLogs, stations, maintenance };
 const outcome: Record<string, { passed: number; failed: number }> = {};
 
-let env: TestEnv;
-before(async () => { env = await startBackends(); });
+const env = await build();
 after(async () => {
-  await env.close();
   await mkdir('.data', { recursive: true });
   await writeFile('.data/parity-latest.json', `${JSON.stringify({ date: new Date().toISOString(), features: outcome }, null, 2)}\n`);
 });

@@ -2,23 +2,15 @@
 // admin API, data is created and edited there, the flag is rolled back, and everything is read and
 // changed through Express (and the reverse), including the cached fuel stats and VIN decodes.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startBackends, type TestEnv } from './support/harness.ts';
-import { Client } from './support/client.ts';
-import { eventually } from './support/wait.ts';
+import { before, describe, test } from 'node:test';
+import { build, Client, eventually, keysOf } from './helper.ts';
 
-let env: TestEnv;
+const env = await build();
+const gw = env.endpoint('gatewayExpress'); // every flag defaults to express here
 let admin: Client;
-let gw: string;
 
 before(async () => {
-  env = await startBackends();
-  gw = env.targets.gatewayExpress; // every flag defaults to express here
   admin = new Client(gw, (await env.newUser({ permissions: ['admin:flags'] })).token);
-});
-after(async () => {
-  await admin.del('/admin/flags/all');
-  await env.close();
 });
 
 async function flip(feature: string, backend: 'express' | 'fastify', probe: Client, probePath: string) {
@@ -53,7 +45,7 @@ describe('flip to fastify, write, roll back to express', () => {
     const calls = env.fakes.calls('vpic');
     const decoded = await c.get('/api/vehicles/decode-vin/1HGCM82633A004352');
     assert.equal(decoded.status, 200);
-    if (env.deps.redis) assert.equal(env.fakes.calls('vpic'), calls, 'decode served from the shared cache');
+    if (env.redis) assert.equal(env.fakes.calls('vpic'), calls, 'decode served from the shared cache');
     assert.equal((await c.put(`/api/vehicles/${id}`, { nickname: 'renamed' })).body.nickname, 'renamed');
     assert.equal((await c.del(`/api/vehicles/${id}`)).status, 204);
   });
@@ -71,7 +63,7 @@ describe('flip to fastify, write, roll back to express', () => {
     const nativeStats = await c.get(statsPath);
     // 300 miles on the 10 gallons bought after the first full tank → 30 mpg.
     assert.equal(nativeStats.body.averageMpg, 30);
-    if (env.deps.redis) assert.equal((await env.deps.redis.keys(`mvp:fuel-stats:${vehicle.id}:*`)).length, 1, 'stats cached');
+    if (env.redis) assert.equal((await keysOf(env.redis, `mvp:fuel-stats:${vehicle.id}:*`)).length, 1, 'stats cached');
 
     await flip('fuel-logs', 'express', c, '/api/fuel-logs');
     const third = await c.post('/api/fuel-logs', log('2026-01-20', 1700, 8));

@@ -11,13 +11,13 @@ import { buildApp } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { authConfigOf } from '../src/web/auth-config-routes.ts';
 import { ensureDevKeys } from '../dev/keys.ts';
-import { flagEnv, startBackends, type TestEnv } from './support/harness.ts';
+import { build, flagEnv } from './helper.ts';
 
 const INDEX = '<!doctype html><html><head><title>MotoVaultPro</title></head><body><div id="root"></div></body></html>';
 const ASSET = 'index-Ab12Cd34.js';
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
-let env: TestEnv;
+const env = await build();
 let dir: string;
 let dist: string;
 let jwksFile: string;
@@ -33,7 +33,6 @@ async function gateway(extra: Record<string, string>): Promise<FastifyInstance> 
 }
 
 before(async () => {
-  env = await startBackends();
   dir = await mkdtemp(join(tmpdir(), 'mvp-web-'));
   dist = join(dir, 'dist');
   await mkdir(join(dist, 'assets'), { recursive: true });
@@ -43,7 +42,6 @@ before(async () => {
 });
 after(async () => {
   for (const a of apps) await a.close();
-  await env?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

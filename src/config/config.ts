@@ -22,6 +22,8 @@ export const ConfigSchema = Type.Object({
   // when DATABASE_URL goes through one. Empty: DATABASE_URL (src/infrastructure/deps.ts, sessionDatabaseUrl).
   FLAGS_DATABASE_URL: Type.String({ default: '', pattern: '^(postgres(ql)?://.*)?$' }),
   REDIS_URL: Type.String({ default: '', pattern: '^(redis(s)?://.*)?$' }),
+  // Put before every cache and rate-limit key, so deployments (or test files) sharing one Redis never meet.
+  REDIS_KEY_PREFIX: Type.String({ default: '', pattern: '^[A-Za-z0-9_:.-]*$' }),
 
   MINIO_ENDPOINT: Type.String({ default: '' }),
   MINIO_PORT: Port(9000),

@@ -27,7 +27,8 @@ export interface Cache {
   ping(): Promise<boolean>;
 }
 
-export function createCache(redis: Redis | null, onError: (err: unknown) => void = () => {}): Cache {
+/** `prefix` goes before every key in Redis (REDIS_KEY_PREFIX); callers name keys without it. */
+export function createCache(redis: Redis | null, onError: (err: unknown) => void = () => {}, prefix = ''): Cache {
   if (!redis) {
     return {
       enabled: false,
@@ -40,7 +41,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
     enabled: true,
     async getJson<T>(key: string) {
       try {
-        const raw = await redis.get(key);
+        const raw = await redis.get(prefix + key);
         return raw === null ? undefined : (JSON.parse(raw) as T);
       } catch (err) {
         onError(err);
@@ -49,7 +50,7 @@ export function createCache(redis: Redis | null, onError: (err: unknown) => void
     },
     async setJson(key, value, ttlSeconds) {
       try {
-        await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+        await redis.set(prefix + key, JSON.stringify(value), 'EX', ttlSeconds);
       } catch (err) {
         onError(err);
       }

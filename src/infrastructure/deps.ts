@@ -35,14 +35,14 @@ export function createRedisFor(config: Config): Redis | null {
 }
 
 /** The cache over `redis`; Redis being down is survivable, so it warns at most once every 10 s. */
-export function createCacheFor(redis: Redis | null, log: DepsLogger): Cache {
+export function createCacheFor(redis: Redis | null, log: DepsLogger, prefix = ''): Cache {
   let lastWarning = 0;
   return createCache(redis, (err) => {
     if (Date.now() - lastWarning > 10_000) {
       lastWarning = Date.now();
       log.warn({ err: (err as Error).message }, 'cache unavailable, serving uncached');
     }
-  });
+  }, prefix);
 }
 
 export function createStoreFor(config: Config): ObjectStore | null {
@@ -76,7 +76,7 @@ export function createDeps(config: Config, log: DepsLogger): Deps {
     config,
     db: createPool(config.DATABASE_URL, config.DB_POOL_MAX),
     redis,
-    cache: createCacheFor(redis, log),
+    cache: createCacheFor(redis, log, config.REDIS_KEY_PREFIX),
     store: createStoreFor(config),
     verifyToken: createVerifierFor(config),
     externalFetch: fetch,

@@ -28,7 +28,7 @@ export const postgresPlugin = fp(async (app) => {
 export const redisPlugin = fp(async (app) => {
   const redis = createRedisFor(app.config);
   app.decorate('redis', redis);
-  app.decorate('cache', createCacheFor(redis, app.log));
+  app.decorate('cache', createCacheFor(redis, app.log, app.config.REDIS_KEY_PREFIX));
   app.addHook('onClose', async () => closeRedis(redis));
 }, { name: 'redis', dependencies: ['config'] });
 

@@ -40,7 +40,7 @@ export const securityPlugin = fp(async (app) => {
   // With no allowed origin @fastify/cors would only cost a hook per request and add nothing (like the
   // legacy app's cors({ origin: false })); a preflight is then the same 404 as any unrouted OPTIONS.
   if (origins.length) await app.register(cors, { origin: origins });
-  const limiter = new SharedRateLimiter({ max: c.RATE_LIMIT_MAX, windowMs: c.RATE_LIMIT_WINDOW_MS, redis: app.redis, prefix: 'mvp:ratelimit:' });
+  const limiter = new SharedRateLimiter({ max: c.RATE_LIMIT_MAX, windowMs: c.RATE_LIMIT_WINDOW_MS, redis: app.redis, prefix: `${c.REDIS_KEY_PREFIX}mvp:ratelimit:` });
   app.addHook('onClose', async () => limiter.close());
   const limit = String(c.RATE_LIMIT_MAX);
   const apply = (hit: Hit, reply: FastifyReply, done: HookHandlerDoneFunction) => {

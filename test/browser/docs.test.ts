@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { DESKTOP, launch, newSession, screenshot } from './support/browser.ts';
-import { startBackends, type TestEnv } from '../support/harness.ts';
+import { startBackends, type TestEnv } from '../support/in-process.ts';
 
 let env: TestEnv;
 let browser: Browser;

@@ -6,23 +6,21 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { DESKTOP, MOBILE, launch, newSession, screenshot } from './support/browser.ts';
-import { startWebStack, type WebStack } from './support/web-stack.ts';
+import { startWebStack } from './support/web-stack.ts';
 import { runWorkflow, signIn } from './support/workflow.ts';
 import type { Backend, FeatureName } from '../../flags/registry.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { flagEnv, hasLegacyApp, startLegacy } from '../support/harness.ts';
+import { flagEnv, hasLegacyApp, startLegacy } from '../helper.ts';
 
-let stack: WebStack;
+// At file scope: the helper closes the apps after the file (never from inside a hook).
+const stack = await startWebStack();
 let browser: Browser;
 
 before(async () => {
-  stack = await startWebStack(); // first, so a browser that fails to launch still leaves a stack to close
   browser = await launch();
-  await stack.clearFlags(stack.env.targets.gatewayExpress);
 });
 after(async () => {
-  await stack?.clearFlags(stack.env.targets.gatewayExpress).catch(() => {});
   await browser?.close();
   await stack?.close();
 });

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/config.ts';
 import { migrationsDir } from '../../src/db/migrate.ts';
-import { withDatabase } from '../faults/support/scratch-db.ts';
+import { withDatabase } from '../../stack/scratch-db.ts';
 import { render, type K8sObject } from './support/kustomize.ts';
 
 const run = promisify(execFile);

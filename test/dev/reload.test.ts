@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEV_AUDIENCE, DEV_ISSUER, ensureDevKeys, signToken } from '../../dev/keys.ts';
 import { freePort, REPO_ROOT } from '../../stack/apps.ts';
-import { createScratchDb, type ScratchDb } from '../faults/support/scratch-db.ts';
+import { createScratchDb, type ScratchDb } from '../../stack/scratch-db.ts';
 import { eventually } from '../support/wait.ts';
 
 /** What the apps and the supervisor run from: no legacy-express/, no tests, no benchmarks. */

@@ -3,25 +3,23 @@
 // never cached and never stores anything; service resumes when the upstream does.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { targetList } from '../support/harness.ts';
+import { before, describe, test } from 'node:test';
+import { targetList } from '../helper.ts';
 import { assertError } from '../security/support/contract.ts';
-import { startSecurityEnv, type SecurityEnv } from '../security/support/env.ts';
+import { startSecurityEnv } from '../security/support/env.ts';
 import { call, describeRes } from './support/http.ts';
 import type { Mode } from '../../dev/fake-externals/index.ts';
 
 const TIMEOUT_MS = 1000;
 const BUDGET_MS = TIMEOUT_MS + 1500; // the timeout plus generous scheduling slack on a 2-core machine
 
-let env: SecurityEnv;
 let token: string;
 let sub: string;
 
+const env = await startSecurityEnv('faults_ext', { env: { VPIC_TIMEOUT_MS: String(TIMEOUT_MS), GOOGLE_MAPS_TIMEOUT_MS: String(TIMEOUT_MS) } });
 before(async () => {
-  env = await startSecurityEnv('faults_ext', { env: { VPIC_TIMEOUT_MS: String(TIMEOUT_MS), GOOGLE_MAPS_TIMEOUT_MS: String(TIMEOUT_MS) } });
   ({ token, sub } = await env.newUser());
 });
-after(async () => env?.close());
 
 /** A VIN that is valid and not yet in the cache (the fake decodes any well-formed VIN). */
 function freshVin(): string {
@@ -68,7 +66,7 @@ describe('vPIC', () => {
       }
       const { rows } = await env.deps.db.query('SELECT count(*)::int AS n FROM vehicles WHERE user_id = $1 AND vin = ANY($2)', [sub, vins]);
       assert.equal(rows[0].n, 0, 'a vehicle was stored although its VIN could not be decoded');
-      if (env.deps.redis) for (const vin of vins) assert.equal(await env.deps.redis.get(`mvp:vin:${vin}`), null, `failed decode of ${vin} was cached`);
+      if (env.redis) for (const vin of vins) assert.equal(await env.redis.get(`mvp:vin:${vin}`), null, `failed decode of ${vin} was cached`);
       // The upstream is back: the same VINs decode now.
       for (const [i, t] of targetList(env).entries()) {
         const res = await call(t.url, 'GET', `/api/vehicles/decode-vin/${vins[i]}`, { token });
@@ -138,16 +136,12 @@ describe('Google Places', () => {
   });
 });
 
-test('no Places API key configured → 503 SERVICE_UNAVAILABLE on every backend', async () => {
-  const noKey = await startSecurityEnv('faults_ext_nokey', { env: { GOOGLE_MAPS_API_KEY: '' } });
-  try {
-    const { token: tk } = await noKey.newUser();
-    for (const t of targetList(noKey)) {
-      const res = await call(t.url, 'GET', '/api/stations/search?lat=1&lng=1', { token: tk });
-      assertError(res, 503, 'SERVICE_UNAVAILABLE', `${t.name} search without key`);
-    }
-    assert.equal(noKey.fakes.calls('places'), 0, 'Places was called without a key');
-  } finally {
-    await noKey.close();
+test('no Places API key configured → 503 SERVICE_UNAVAILABLE on every backend', async (ctx) => {
+  const noKey = await startSecurityEnv('faults_ext_nokey', { env: { GOOGLE_MAPS_API_KEY: '' } }, ctx);
+  const { token: tk } = await noKey.newUser();
+  for (const t of targetList(noKey)) {
+    const res = await call(t.url, 'GET', '/api/stations/search?lat=1&lng=1', { token: tk });
+    assertError(res, 503, 'SERVICE_UNAVAILABLE', `${t.name} search without key`);
   }
+  assert.equal(noKey.fakes.calls('places'), 0, 'Places was called without a key');
 });

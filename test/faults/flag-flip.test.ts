@@ -5,8 +5,8 @@
 // the caller's own acknowledged writes whichever backend answers.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
-import { startStack, nativeFlags, type Stack } from './support/stack.ts';
+import { before, test } from 'node:test';
+import { build, nativeFlags } from '../helper.ts';
 import { call, describeRes, type TimedResponse } from './support/http.ts';
 import type { AppProcess } from '../../stack/apps.ts';
 import { FEATURE_NAMES } from '../../flags/registry.ts';
@@ -15,21 +15,15 @@ const DURATION_MS = Number(process.env.FLIP_TEST_MS ?? 8000);
 const FLIP_EVERY_MS = 300;
 const WORKERS = 6;
 
-let stack: Stack;
 let gateways: AppProcess[];
 let adminToken: string;
 
+const stack = await build({ level: 'processes', label: 'faults_flip', env: { FLAG_SYNC_INTERVAL_MS: '200' } });
 before(async () => {
-  stack = await startStack({ label: 'faults_flip', env: { FLAG_SYNC_INTERVAL_MS: '200' } });
   const legacy = await stack.spawnLegacy();
   const flags = await nativeFlags();
   gateways = await Promise.all([stack.spawnGateway(legacy.url, flags, 'gateway A'), stack.spawnGateway(legacy.url, flags, 'gateway B')]);
   adminToken = await stack.sign({ permissions: ['admin:flags'] });
-});
-
-after(async () => {
-  if (gateways) await call(gateways[0].url, 'DELETE', '/admin/flags/all', { token: adminToken });
-  await stack?.close();
 });
 
 interface Acked {

@@ -9,27 +9,26 @@ import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from '../support/wait.ts';
 import { assertError } from '../security/support/contract.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { build, type ProcessEnv } from '../helper.ts';
 import { call, describeRes } from './support/http.ts';
 import type { AppProcess } from '../../stack/apps.ts';
 
 type StubMode = 'ok' | 'slow' | 'garbage' | 'reset' | 'partial' | 'error503';
 
-let stack: Stack;
 let stub: http.Server;
 let stubUrl: string;
 let stubMode: StubMode = 'ok';
 let stubHits = 0;
 const sockets = new Set<Socket>();
 let gateway: AppProcess;
-let user: Awaited<ReturnType<Stack['newUser']>>;
+let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 
 const HEADERS_TIMEOUT_MS = 1500;
 // Vehicles go to the legacy app (the stub); the other features are served natively by the gateway.
 const FLAGS = { VEHICLES_BACKEND: 'express', FUEL_LOGS_BACKEND: 'fastify', STATIONS_BACKEND: 'fastify', MAINTENANCE_BACKEND: 'fastify' };
 
+const stack = await build({ level: 'processes', label: 'faults_upstream' });
 before(async () => {
-  stack = await startStack({ label: 'faults_upstream' });
   stub = http.createServer((req, res) => {
     if (req.url === '/health' || req.url === '/health/live') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     stubHits++;
@@ -61,7 +60,6 @@ before(async () => {
 });
 
 after(async () => {
-  await stack?.close();
   for (const s of sockets) s.destroy();
   await new Promise((r) => stub?.close(r));
 });
@@ -162,35 +160,31 @@ describe('stub legacy upstream', () => {
 });
 
 describe('real legacy process killed mid-request', () => {
-  test('SIGKILL while a request is in flight → 503 for it and the next ones, native unaffected; restart recovers', async () => {
-    const pgStack = await startStack({ label: 'faults_kill', proxy: { postgres: true } });
-    try {
-      // Only the legacy app's database goes through the proxy, so its requests can be made to hang.
-      const legacy = await pgStack.spawnLegacy();
-      const gw = await pgStack.spawnGateway(legacy.url, { ...FLAGS, DATABASE_URL: pgStack.directDatabaseUrl }, 'gateway');
-      const u = await pgStack.newUser();
-      assert.equal((await call(gw.url, 'GET', '/api/vehicles', { token: u.token })).status, 200);
-      await pgStack.proxy('postgres').setMode('blackhole');
-      const inflight = call(gw.url, 'GET', '/api/vehicles', { token: u.token, timeoutMs: 10_000 });
-      await new Promise((r) => setTimeout(r, 300));
-      legacy.signal('SIGKILL');
-      await legacy.exited;
-      const res = await inflight;
-      assert.ok(!res.error, `in-flight request: ${describeRes(res)}`);
-      assertError(res, 503, 'BACKEND_UNAVAILABLE', 'in flight at SIGKILL');
-      const next = await call(gw.url, 'POST', '/api/vehicles', { token: u.token, body: { make: 'a', model: 'b', year: 2001 } });
-      assertError(next, 503, 'BACKEND_UNAVAILABLE', 'after SIGKILL');
-      const native = await call(gw.url, 'GET', '/api/maintenance/records', { token: u.token });
-      assert.equal(native.status, 200, `native while legacy is dead: ${describeRes(native)}`);
-      await pgStack.proxy('postgres').setMode('up');
-      await pgStack.spawnLegacy({}, 'legacy (restarted)', legacy.port);
-      await eventually(async () => {
-        const r = await call(gw.url, 'GET', '/api/vehicles', { token: u.token });
-        assert.equal(r.status, 200, describeRes(r));
-      }, { timeoutMs: 10_000 });
-      assert.ok(gw.alive, 'gateway died');
-    } finally {
-      await pgStack.close();
-    }
+  test('SIGKILL while a request is in flight → 503 for it and the next ones, native unaffected; restart recovers', async (t) => {
+    const pgStack = await build(t, { level: 'processes', label: 'faults_kill', proxy: { postgres: true } });
+    // Only the legacy app's database goes through the proxy, so its requests can be made to hang.
+    const legacy = await pgStack.spawnLegacy();
+    const gw = await pgStack.spawnGateway(legacy.url, { ...FLAGS, DATABASE_URL: pgStack.directDatabaseUrl }, 'gateway');
+    const u = await pgStack.newUser();
+    assert.equal((await call(gw.url, 'GET', '/api/vehicles', { token: u.token })).status, 200);
+    await pgStack.proxy('postgres').setMode('blackhole');
+    const inflight = call(gw.url, 'GET', '/api/vehicles', { token: u.token, timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    legacy.signal('SIGKILL');
+    await legacy.exited;
+    const res = await inflight;
+    assert.ok(!res.error, `in-flight request: ${describeRes(res)}`);
+    assertError(res, 503, 'BACKEND_UNAVAILABLE', 'in flight at SIGKILL');
+    const next = await call(gw.url, 'POST', '/api/vehicles', { token: u.token, body: { make: 'a', model: 'b', year: 2001 } });
+    assertError(next, 503, 'BACKEND_UNAVAILABLE', 'after SIGKILL');
+    const native = await call(gw.url, 'GET', '/api/maintenance/records', { token: u.token });
+    assert.equal(native.status, 200, `native while legacy is dead: ${describeRes(native)}`);
+    await pgStack.proxy('postgres').setMode('up');
+    await pgStack.spawnLegacy({}, 'legacy (restarted)', legacy.port);
+    await eventually(async () => {
+      const r = await call(gw.url, 'GET', '/api/vehicles', { token: u.token });
+      assert.equal(r.status, 200, describeRes(r));
+    }, { timeoutMs: 10_000 });
+    assert.ok(gw.alive, 'gateway died');
   });
 });

@@ -7,10 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { WindowUnavailableError } from '../../src/progressive/shared-window.ts';
-import { flagEnv, startBackends, type TestEnv } from '../support/harness.ts';
+import { flagEnv, startBackends, type TestEnv } from '../support/in-process.ts';
 import { requiredEnv } from '../support/env.ts';
 import { eventually } from '../support/wait.ts';
-import { startTcpProxy, type ProxyMode, type TcpProxy } from './support/tcp-proxy.ts';
+import { startTcpProxy, type ProxyMode, type TcpProxy } from '../../stack/tcp-proxy.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
 let env: TestEnv;

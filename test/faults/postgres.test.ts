@@ -3,21 +3,20 @@
 // Every /api call → 503 SERVICE_UNAVAILABLE within a few seconds, /health → 503 "down"; when the
 // database comes back everything recovers without a restart.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { call, describeRes, type TimedResponse } from './support/http.ts';
 import { eventually } from '../support/wait.ts';
 import { Client } from '../support/client.ts';
 import { assertError } from '../security/support/contract.ts';
-import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
-import type { ProxyMode } from './support/tcp-proxy.ts';
+import { spawnAllTargets, build, type ProcessEnv, type ProcessTarget as Target } from '../helper.ts';
+import type { ProxyMode } from '../../stack/tcp-proxy.ts';
 
-let stack: Stack;
 let targets: Target[];
-let user: Awaited<ReturnType<Stack['newUser']>>;
+let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 let vehicleId: string;
 
+const stack = await build({ level: 'processes', label: 'faults_pg', proxy: { postgres: true } });
 before(async () => {
-  stack = await startStack({ label: 'faults_pg', proxy: { postgres: true } });
   targets = await spawnAllTargets(stack);
   user = await stack.newUser({ permissions: ['admin:flags'] }); // admin:flags: /health shows its detail to admins only
   const v = await user.client(targets[0].proc.url).post('/api/vehicles', { make: 'Ford', model: 'Focus', year: 2014 });
@@ -25,7 +24,6 @@ before(async () => {
   vehicleId = v.body.id;
 });
 
-after(async () => stack?.close());
 
 async function assertAllUp() {
   for (const t of targets) {

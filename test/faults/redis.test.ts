@@ -5,31 +5,30 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { eventually } from '../support/wait.ts';
-import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
+import { spawnAllTargets, build, keysOf, type ProcessEnv, type ProcessTarget as Target } from '../helper.ts';
 import { call, describeRes } from './support/http.ts';
 import type { AppProcess } from '../../stack/apps.ts';
-import type { ProxyMode } from './support/tcp-proxy.ts';
+import type { ProxyMode } from '../../stack/tcp-proxy.ts';
 import { requiredEnv } from '../support/env.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
-let stack: Stack;
+// A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
+// (Without REDIS_URL every test is skipped: the stack then has no proxy in front of Redis.)
+const stack = await build({ level: 'processes', label: 'faults_redis', proxy: { redis: !skip }, env: { RATE_LIMIT_MAX: '100000' } });
 let targets: Target[];
-let user: Awaited<ReturnType<Stack['newUser']>>;
+let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 let redis: Redis;
 let vin = 0;
 const nextVin = () => `1HGCM82633A${String(100000 + vin++).slice(-6)}`;
 
 before(async () => {
   if (skip) return;
-  // A low rate limit on purpose: with Redis gone the limiter must fail open, not closed.
-  stack = await startStack({ label: 'faults_redis', proxy: { redis: true }, env: { RATE_LIMIT_MAX: '100000' } });
-  redis = new Redis(requiredEnv('REDIS_URL'));
+  redis = new Redis(requiredEnv('REDIS_URL'), { keyPrefix: stack.redisKeyPrefix }); // reads what the apps cached
   targets = await spawnAllTargets(stack);
   user = await stack.newUser({ permissions: ['admin:flags'] }); // admin:flags: /health shows its detail to admins only
 });
 
 after(async () => {
-  await stack?.close();
   redis?.disconnect();
 });
 
@@ -113,7 +112,7 @@ describe('no stale data after an outage', { skip }, () => {
         await call(u, 'POST', '/api/fuel-logs', { ...o, body: { vehicleId: v.body.id, date: today, odometer: 1000, gallons: 10, pricePerGallon: 3 } });
         const cachedStats = await call(u, 'GET', `/api/fuel-logs/stats?vehicleId=${v.body.id}`, o);
         assert.equal(cachedStats.body.logCount, 1, describeRes(cachedStats));
-        assert.equal((await redis.keys(`mvp:fuel-stats:${v.body.id}:*`)).length, 1, `${t.name}: stats were not cached`);
+        assert.equal((await keysOf(redis, `mvp:fuel-stats:${v.body.id}:*`)).length, 1, `${t.name}: stats were not cached`);
         await stack.proxy('redis').setMode(mode);
         try {
           const log = await call(u, 'POST', '/api/fuel-logs', { ...o, body: { vehicleId: v.body.id, date: today, odometer: 1300, gallons: 10, pricePerGallon: 3 } });

@@ -4,17 +4,13 @@
 // no write is half-done: every acknowledged write is stored, nothing unacknowledged is.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { startStack, type Stack } from './support/stack.ts';
+import { describe, test } from 'node:test';
+import { build } from '../helper.ts';
 import { call, describeRes, type TimedResponse } from './support/http.ts';
 
 const SLOW_MS = 1200; // upstream (vPIC / Places) latency for the in-flight requests, below their timeout
-let stack: Stack;
 
-before(async () => {
-  stack = await startStack({ label: 'faults_sigterm', env: { VPIC_TIMEOUT_MS: '5000', GOOGLE_MAPS_TIMEOUT_MS: '5000', SHUTDOWN_GRACE_MS: '10000' } });
-});
-after(async () => stack?.close());
+const stack = await build({ level: 'processes', label: 'faults_sigterm', env: { VPIC_TIMEOUT_MS: '5000', GOOGLE_MAPS_TIMEOUT_MS: '5000', SHUTDOWN_GRACE_MS: '10000' } });
 
 const CLEAN_REFUSAL = new Set(['ECONNREFUSED']);
 const RACY_REFUSAL = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'other side closed', 'UND_ERR_CLOSED']);

@@ -2,25 +2,23 @@
 // SERVICE_UNAVAILABLE with nothing half-stored; every other route keeps working; /health 200
 // "degraded"; recovery without a restart.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { eventually } from '../support/wait.ts';
 import { assertError } from '../security/support/contract.ts';
 import { PNG, PDF } from '../security/support/routes.ts';
-import { spawnAllTargets, startStack, type Stack, type Target } from './support/stack.ts';
+import { spawnAllTargets, build, type ProcessEnv, type ProcessTarget as Target } from '../helper.ts';
 import { call, describeRes } from './support/http.ts';
-import type { ProxyMode } from './support/tcp-proxy.ts';
+import type { ProxyMode } from '../../stack/tcp-proxy.ts';
 
-let stack: Stack;
 let targets: Target[];
-let user: Awaited<ReturnType<Stack['newUser']>>;
+let user: Awaited<ReturnType<ProcessEnv['newUser']>>;
 const today = new Date().toISOString().slice(0, 10);
 
+const stack = await build({ level: 'processes', label: 'faults_s3', proxy: { s3: true } });
 before(async () => {
-  stack = await startStack({ label: 'faults_s3', proxy: { s3: true } });
   targets = await spawnAllTargets(stack);
   user = await stack.newUser({ permissions: ['admin:flags'] }); // admin:flags: /health shows its detail to admins only
 });
-after(async () => stack?.close());
 
 async function resources(u: string) {
   const o = { token: user.token };

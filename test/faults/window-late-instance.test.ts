@@ -12,7 +12,7 @@ import { RedisWindow } from '../../src/progressive/shared-window.ts';
 import { WindowPush } from '../../src/progressive/window-push.ts';
 import { requiredEnv } from '../support/env.ts';
 import { eventually } from '../support/wait.ts';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../../stack/tcp-proxy.ts';
 
 const skip = !process.env.REDIS_URL && 'REDIS_URL not set';
 let proxy: TcpProxy;

@@ -1,19 +1,17 @@
 // Redis down → fuel stats are served uncached and writes still succeed (API.md "Redis down → serve
 // uncached, never fail"). Both backends are started against a port where nothing listens.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackends, type TestEnv } from '../support/harness.ts';
+import { build, targetList } from '../helper.ts';
 import { insertVehicle, logBody } from './support/fuel-logs.ts';
 
-let env: TestEnv;
-before(async () => { env = await startBackends({ env: { REDIS_URL: 'redis://127.0.0.1:1' } }); });
-after(async () => { await env?.close(); });
+const env = await build({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
 
-for (const key of ['legacy', 'gatewayFastify'] as const) {
-  test(`fuel logs with Redis down via ${key}: writes succeed, stats stay correct`, async () => {
+for (const target of targetList(env, 'codePaths')) {
+  test(`fuel logs with Redis down via ${target.name}: writes succeed, stats stay correct`, async () => {
     assert.equal(await env.deps.cache.ping(), false, 'Redis must really be unreachable here');
     const u = await env.newUser();
-    const api = u.client(env.targets[key]);
+    const api = u.client(target.endpoint);
     const vehicleId = await insertVehicle(env.deps, u.sub);
     const path = `/api/fuel-logs/stats?vehicleId=${vehicleId}`;
     const first = await api.post('/api/fuel-logs', logBody(vehicleId, { odometer: 1000, gallons: 10, totalCost: 30 }));

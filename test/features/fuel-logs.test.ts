@@ -1,29 +1,23 @@
 // Fuel logs over real HTTP, PostgreSQL and Redis, against the legacy app and the gateway's native
 // capsule alike: every route, every error row that applies, mpg/stats values, caching.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { redisOf, startBackends, type TestEnv, type TestUser } from '../support/harness.ts';
+import { build, keysOf, redisOf, targetList, type TestUser } from '../helper.ts';
 import type { Client } from '../support/client.ts';
 import { cacheKeys } from '../../src/infrastructure/cache.ts';
 import {
   ISO_MS_RE, NOT_FOUND_BODY, UUID_RE, assertValidation, countLogs, insertVehicle, logBody, softDeleteVehicle, utcDay, vehicleRow,
 } from './support/fuel-logs.ts';
 
-let env: TestEnv;
-before(async () => { env = await startBackends(); });
-after(async () => { await env?.close(); });
-
-const TARGETS = [
-  { name: 'legacy express', key: 'legacy', backend: 'express' },
-  { name: 'gateway native fastify', key: 'gatewayFastify', backend: 'fastify' },
-] as const;
+const env = await build();
+const TARGETS = targetList(env, 'codePaths');
 
 for (const target of TARGETS) {
   describe(`fuel logs via ${target.name}`, () => {
     async function user(): Promise<TestUser & { api: Client }> {
       const u = await env.newUser();
-      return { ...u, api: u.client(env.targets[target.key]) };
+      return { ...u, api: u.client(target.endpoint) };
     }
     const create = (api: Client, body: Record<string, unknown>) => api.post('/api/fuel-logs', body);
 
@@ -177,7 +171,7 @@ for (const target of TARGETS) {
       test('401 without a token', async () => {
         const u = await user();
         const vehicleId = await insertVehicle(env.deps, u.sub);
-        const anon = await fetch(`${env.targets[target.key]}/api/fuel-logs`, {
+        const anon = await fetch(`${target.url}/api/fuel-logs`, {
           method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(logBody(vehicleId)),
         });
         assert.equal(anon.status, 401);
@@ -504,11 +498,11 @@ for (const target of TARGETS) {
         await create(u.api, logBody(vehicleId, { odometer: 1000 }));
         const path = `/api/fuel-logs/stats?vehicleId=${vehicleId}`;
         await u.api.get(path);
-        const before = await redisOf(env).keys(`mvp:fuel-stats:${vehicleId}:*`);
+        const before = await keysOf(redisOf(env), `mvp:fuel-stats:${vehicleId}:*`);
         assert.equal(before.length, 1);
         assert.equal((await create(u.api, logBody(vehicleId, { odometer: -5 }))).status, 400);
         assert.equal((await u.api.del(`/api/fuel-logs/${randomUUID()}`)).status, 404);
-        assert.deepEqual(await redisOf(env).keys(`mvp:fuel-stats:${vehicleId}:*`), before);
+        assert.deepEqual(await keysOf(redisOf(env), `mvp:fuel-stats:${vehicleId}:*`), before);
       });
 
       test('another user\'s vehicle → 404 even when its stats are cached; missing/bad vehicleId → 400', async () => {

@@ -4,25 +4,20 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { startBackends, storeOf, type TestEnv } from '../support/harness.ts';
+import { build, storeOf, targetList } from '../helper.ts';
 import type { ApiResponse, Client } from '../support/client.ts';
 import { MIB, assertError, assertNotFound, assertValidation, insertVehicle, softDeleteVehicle, startPair, type BackendPair } from './support/maintenance.ts';
 
-let env: TestEnv;
+const env = await build();
 let noStorage: BackendPair;
 before(async () => {
-  env = await startBackends();
   noStorage = await startPair(env, { MINIO_ENDPOINT: '' });
 });
 after(async () => {
   await noStorage?.close();
-  await env?.close();
 });
 
-const TARGETS = [
-  { name: 'legacy express', key: 'legacy' },
-  { name: 'gateway native fastify', key: 'gatewayFastify' },
-] as const;
+const TARGETS = targetList(env, 'codePaths');
 
 const R = '/api/maintenance/records';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -63,7 +58,7 @@ for (const target of TARGETS) {
   describe(`receipts via ${target.name}`, () => {
     async function setup() {
       const u = await env.newUser();
-      const api = u.client(env.targets[target.key]);
+      const api = u.client(target.endpoint);
       const vehicleId = await insertVehicle(env.deps, u.sub);
       const rec = (await api.post(R, { vehicleId, type: 'brake_service', date: '2025-01-10', cost: 320 })).body;
       return { ...u, api, vehicleId, rec, path: `${R}/${rec.id}/receipt` };
@@ -104,7 +99,7 @@ for (const target of TARGETS) {
       const body = Buffer.alloc(10 * MIB, 7);
       assert.equal((await upload(api, path, 'application/pdf', body)).status, 200);
       assert.equal((await api.get(path)).headers['content-length'], String(10 * MIB));
-      const chunked = await putChunked(env.targets[target.key], path, token, 'image/png', [Buffer.alloc(5 * MIB, 1), Buffer.alloc(5 * MIB, 2)]);
+      const chunked = await putChunked(target.url, path, token, 'image/png', [Buffer.alloc(5 * MIB, 1), Buffer.alloc(5 * MIB, 2)]);
       assert.equal(chunked.status, 200, JSON.stringify(chunked.body));
       assert.equal((await stored(rec.id))?.length, 10 * MIB);
     });
@@ -122,7 +117,7 @@ for (const target of TARGETS) {
     test('over 10 MiB → 413, declared or streamed, nothing stored', async () => {
       const { api, rec, path, token } = await setup();
       assertError(await upload(api, path, 'application/pdf', Buffer.alloc(10 * MIB + 1)), 413, 'PAYLOAD_TOO_LARGE');
-      const chunked = await putChunked(env.targets[target.key], path, token, 'application/pdf', [Buffer.alloc(6 * MIB), Buffer.alloc(6 * MIB)]);
+      const chunked = await putChunked(target.url, path, token, 'application/pdf', [Buffer.alloc(6 * MIB), Buffer.alloc(6 * MIB)]);
       assert.equal(chunked.status, 413);
       assert.equal(chunked.body.error.code, 'PAYLOAD_TOO_LARGE');
       assert.equal((await api.get(`${R}/${rec.id}`)).body.hasReceipt, false);
@@ -185,7 +180,7 @@ for (const target of TARGETS) {
     test('without object storage configured: upload → 503, a record without receipt still 404', async () => {
       const u = await env.newUser();
       const vehicleId = await insertVehicle(env.deps, u.sub);
-      const api = u.client(noStorage[target.key]);
+      const api = u.client(noStorage[target.backend === 'express' ? 'legacy' : 'gatewayFastify']);
       const rec = (await api.post(R, { vehicleId, type: 'other', date: '2025-01-10' })).body;
       assertError(await upload(api, `${R}/${rec.id}/receipt`, 'application/pdf', PDF), 503, 'SERVICE_UNAVAILABLE');
       assertNotFound(await api.get(`${R}/${rec.id}/receipt`));

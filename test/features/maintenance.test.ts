@@ -1,24 +1,19 @@
 // Maintenance records, schedules and "upcoming" over real HTTP and PostgreSQL, against the legacy app and
 // the gateway's native capsule alike: every route, every error row that applies, hand-worked values.
 // (Receipts: receipt.test.ts. No cache or external service is involved in this feature.)
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startBackends, type TestEnv } from '../support/harness.ts';
-import type { Client } from '../support/client.ts';
+import { build, targetList } from '../helper.ts';
+import { Client } from '../helper.ts';
 import {
   ISO_MS_RE, MIB, UUID_RE, assertError, assertNotFound, assertValidation, insertVehicle, rowExists, softDeleteVehicle,
   startPair, utcDay, vehicleOdometer,
 } from './support/maintenance.ts';
 
-let env: TestEnv;
-before(async () => { env = await startBackends(); });
-after(async () => { await env?.close(); });
+const env = await build();
 
-const TARGETS = [
-  { name: 'legacy express', key: 'legacy', backend: 'express' },
-  { name: 'gateway native fastify', key: 'gatewayFastify', backend: 'fastify' },
-] as const;
+const TARGETS = targetList(env, 'codePaths');
 
 const R = '/api/maintenance/records';
 const S = '/api/maintenance/schedules';
@@ -31,7 +26,7 @@ for (const target of TARGETS) {
     /** A fresh user with a client on this target and one live vehicle. */
     async function setup(odometer = 0) {
       const u = await env.newUser();
-      const api = u.client(env.targets[target.key]);
+      const api = u.client(target.endpoint);
       const vehicleId = await insertVehicle(env.deps, u.sub, odometer);
       return { ...u, api, vehicleId };
     }
@@ -490,7 +485,7 @@ for (const target of TARGETS) {
     });
 
     test('every route needs a token (401), unknown routes under the prefix are 404', async () => {
-      const anon = new (await import('../support/client.ts')).Client(env.targets[target.key]);
+      const anon = new Client(target.endpoint);
       for (const [method, path] of [['GET', R], ['POST', R], ['GET', `${R}/${randomUUID()}`], ['PUT', `${R}/${randomUUID()}/receipt`],
         ['GET', S], ['DELETE', `${S}/${randomUUID()}`], ['GET', `${U}?vehicleId=${randomUUID()}`]]) {
         assertError(await anon.request(method, path), 401, 'UNAUTHORIZED', `${method} ${path}`);
@@ -530,7 +525,8 @@ test('Redis unreachable: nothing in this feature depends on it, every kind of ro
       const vehicleId = await insertVehicle(env.deps, u.sub);
       assert.equal((await api.post(R, { vehicleId, type: 'oil_change', date: '2025-01-10', odometer: 10 })).status, 201);
       assert.equal((await api.post(S, { vehicleId, type: 'oil_change', intervalMiles: 100 })).status, 201);
-      assert.equal((await api.get(R)).body.total, 1);
+      const list = await api.get(R);
+      assert.equal(list.body?.total, 1, `${url}: ${list.status} ${list.text.slice(0, 300)}`);
       const up = await api.get(`${U}?vehicleId=${vehicleId}&asOf=2025-02-01`);
       assert.deepEqual([up.status, up.body.items[0].dueOdometer, up.body.items[0].milesRemaining], [200, 110, 100]);
     }

@@ -2,22 +2,19 @@
 // PostgreSQL and Redis and the Places fake. Every test makes its own user and data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redisOf, startBackends, type TestEnv } from '../support/harness.ts';
+import { build, clearKeys, redisOf, targetList } from '../helper.ts';
 import { Client, type ApiResponse } from '../support/client.ts';
 import { cacheKeys } from '../../src/infrastructure/cache.ts';
 import { UNKNOWN_ID, savedBody, searchPath, startPair, type BackendPair } from './support/stations.ts';
 
-let env: TestEnv;
-before(async () => { env = await startBackends(); });
-after(async () => { await env?.close(); });
+const env = await build();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const noRedis = !process.env.REDIS_URL;
 
 async function clearStationCache() {
-  const keys = (await env.deps.redis?.keys('mvp:stations:*')) ?? [];
-  if (keys.length) await redisOf(env).del(...keys);
+  if (env.redis) await clearKeys(env.redis, 'mvp:stations:*');
 }
 
 function assertError(res: Pick<ApiResponse, 'status' | 'body'>, status: number, code: string) {
@@ -42,11 +39,9 @@ const FUENTE_PALMERA_ITEMS = [
   { placeId: 'ChIJcUVFCI_SEg0RqyAWWsYE9qs', name: 'CASA RURAL ECUESTRE', address: 'A-440, Km 7, Fuente Palmera', lat: 37.71547440000001, lng: -5.0700609, rating: 4.7, userRatingsTotal: 19, openNow: true, distanceMeters: 2881 },
 ];
 
-const TARGETS = [['legacy', 'legacy'], ['gateway → fastify', 'gatewayFastify']] as const;
-
-for (const [targetName, key] of TARGETS) {
-  describe(`stations via ${targetName}`, () => {
-    const url = () => env.targets[key];
+for (const target of targetList(env, 'codePaths')) {
+  describe(`stations via ${target.name}`, () => {
+    const url = () => target.endpoint;
     const client = async (): Promise<Client> => (await env.newUser()).client(url());
 
     describe('GET /search', () => {

@@ -4,13 +4,13 @@ import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { flagEnv, startBackends, startLegacy } from '../support/harness.ts';
+import { build, flagEnv, startLegacy } from '../helper.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { buildApp } from '../../src/app.ts';
 import { Client } from '../support/client.ts';
 import { randomVin } from './support/vehicles.ts';
 
-const env = await startBackends();
+const env = await build({ level: 'http' });
 afterEach(() => env.fakes.reset());
 
 /** A port nothing listens on: bound, then released. */
@@ -31,7 +31,6 @@ const degradedEnv = {
 const cleanups: Array<() => Promise<unknown>> = [];
 after(async () => {
   for (const fn of cleanups.reverse()) await fn();
-  await env.close();
 });
 const legacyUrl = env.expressFree ? undefined : await startLegacy(loadConfig(degradedEnv), cleanups);
 const gateway = await buildApp({

@@ -1,24 +1,20 @@
 // /api/vehicles over real HTTP against the legacy app and the gateway serving the native capsule:
 // every route, every error row that applies, caching and invalidation, uploads.
-import { after, afterEach, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { redisOf, startBackends, storeOf } from '../support/harness.ts';
+import { build, keysOf, redisOf, storeOf, targetList } from '../helper.ts';
 import { cacheKeys } from '../../src/infrastructure/cache.ts';
 import type { Client, ApiResponse } from '../support/client.ts';
 import { randomVin, streamUpload } from './support/vehicles.ts';
 
-const env = await startBackends();
-after(() => env.close());
+const env = await build();
 afterEach(() => env.fakes.reset());
 
-const redis = env.deps.redis;
+const redis = env.redis;
 const noRedis = redis ? false : 'REDIS_URL not set';
 // Once legacy-express/ is deleted the harness serves everything natively: then only the gateway is tested.
-const TARGETS = [
-  ...(env.expressFree ? [] : [{ name: 'legacy express', url: env.targets.legacy, backend: 'express' }]),
-  { name: 'gateway → fastify capsule', url: env.targets.gatewayFastify, backend: 'fastify' },
-];
+const TARGETS = targetList(env, 'codePaths');
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -49,7 +45,7 @@ async function dbRow(id: string) {
 
 for (const target of TARGETS) {
   describe(`vehicles via ${target.name}`, () => {
-    const user = async () => (await env.newUser()).client(target.url);
+    const user = async () => (await env.newUser()).client(target.endpoint);
     const create = async (c: Client, body: Record<string, unknown> = {}) => {
       const res = await c.post('/api/vehicles', { make: 'Toyota', model: 'Corolla', year: 2015, ...body });
       assert.equal(res.status, 201, res.text);
@@ -73,7 +69,7 @@ for (const target of TARGETS) {
 
     test('POST creates with every field: 201, Location, exact body, stored for the user', async () => {
       const u = await env.newUser();
-      const c = u.client(target.url);
+      const c = u.client(target.endpoint);
       const res = await c.post('/api/vehicles', {
         vin: CLEAN_VIN, make: 'Honda', model: 'Accord', year: 2003, nickname: 'Daily', color: 'Silver',
         licensePlate: 'ABC-123', odometer: 123456,
@@ -319,7 +315,7 @@ for (const target of TARGETS) {
       const v = await create(c);
       const stats = `/api/fuel-logs/stats?vehicleId=${v.id}`;
       assert.equal((await c.get(stats)).status, 200);
-      assert.equal((await redisOf(env).keys(`mvp:fuel-stats:${v.id}:*`)).length, 1, 'cached');
+      assert.equal((await keysOf(redisOf(env), `mvp:fuel-stats:${v.id}:*`)).length, 1, 'cached');
       assert.equal((await c.del(`/api/vehicles/${v.id}`)).status, 204);
       assert.deepEqual((await c.get(stats)).body, NOT_FOUND);
     });

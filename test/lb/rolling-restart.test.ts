@@ -7,7 +7,7 @@
 //     in flight on it (counted from HAProxy's own log), and none that started after it died.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startStack, nativeFlags, type Stack } from '../faults/support/stack.ts';
+import { build, nativeFlags } from '../helper.ts';
 import { call, describeRes, type TimedResponse } from '../faults/support/http.ts';
 import { freePort, type AppProcess } from '../../stack/apps.ts';
 import { startHaproxy, type HaproxyProcess } from './support/haproxy.ts';
@@ -16,7 +16,6 @@ const WORKERS = 6;
 /** How a client sees a request cut when it has no answer (undici's codes). */
 const CUT = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'other side closed']);
 const DRAIN_MS = 2000; // the config default, stated here so the test does not depend on it silently
-let stack: Stack;
 let lb: HaproxyProcess;
 let legacy: AppProcess;
 let flagEnv: Record<string, string>;
@@ -24,8 +23,8 @@ const gateways: AppProcess[] = [];
 const ports: number[] = [];
 const names = ['gw1', 'gw2', 'gw3'];
 
+const stack = await build({ level: 'processes', label: 'lb_rolling', env: { SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_MS), SHUTDOWN_GRACE_MS: '10000' } });
 before(async () => {
-  stack = await startStack({ label: 'lb_rolling', env: { SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_MS), SHUTDOWN_GRACE_MS: '10000' } });
   legacy = await stack.spawnLegacy();
   // Vehicles and stations native, fuel logs proxied to the legacy app: both paths under load.
   flagEnv = { ...(await nativeFlags()), FUEL_LOGS_BACKEND: 'express' };
@@ -37,7 +36,6 @@ before(async () => {
 
 after(async () => {
   await lb?.stop();
-  await stack?.close();
 });
 
 interface Outcome { what: string; start: number; end: number; res: TimedResponse; ok: boolean }

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startBackends, type TestEnv, type TestUser } from '../support/harness.ts';
+import { startBackends, type TestEnv, type TestUser } from '../support/in-process.ts';
 import { freePort, startGatewayInProcess } from '../../stack/apps.ts';
 import { loadConfig, ConfigError } from '../../src/config/config.ts';
 

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { startBackends, type TestEnv } from '../support/harness.ts';
+import { startBackends, type TestEnv } from '../support/in-process.ts';
 
 const DIR = new URL('../../deploy/observability/', import.meta.url);
 

@@ -15,7 +15,7 @@ import { DEFAULT_THRESHOLDS, judge } from '../../src/progressive/guard.ts';
 import type { Cell } from '../../src/progressive/recorder.ts';
 import { figuresOf } from '../../src/progressive/shared-window.ts';
 import { quantile } from '../../src/progressive/histogram.ts';
-import { startBackends, type TestEnv } from '../support/harness.ts';
+import { startBackends, type TestEnv } from '../support/in-process.ts';
 import { eventually } from '../support/wait.ts';
 
 const VIN = '1HGCM82633A004352';

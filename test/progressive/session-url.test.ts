@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { freePort, waitForHttp, type AppProcess } from '../../stack/apps.ts';
 import { call } from '../faults/support/http.ts';
 import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
-import { withHostPort } from '../faults/support/scratch-db.ts';
+import { withHostPort } from '../../stack/scratch-db.ts';
 import { eventually } from '../support/wait.ts';
 
 const PGBOUNCER = '/usr/sbin/pgbouncer';

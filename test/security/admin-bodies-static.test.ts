@@ -17,7 +17,7 @@ import { MAX_JSON_DEPTH } from '../../src/http/json-body.ts';
 import { errorsPlugin } from '../../src/plugins/errors.ts';
 import { consolePlugin } from '../../src/plugins/console.ts';
 import { Client } from '../support/client.ts';
-import { flagEnv, startBackends, type TestEnv } from '../support/harness.ts';
+import { flagEnv, startBackends, type TestEnv } from '../support/in-process.ts';
 import { assertError } from './support/contract.ts';
 
 let env: TestEnv;

@@ -2,27 +2,26 @@
 // may create, change or reveal anything.
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { generateDevKeyPair, signToken, DEV_AUDIENCE, DEV_ISSUER } from '../../dev/keys.ts';
 import { Client } from '../support/client.ts';
-import { targetList } from '../support/harness.ts';
+import { targetList } from '../helper.ts';
 import { assertError } from './support/contract.ts';
 import { ROUTES, label, send, snapshotUser, makeFixture, type Fixture } from './support/routes.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
-let env: SecurityEnv;
 let victim: { sub: string; token: string };
 let fixture: Fixture;
 const ATTACKER_SUB = `user-${randomUUID()}`;
 const attacks: Array<{ name: string; header: string | undefined }> = [];
 
+const env = await startSecurityEnv('sec_auth');
 before(async () => {
-  env = await startSecurityEnv('sec_auth');
   victim = await env.newUser();
-  fixture = await makeFixture(new Client(env.targets.legacy, victim.token), env.served);
+  fixture = await makeFixture(new Client(env.targets.legacy, victim.token));
 
   const kid = env.keys.kid;
   const claims = { sub: victim.sub, iss: DEV_ISSUER, aud: DEV_AUDIENCE, iat: now(), exp: now() + 3600, permissions: ['admin:flags'] };
@@ -77,7 +76,6 @@ before(async () => {
   );
 });
 
-after(async () => env?.close());
 
 describe('JWT attacks → 401 on every route of every backend', () => {
   test('every attack, every route, every target', async () => {

@@ -5,19 +5,17 @@
 // FUZZ_RUNS (default 800 per target) and FUZZ_SEED make runs longer or reproducible.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { Client } from '../support/client.ts';
 import { assertError } from './support/contract.ts';
 import { ROUTES, countUser, fill, makeFixture, type Fixture, type RouteDef } from './support/routes.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 800);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-let env: SecurityEnv;
-before(async () => { env = await startSecurityEnv('sec_fuzz'); });
-after(async () => env?.close());
+const env = await startSecurityEnv('sec_fuzz');
 
 // Field names each route knows (so mutations hit real validation paths), plus the query keys.
 const FIELDS = [
@@ -106,7 +104,7 @@ for (const target of ['legacy direct', 'gateway → fastify'] as const) {
     const url = target === 'legacy direct' ? env.targets.legacy : env.targets.gatewayFastify;
     const user = await env.newUser();
     const c = new Client(url, user.token);
-    const fixture = await makeFixture(c, env.served);
+    const fixture = await makeFixture(c);
     const failures = new Map<string, string>();
     let rejected = 0;
     let accepted = 0;

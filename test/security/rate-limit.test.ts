@@ -1,39 +1,34 @@
 // The rate limit: 429 RATE_LIMITED with retry-after, counted per client across two gateway instances
 // that share one Redis, whatever backend serves the route; spoofed x-forwarded-for does not reset it.
 // Without Redis (each instance counts alone) the limit holds too, and the probe routes (health, metrics)
-// are never 429 under a tiny limit. Runs on its own Redis database so no other suite's traffic counts.
+// are never 429 under a tiny limit. Runs on its own Redis key prefix so no other suite's traffic counts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { Client } from '../support/client.ts';
+import { clearKeys, Client, redisOf } from '../helper.ts';
 import { assertError } from './support/contract.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
 const MAX = 20;
-let env: SecurityEnv;
-let redis: Redis | undefined;
+let redis: Redis;
 let behindProxy: FastifyInstance | undefined;
 let alone: FastifyInstance | undefined;
 
 async function clearCounters() {
-  if (!redis) return;
-  const keys = await redis.keys('mvp:ratelimit:*');
-  if (keys.length) await redis.del(...keys);
+  await clearKeys(redis, 'mvp:ratelimit:*');
 }
 
+const env = await startSecurityEnv('sec_ratelimit', { env: { RATE_LIMIT_MAX: String(MAX), RATE_LIMIT_WINDOW_MS: '60000' } });
 before(async () => {
-  let redisUrl = '';
-  if (process.env.REDIS_URL) {
-    const u = new URL(process.env.REDIS_URL);
-    u.pathname = '/9';
-    redisUrl = u.toString();
-    redis = new Redis(redisUrl);
-    await clearCounters();
-  }
-  env = await startSecurityEnv('sec_ratelimit', { env: { RATE_LIMIT_MAX: String(MAX), RATE_LIMIT_WINDOW_MS: '60000', REDIS_URL: redisUrl } });
+  if (env.redis) redis = redisOf(env); // without REDIS_URL every test below is skipped
+});
+
+after(async () => {
+  await behindProxy?.close();
+  await alone?.close();
 });
 
 /** A gateway in this process on `e`, listening on a free port; closed after the file. */
@@ -67,14 +62,6 @@ test('without Redis: the limit holds per instance, and probes and scrapes are ne
   for (const path of ['/healthz', '/health/nope', '/metricsx', '/admin/flags']) {
     assertError(await c.get(path), 429, 'RATE_LIMITED', `${path} is no probe route: limited`);
   }
-});
-
-after(async () => {
-  await alone?.close();
-  await behindProxy?.close();
-  await env?.close();
-  await clearCounters().catch(() => {});
-  redis?.disconnect();
 });
 
 test('two gateways on one Redis share the budget; the next request is 429 with retry-after', { skip: !process.env.REDIS_URL && 'REDIS_URL not set' }, async () => {

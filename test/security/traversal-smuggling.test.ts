@@ -2,20 +2,18 @@
 // directly): dot segments and encoded dots never reach a route outside the feature, conflicting
 // framing headers are refused, a smuggled request is never executed.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { targetList } from '../support/harness.ts';
+import { before, describe, test } from 'node:test';
+import { targetList } from '../helper.ts';
 import { assertNoLeak, STATUS_OF_CODE } from './support/contract.ts';
 import { rawRequest, wire, type RawResponse } from './support/raw-http.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
-let env: SecurityEnv;
 let user: { sub: string; token: string };
 
+const env = await startSecurityEnv('sec_traversal');
 before(async () => {
-  env = await startSecurityEnv('sec_traversal');
   user = await env.newUser();
 });
-after(async () => env?.close());
 
 function assertContractError(r: RawResponse, where: string) {
   assert.match(r.headers['content-type'] ?? '', /^application\/json/, `${where}: content-type ${r.headers['content-type']} body ${r.body}`);

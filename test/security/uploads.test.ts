@@ -5,15 +5,13 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Client } from '../support/client.ts';
-import { storeOf, targetList } from '../support/harness.ts';
+import { storeOf, targetList } from '../helper.ts';
 import { sweepOrphans, ORPHAN_GRACE_MS } from '../../src/infrastructure/orphan-sweep.ts';
-import { startSecurityEnv, type SecurityEnv } from './support/env.ts';
+import { startSecurityEnv } from './support/env.ts';
 
-let env: SecurityEnv;
-before(async () => { env = await startSecurityEnv('sec_uploads'); });
-after(async () => env?.close());
+const env = await startSecurityEnv('sec_uploads');
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2000, 3)]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');

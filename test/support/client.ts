@@ -1,4 +1,7 @@
-// A small HTTP client for tests: JSON in and out, raw bodies for uploads, optional recording for parity.
+// The tests' one HTTP client: JSON in and out, raw bodies for uploads, optional recording for parity.
+// It talks to a base URL over real HTTP (fetch), or injects into a Fastify instance (no socket: the
+// `inject` level of test/helper.ts); the answer has the same shape either way.
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
@@ -17,13 +20,44 @@ export interface RequestOptions {
 
 export type Recorder = (method: string, path: string, res: ApiResponse) => void;
 
+/** What a Client can inject into: a Fastify app (or a wrapper adding inject options). */
+export interface Injectable {
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+/** Where requests go: a base URL (real HTTP) or a Fastify app (inject). */
+export type Endpoint = string | Injectable;
+
+type Send = (method: string, path: string, headers: Record<string, string>, payload: string | Buffer | undefined) =>
+  Promise<{ status: number; headers: Record<string, string>; bytes: Buffer }>;
+
+function overHttp(baseUrl: string): Send {
+  return async (method, path, headers, payload) => {
+    const res = await fetch(baseUrl + path, { method, headers, body: payload as BodyInit | undefined });
+    return { status: res.status, headers: Object.fromEntries(res.headers.entries()), bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+}
+
+function byInject(app: Injectable): Send {
+  return async (method, path, headers, payload) => {
+    const res = await app.inject({ method: method as 'GET', url: path, headers, payload });
+    const flat: Record<string, string> = {};
+    // fetch joins repeated headers with ", " (set-cookie aside): the same here, so assertions do not care.
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    return { status: res.statusCode, headers: flat, bytes: res.rawPayload };
+  };
+}
+
 export class Client {
+  /** The base URL, or '' when this client injects into an app. */
   readonly baseUrl: string;
   readonly token: string | undefined;
   recorder: Recorder | undefined;
+  private readonly send: Send;
 
-  constructor(baseUrl: string, token?: string, recorder?: Recorder) {
-    this.baseUrl = baseUrl;
+  constructor(endpoint: Endpoint, token?: string, recorder?: Recorder) {
+    this.baseUrl = typeof endpoint === 'string' ? endpoint : '';
+    this.send = typeof endpoint === 'string' ? overHttp(endpoint) : byInject(endpoint);
     this.token = token;
     this.recorder = recorder;
   }
@@ -38,13 +72,13 @@ export class Client {
       headers['content-type'] = 'application/json';
     }
     Object.assign(headers, opts.headers);
-    const res = await fetch(this.baseUrl + path, { method, headers, body: payload as BodyInit | undefined });
-    const bytes = Buffer.from(await res.arrayBuffer());
+    const res = await this.send(method, path, headers, payload);
+    const { bytes } = res;
     const text = bytes.toString('utf8');
     const out: ApiResponse = {
       status: res.status,
-      headers: Object.fromEntries(res.headers.entries()),
-      body: /json/.test(res.headers.get('content-type') ?? '') && text ? JSON.parse(text) : undefined,
+      headers: res.headers,
+      body: /json/.test(res.headers['content-type'] ?? '') && text ? JSON.parse(text) : undefined,
       text,
       bytes,
     };

@@ -2,12 +2,10 @@
 // express, gateway with it on fastify — with fresh users, and compares what the client saw.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { setTimeout } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { FakeExternals } from '../../dev/fake-externals/index.ts';
-import { Client, type ApiResponse } from './client.ts';
-import { targetList, type TestEnv } from './harness.ts';
+import { Client, type ApiResponse, type Endpoint } from './client.ts';
+import { clearKeys, targetList, type TestEnv } from './in-process.ts';
 import { answerViolations } from './contract.ts';
 
 export interface ScenarioContext {
@@ -82,17 +80,12 @@ export const requestsMade = new Set<string>();
 
 /** Shared caches (VIN decodes, station searches) are cleared between targets so each run starts cold. */
 async function clearSharedCaches(env: TestEnv) {
-  const redis = env.deps.redis;
+  const redis = env.redis;
   if (!redis) return;
-  // The client has no offline queue: on a loaded machine it may still be connecting for the first scenario.
-  if (redis.status !== 'ready') await Promise.race([once(redis, 'ready'), setTimeout(5000)]);
-  for (const pattern of ['mvp:vin:*', 'mvp:stations:*']) {
-    const keys = await redis.keys(pattern);
-    if (keys.length) await redis.del(...keys);
-  }
+  for (const pattern of ['mvp:vin:*', 'mvp:stations:*']) await clearKeys(redis, pattern);
 }
 
-export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scenario, breaches: ContractBreach[] = []): Promise<Exchange[]> {
+export async function playScenario(env: TestEnv, endpoint: Endpoint, scenario: Scenario, breaches: ContractBreach[] = []): Promise<Exchange[]> {
   const log: Exchange[] = [];
   const norm = normaliser();
   const rec = record(log, norm, breaches);
@@ -101,9 +94,9 @@ export async function playScenario(env: TestEnv, baseUrl: string, scenario: Scen
   await clearSharedCaches(env);
   try {
     await scenario.run({
-      as: new Client(baseUrl, as.token, rec),
-      other: new Client(baseUrl, other.token, rec),
-      anon: new Client(baseUrl, undefined, rec),
+      as: new Client(endpoint, as.token, rec),
+      other: new Client(endpoint, other.token, rec),
+      anon: new Client(endpoint, undefined, rec),
       fakes: env.fakes,
     });
   } finally {
@@ -123,11 +116,11 @@ export function parityTests(feature: string, scenarios: Scenario[], getEnv: () =
       try {
         // Every answer of every backend is also held to the OpenAPI document (docs/openapi.json), not only to the others.
         const breaches: Record<string, ContractBreach[]> = { [legacy.name]: [] };
-        const reference = await playScenario(env, legacy.url, scenario, breaches[legacy.name]);
+        const reference = await playScenario(env, legacy.endpoint, scenario, breaches[legacy.name]);
         assert.ok(reference.length > 0, 'scenario made no requests');
         for (const target of others) {
           breaches[target.name] = [];
-          const seen = await playScenario(env, target.url, scenario, breaches[target.name]);
+          const seen = await playScenario(env, target.endpoint, scenario, breaches[target.name]);
           assert.deepStrictEqual(seen, reference, `${target.name} differs from ${legacy.name} in "${scenario.name}"`);
         }
         assert.deepStrictEqual(breaches, Object.fromEntries(Object.keys(breaches).map((name) => [name, []])), `answers that break docs/openapi.json in "${scenario.name}"`);

@@ -1,11 +1,16 @@
 // A test user: a fresh random `sub`, a token signed for it, and an HTTP client that sends that token.
 import { randomUUID } from 'node:crypto';
-import { Client } from './client.ts';
+import { Client, type Endpoint } from './client.ts';
 
 export interface TestUser {
   sub: string;
   token: string;
-  client(baseUrl: string): Client;
+  client(endpoint: Endpoint): Client;
+}
+
+/** Adds the client to a signed user (stack/process-stack.ts makes them without one). */
+export function userOf(u: { sub: string; token: string }): TestUser {
+  return { ...u, client: (endpoint: Endpoint) => new Client(endpoint, u.token) };
 }
 
 export async function newTestUser(
@@ -13,6 +18,5 @@ export async function newTestUser(
   o: { permissions?: string[] } = {},
 ): Promise<TestUser> {
   const sub = `user-${randomUUID()}`;
-  const token = await sign({ sub, permissions: o.permissions });
-  return { sub, token, client: (baseUrl: string) => new Client(baseUrl, token) };
+  return userOf({ sub, token: await sign({ sub, permissions: o.permissions }) });
 }

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDevKeys, signToken, DEV_AUDIENCE, DEV_ISSUER, type DevKeys } from '../../../dev/keys.ts';
-import { startBackends, type TestEnv } from '../../support/harness.ts';
+import { build, Client, eventually, type TestEnv } from '../../helper.ts';
 import { FEATURES, type Backend, type FeatureName } from '../../../flags/registry.ts';
-import { eventually } from '../../support/wait.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
@@ -40,25 +39,19 @@ export async function startWebStack(): Promise<WebStack> {
   await ensureWebBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'mvp-web-keys-'));
   const keys = await ensureDevKeys(dir);
-  const env = await startBackends({ env: { AUTH_JWKS_URL: '', AUTH_JWKS_FILE: keys.jwksFile, DEV_TOOLS: 'true' } });
+  // A real browser needs real URLs; the file's root closes the apps.
+  const env = await build({ level: 'http', env: { AUTH_JWKS_URL: '', AUTH_JWKS_FILE: keys.jwksFile, DEV_TOOLS: 'true' } });
   const token = (sub: string, permissions?: string[]) =>
     signToken({ privateJwk: keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub, permissions });
   const admin = await token('web-test-admin', ['admin:flags']);
   const probeUser = await token('web-test-probe');
 
   const adminCall = async (gateway: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(gateway + path, {
-      method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-    await res.body?.cancel();
+    const res = await new Client(gateway, admin).request(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${res.text}`);
   };
-  const servedBy = async (gateway: string, feature: FeatureName) => {
-    const res = await fetch(gateway + PROBE[feature], { headers: { authorization: `Bearer ${probeUser}` } });
-    await res.body?.cancel();
-    return res.headers.get('x-backend');
-  };
+  const servedBy = async (gateway: string, feature: FeatureName) =>
+    (await new Client(gateway, probeUser).get(PROBE[feature])).headers['x-backend'];
 
   return {
     env,
@@ -75,7 +68,6 @@ export async function startWebStack(): Promise<WebStack> {
       for (const f of FEATURES) await adminCall(gateway, 'DELETE', `/admin/flags/${f.name}`);
     },
     async close() {
-      await env.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

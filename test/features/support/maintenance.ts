@@ -65,4 +65,4 @@ export function assertNotFound(res: Pick<ApiResponse, 'status' | 'body'>, contex
   assert.deepEqual(res.body, NOT_FOUND_BODY, context);
 }
 
-export { startPair, type BackendPair } from '../../support/harness.ts';
+export { startPair, type BackendPair } from '../../helper.ts';

@@ -1,7 +1,7 @@
 // Test helpers for the stations feature: an extra legacy app + native gateway built from the harness's
 // environment with overrides (no API key, Redis unreachable), and shared request builders.
 
-export { startPair, type BackendPair } from '../../support/harness.ts';
+export { startPair, type BackendPair } from '../../helper.ts';
 
 export const searchPath = (lat: number | string, lng: number | string, radius?: number | string) =>
   `/api/stations/search?lat=${lat}&lng=${lng}${radius === undefined ? '' : `&radius=${radius}`}`;

@@ -1,15 +1,7 @@
 // Small helpers for the vehicles tests (not a test file itself).
 import http from 'node:http';
-import { randomInt } from 'node:crypto';
 
-const VIN_CHARS = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
-
-/** A fresh valid VIN (so cache and uniqueness tests start clean); starts with 1, never the fake's ZZ. */
-export function randomVin(): string {
-  let vin = '1';
-  while (vin.length < 17) vin += VIN_CHARS[randomInt(VIN_CHARS.length)];
-  return vin;
-}
+export { randomVin } from '../../../dev/fake-externals/vins.ts';
 
 /**
  * PUT of `chunks` × `chunkSize` bytes with chunked transfer encoding (no content-length), the way a

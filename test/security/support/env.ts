@@ -1,42 +1,30 @@
-// The in-process backends of test/support/harness.ts on a private database (so admin calls, flag
-// overrides and row counts of these suites never meet another suite's), plus the feature probe.
-import type { FeatureName } from '../../../flags/registry.ts';
+// The security suites' environment: test/helper.ts at the `http` level (raw sockets, smuggling, CORS) with
+// its private database and Redis prefix, checked first: they claim "every route of every feature", so a
+// feature that does not answer on a target fails the suite instead of being left out of it.
 import { FEATURE_NAMES } from '../../../flags/registry.ts';
-import { startBackends, type StartOptions, type TestEnv } from '../../support/harness.ts';
-import { createScratchDb } from '../../faults/support/scratch-db.ts';
+import { build, Client, targetList, type InProcessOptions, type Lifetime, type TestEnv } from '../../helper.ts';
 import { featureServed } from './routes.ts';
 
-export interface SecurityEnv extends TestEnv {
-  /** Features whose routes exist (the others are still being written and are skipped). */
-  served: Set<FeatureName>;
-  databaseUrl: string;
-}
+export type SecurityEnv = TestEnv;
 
-export async function startSecurityEnv(label: string, opts: StartOptions = {}): Promise<SecurityEnv> {
-  const scratch = await createScratchDb(label);
-  let env: TestEnv;
-  try {
-    env = await startBackends({ ...opts, env: { DATABASE_URL: scratch.url, ...opts.env } });
-  } catch (err) {
-    await scratch.drop().catch(() => {});
-    // startBackends leaves what it had started (fakes, S3, pools) running when it fails half-way, which
-    // would keep this test process alive until CI's deadline: end it shortly after the failure is reported.
-    setTimeout(() => {
-      console.error(`[${label}] backends failed to start; exiting: ${(err as Error).message}`);
-      process.exit(1);
-    }, 5000).unref();
-    throw err;
+// The gateways are probed by inject from an address no test uses, so the probe spends nothing of the
+// rate-limit budget of 127.0.0.1 that test/security/rate-limit.test.ts counts down.
+const PROBE_ADDRESS = '192.0.2.77';
+
+/** Closed after the file, or after `t` when given. */
+export async function startSecurityEnv(label: string, opts: Omit<InProcessOptions, 'level' | 'label'> = {}, t?: Lifetime): Promise<SecurityEnv> {
+  const o: InProcessOptions = { ...opts, level: 'http', label };
+  const env = t ? await build(t, o) : await build(o);
+  const { token } = await env.newUser();
+  const apps = { 'gateway → express': env.gateways.express, 'gateway → fastify': env.gateways.fastify };
+  const missing: string[] = [];
+  for (const target of targetList(env)) {
+    const app = apps[target.name as keyof typeof apps];
+    const probe = app
+      ? new Client({ inject: (req) => app.inject({ ...req, remoteAddress: PROBE_ADDRESS }) }, token)
+      : new Client(target.url, token);
+    for (const f of FEATURE_NAMES) if (!(await featureServed(probe, f))) missing.push(`${f} on ${target.name}`);
   }
-  const probe = (await env.newUser()).client(env.targets.legacy);
-  const served = new Set<FeatureName>();
-  for (const f of FEATURE_NAMES) if (await featureServed(probe, f)) served.add(f);
-  const close = env.close.bind(env);
-  return Object.assign(env, {
-    served,
-    databaseUrl: scratch.url,
-    async close() {
-      await close();
-      await scratch.drop().catch(() => {});
-    },
-  });
+  if (missing.length) throw new Error(`not reachable, so the security suites cannot cover it: ${missing.join(', ')}`);
+  return env;
 }

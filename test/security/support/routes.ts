@@ -110,7 +110,7 @@ export function send(client: Client, route: RouteDef, f: Fixture, headers: Recor
   return client.request(route.method, url, undefined, { headers });
 }
 
-/** Is the feature served yet (its routes exist on this target)? Uses the feature's list route. */
+/** Is the feature served (its list route answers 200 on this target)? */
 export async function featureServed(client: Client, feature: FeatureName): Promise<boolean> {
   const probe: Record<FeatureName, string> = {
     vehicles: '/api/vehicles', 'fuel-logs': '/api/fuel-logs', stations: '/api/stations/saved', maintenance: '/api/maintenance/schedules',
@@ -124,26 +124,18 @@ async function created(res: ApiResponse, what: string): Promise<string> {
   return (res.body as { id: string }).id;
 }
 
-/** One of each resource for `client`'s user; features not served yet get random (nonexistent) ids. */
-export async function makeFixture(client: Client, served: ReadonlySet<FeatureName>): Promise<Fixture> {
+/** One of each resource (every feature) for `client`'s user. */
+export async function makeFixture(client: Client): Promise<Fixture> {
   const f: Fixture = { vehicleId: randomUUID(), fuelLogId: randomUUID(), stationId: randomUUID(), recordId: randomUUID(), scheduleId: randomUUID() };
-  if (served.has('vehicles')) {
-    f.vehicleId = await created(await client.post('/api/vehicles', { make: 'Toyota', model: 'Corolla', year: 2015, nickname: 'mine', odometer: 1000 }), 'vehicle');
-    const photo = await client.raw('PUT', `/api/vehicles/${f.vehicleId}/photo`, { body: PNG, headers: { 'content-type': 'image/png' } });
-    assert.equal(photo.status, 200, `photo upload: ${photo.status} ${photo.text.slice(0, 200)}`);
-  }
-  if (served.has('fuel-logs')) {
-    f.fuelLogId = await created(await client.post('/api/fuel-logs', { vehicleId: f.vehicleId, date: today(), odometer: 1200, gallons: 9.5, pricePerGallon: 3.299, notes: 'first' }), 'fuel log');
-  }
-  if (served.has('stations')) {
-    f.stationId = await created(await client.post('/api/stations/saved', { placeId: `place-${randomUUID()}`, name: 'Chevron', lat: 37.7, lng: -122.4, nickname: 'home' }), 'saved station');
-  }
-  if (served.has('maintenance')) {
-    f.recordId = await created(await client.post('/api/maintenance/records', { vehicleId: f.vehicleId, type: 'oil_change', date: today(), odometer: 1100, cost: 39.5, shop: 'Jiffy' }), 'record');
-    const receipt = await client.raw('PUT', `/api/maintenance/records/${f.recordId}/receipt`, { body: PDF, headers: { 'content-type': 'application/pdf' } });
-    assert.equal(receipt.status, 200, `receipt upload: ${receipt.status} ${receipt.text.slice(0, 200)}`);
-    f.scheduleId = await created(await client.post('/api/maintenance/schedules', { vehicleId: f.vehicleId, type: 'oil_change', intervalMiles: 5000, intervalMonths: 6 }), 'schedule');
-  }
+  f.vehicleId = await created(await client.post('/api/vehicles', { make: 'Toyota', model: 'Corolla', year: 2015, nickname: 'mine', odometer: 1000 }), 'vehicle');
+  const photo = await client.raw('PUT', `/api/vehicles/${f.vehicleId}/photo`, { body: PNG, headers: { 'content-type': 'image/png' } });
+  assert.equal(photo.status, 200, `photo upload: ${photo.status} ${photo.text.slice(0, 200)}`);
+  f.fuelLogId = await created(await client.post('/api/fuel-logs', { vehicleId: f.vehicleId, date: today(), odometer: 1200, gallons: 9.5, pricePerGallon: 3.299, notes: 'first' }), 'fuel log');
+  f.stationId = await created(await client.post('/api/stations/saved', { placeId: `place-${randomUUID()}`, name: 'Chevron', lat: 37.7, lng: -122.4, nickname: 'home' }), 'saved station');
+  f.recordId = await created(await client.post('/api/maintenance/records', { vehicleId: f.vehicleId, type: 'oil_change', date: today(), odometer: 1100, cost: 39.5, shop: 'Jiffy' }), 'record');
+  const receipt = await client.raw('PUT', `/api/maintenance/records/${f.recordId}/receipt`, { body: PDF, headers: { 'content-type': 'application/pdf' } });
+  assert.equal(receipt.status, 200, `receipt upload: ${receipt.status} ${receipt.text.slice(0, 200)}`);
+  f.scheduleId = await created(await client.post('/api/maintenance/schedules', { vehicleId: f.vehicleId, type: 'oil_change', intervalMiles: 5000, intervalMonths: 6 }), 'schedule');
   return f;
 }
 
