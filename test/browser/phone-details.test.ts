@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { MOBILE, launch, newSession, screenshot } from './support/browser.ts';
-import { startWebStack, type WebStack } from './support/web-stack.ts';
+import { startWebStack } from './support/web-stack.ts';
 import { signIn, VIN } from './support/workflow.ts';
 
-let stack: WebStack;
+// At file scope: the helper closes the apps after the file (never from inside a hook).
+const stack = await startWebStack();
 let browser: Browser;
 
 before(async () => {
-  stack = await startWebStack(); // first, so a browser that fails to launch still leaves a stack to close
   browser = await launch();
 });
 after(async () => {

@@ -16,7 +16,7 @@ import { createScratchDb, type ScratchDb } from '../../stack/scratch-db.ts';
 import { eventually } from '../support/wait.ts';
 
 /** What the apps and the supervisor run from: no legacy-express/, no tests, no benchmarks. */
-const COPIED = ['src', 'fastify-features', 'flags', 'dev', 'stack', 'package.json', 'tsconfig.json'];
+const COPIED = ['src', 'fastify-features', 'flags', 'dev', 'stack', 'deploy/gateway.env', 'package.json', 'tsconfig.json'];
 const ROUTES = 'fastify-features/vehicles/api/vehicles-routes.ts';
 const ANCHOR = "app.addHook('onRequest', app.authenticate);";
 

@@ -30,7 +30,7 @@ const replayDepsPlugin = fp(async (app) => {
   const redis = createRedisFor(c);
   const deps: Deps = {
     config: c, db: createPool(c.DATABASE_URL, Math.min(REPLAY_DB_POOL_MAX, c.DB_POOL_MAX)), redis,
-    cache: createCacheFor(redis, quiet), store: createStoreFor(c), verifyToken: createVerifierFor(c), externalFetch: refusingFetch,
+    cache: createCacheFor(redis, quiet, c.REDIS_KEY_PREFIX), store: createStoreFor(c), verifyToken: createVerifierFor(c), externalFetch: refusingFetch,
   };
   app.decorate('deps', deps);
   app.addHook('onClose', async () => closeDeps(deps));
