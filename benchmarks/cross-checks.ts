@@ -15,6 +15,9 @@ export interface CrossCheck {
 }
 
 const READS = 'vehicles-list,fuel-logs-list,fuel-stats,stations-search,maintenance-upcoming';
+// Tracing on, spans exported to a closed port: every span is built, batched and serialised, the send fails at
+// connect (no collector shares the two cores). The SDK's standard variables, as a user would set them.
+const OTEL = 'OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9,OTEL_EXPORTER_OTLP_PROTOCOL=http/json';
 
 export const CROSS_CHECKS = {
   // The read targets again, native, floor and Express at once: the machine's drift between paths cannot move these.
@@ -31,6 +34,12 @@ export const CROSS_CHECKS = {
   proxy: {
     file: 'paired-proxy-latest.json',
     args: ['--scenarios', READS, '--rounds', '6', 'proxied=proxied', 'proxy-floor=proxy-floor', 'express=express'],
+  },
+  // What tracing costs the native gateway (issue 31): off (no SDK loaded), sampled at 10 %, and every request.
+  tracing: {
+    file: 'paired-tracing-latest.json',
+    args: ['--scenarios', 'vehicles-list,stations-search', '--rounds', '4', 'off=native',
+      `sampled-10=native+${OTEL},OTEL_TRACES_SAMPLER=traceidratio,OTEL_TRACES_SAMPLER_ARG=0.1`, `sampled-100=native+${OTEL},OTEL_TRACES_SAMPLER=always_on`],
   },
 } as const satisfies Record<string, CrossCheck>;
 

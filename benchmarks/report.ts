@@ -192,6 +192,7 @@ export function renderStatus(record: RunRecord, opts: StatusOptions): string {
   }
 
   renderCrossChecks(w, meta.startedAt);
+  renderTracingCost(w, meta.startedAt);
   renderShadowCost(w);
 
   w('## Links');
@@ -272,6 +273,35 @@ function sectionResult<T>(w: (s?: string) => void, heading: string, name: string
 }
 
 /** The shadow stage's cost to clients, from benchmarks/shadow-overhead.ts (run by `make bench` first). */
+/** Tracing's cost on the native gateway (the tracing cross-check): CPU per request and p99 against tracing off. */
+function renderTracingCost(w: (s?: string) => void, since: string): void {
+  const tracing = crossCheck(CROSS_CHECKS.tracing, since);
+  w('## Tracing cost (OpenTelemetry)');
+  w();
+  if (!tracing) {
+    w('_Not run (a full `make bench` runs it with the cross-checks)._');
+    w();
+    return;
+  }
+  w(`_Native gateway, the three variants loaded at once, ${tracing.rounds} rounds × ${tracing.durationSeconds} s; off = no \`OTEL_*\` (no SDK loaded); spans exported over OTLP/HTTP JSON to a closed port (built, batched and serialised; the send fails at connect)._`);
+  w();
+  w('| scenario | CPU per request, sampled 10 % / off | p99, sampled 10 % / off | CPU per request, every request / off | p99, every request / off |');
+  w('|---|---|---|---|---|');
+  for (const s of tracing.scenarios) {
+    const [off, ten, all] = ['off', 'sampled-10', 'sampled-100'].map((n) => s.variants.find((v) => v.name === n));
+    if (!off) continue;
+    type Round = { cpuUsPerRequest: number; p99Ms: number };
+    const cell = (v: typeof off | undefined, f: (a: Round, b: Round) => number) => {
+      const r = v && perRound(v, off, f);
+      return r === undefined ? '–' : `${num(r, 2)}x`;
+    };
+    const cpu = (a: Round, b: Round) => a.cpuUsPerRequest / b.cpuUsPerRequest;
+    const p99 = (a: Round, b: Round) => a.p99Ms / b.p99Ms;
+    w(`| ${s.title} | ${cell(ten, cpu)} | ${cell(ten, p99)} | ${cell(all, cpu)} | ${cell(all, p99)} |`);
+  }
+  w();
+}
+
 function renderShadowCost(w: (s?: string) => void): void {
   const r = sectionResult<ShadowRecord>(w, 'Shadow stage cost (issues 12, 29)', 'shadow-overhead.json',
     '`make bench` runs `benchmarks/shadow-overhead.ts` first when `DATABASE_URL` is set');
