@@ -14,7 +14,7 @@ export interface BenchEnvironment {
   fakes: FakeExternals;
   /** Environment common to the legacy app and both gateways. */
   serverEnv: Record<string, string>;
-  sign(sub: string): Promise<string>;
+  sign(sub: string, permissions?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -65,7 +65,7 @@ export async function setUpEnvironment(opts: { tmpDir: string; log: (m: string) 
     jwksFile: infra.env.AUTH_JWKS_FILE,
     fakes: started(infra, 'fakes'),
     serverEnv,
-    sign: (sub) => infra.sign({ sub, expiresIn: '6h' }),
+    sign: (sub, permissions) => infra.sign({ sub, expiresIn: '6h', permissions }),
     close: () => infra.close(),
   };
 }

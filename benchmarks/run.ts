@@ -178,8 +178,10 @@ async function main(): Promise<void> {
   log(`healthy: ${all.map((p) => `${p.name} pid ${p.pid} ${p.url}`).join(', ')}`);
 
   const gatewayFlags: RunMeta['gatewayFlags'] = {};
+  // /health shows the flags to an admin only (strangers get the status word).
+  const admin = { authorization: `Bearer ${await env.sign('bench-admin', ['admin:flags'])}` };
   for (const [gw, wanted] of [[gwExpress, flagsA], [gwFastify, flagsB]] as const) {
-    const health = (await (await fetch(`${gw.url}/health`)).json()) as { features: Record<string, { backend: string; source: string }> };
+    const health = (await (await fetch(`${gw.url}/health`, { headers: admin })).json()) as { features: Record<string, { backend: string; source: string }> };
     gatewayFlags[gw.name] = Object.fromEntries(Object.entries(health.features).map(([f, s]) => [f, s.backend]));
     for (const f of FEATURES) {
       const s = health.features[f.name];
