@@ -249,9 +249,12 @@ function renderCrossChecks(w: (s?: string) => void, since: string): void {
 interface ShadowRow { stage: string; reqPerSec: number; p50: number; p99: number; gatewayCpuSecondsPer1k: number; legacyCpuSecondsPer1k: number; failures: number }
 interface CpuSplit { main: number; replay: number; total: number }
 interface ShadowRecord {
-  date: string; mode: string; seconds: number; rounds: number; fixedRate: number;
+  date: string; mode: string; seconds: number; rounds: number; fixedRate: number; fixedSeconds?: number; fixedRounds?: number;
   saturated: ShadowRow[];
-  atFixedRate: Array<{ stage: string; p50: number; p99: number; non2xx: number; cpuMsPerRequest?: CpuSplit; peakRssBytes?: number }>;
+  atFixedRate: Array<{
+    stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit; peakRssBytes?: number;
+    rounds?: Array<{ p50: number; p99: number; mainCpuMsPerRequest: number }>;
+  }>;
   /** Issue 29: the replay worker's memory while on and after it stopped (absent in older results). */
   memory?: {
     expressGatewayRssBytes: number; afterStopMs: number;
@@ -323,15 +326,33 @@ function renderShadowCost(w: (s?: string) => void): void {
   const fixedBase = r.atFixedRate.find((x) => x.stage === 'express');
   if (fixedBase?.cpuMsPerRequest) {
     const vs = (v: number, b: number | undefined, stage: string) => (b && stage !== 'express' ? ` (${num(v / b, 2)}x)` : '');
-    w(`At a fixed ${r.fixedRate} req/s (medians over rounds), CPU per client request by thread of the gateway: its main thread (the clients' event loop), the shadow replay worker thread, and the whole process (GC and I/O threads included):`);
+    const pooled = r.fixedRounds ? `${r.fixedRounds} rounds × ${r.fixedSeconds} s per stage, interleaved, an open loop timed in microseconds (benchmarks/open-loop.ts); percentiles over every request of the rounds together, CPU summed over them` : 'medians over rounds';
+    w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request by thread of the gateway: its main thread (the clients' event loop), the shadow replay worker thread, and the whole process (the V8 platform threads that collect both heaps included):`);
     w();
-    w('| stage | p50 ms | p99 ms | main-thread CPU ms/req | replay-thread CPU ms/req | process CPU ms/req | peak RSS MB |');
-    w('|---|---|---|---|---|---|---|');
+    w('| stage | p50 ms | p99 ms | p99 per round, min–max | main-thread CPU ms/req | replay-thread CPU ms/req | process CPU ms/req | peak RSS MB |');
+    w('|---|---|---|---|---|---|---|---|');
     for (const x of r.atFixedRate) {
       const c = x.cpuMsPerRequest;
       if (!c) continue;
-      w(`| ${x.stage} | ${num(x.p50, 2)}${vs(x.p50, fixedBase.p50, x.stage)} | ${num(x.p99, 2)}${vs(x.p99, fixedBase.p99, x.stage)} | ${num(c.main, 3)}${vs(c.main, fixedBase.cpuMsPerRequest.main, x.stage)} | ${num(c.replay, 3)} | ${num(c.total, 3)}${vs(c.total, fixedBase.cpuMsPerRequest.total, x.stage)} | ${x.peakRssBytes ? num(x.peakRssBytes / 1048576, 1) : '-'} |`);
+      const spread = x.rounds?.length ? `${num(Math.min(...x.rounds.map((q) => q.p99)), 2)}–${num(Math.max(...x.rounds.map((q) => q.p99)), 2)}` : '-';
+      w(`| ${x.stage} | ${num(x.p50, 2)}${vs(x.p50, fixedBase.p50, x.stage)} | ${num(x.p99, 2)}${vs(x.p99, fixedBase.p99, x.stage)} | ${spread} | ${num(c.main, 3)}${vs(c.main, fixedBase.cpuMsPerRequest.main, x.stage)} | ${num(c.replay, 3)} | ${num(c.total, 3)}${vs(c.total, fixedBase.cpuMsPerRequest.total, x.stage)} | ${x.peakRssBytes ? num(x.peakRssBytes / 1048576, 1) : '-'} |`);
     }
+    w();
+    // Issue 29's targets, judged from the table above.
+    const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
+    const lines: string[] = [];
+    for (const x of r.atFixedRate) {
+      if (x.stage === 'express') continue;
+      const p50 = x.p50 / fixedBase.p50;
+      const p99 = x.p99 / fixedBase.p99;
+      lines.push(`${x.stage}: client p50 ${num(p50, 2)}x and p99 ${num(p99, 2)}x of the express stage (target ≤ 1.10x: ${verdict(p50 <= 1.1)} / ${verdict(p99 <= 1.1)})`);
+    }
+    const full = r.atFixedRate.find((x) => x.stage === 'shadow 100%');
+    if (full?.cpuMsPerRequest) {
+      const ratio = full.cpuMsPerRequest.main / fixedBase.cpuMsPerRequest.main;
+      lines.push(`main-thread CPU per request at 100 % ${num(ratio, 2)}x (target ≤ 1.3x: ${verdict(ratio <= 1.3)}); whole process per shadowed request ${num(full.cpuMsPerRequest.total, 3)} ms against ${num(fixedBase.cpuMsPerRequest.total, 3)} ms unshadowed`);
+    }
+    w(`Targets (issue 29): ${lines.join('; ')}.`);
     w();
   }
   const m = r.memory;

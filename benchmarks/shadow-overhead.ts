@@ -5,21 +5,26 @@
 // loop), the shadow replay worker thread (`shadow-replay`) and the whole process; then the replay's memory
 // while it runs and after it stops (vehicles flipped to express: the worker ends). `make bench` runs it
 // before the main run and STATUS.md shows the result (benchmarks/results/shadow-overhead.json).
-// Alone: node benchmarks/shadow-overhead.ts [--quick]
-import autocannon from 'autocannon';
+// Alone: node benchmarks/shadow-overhead.ts [--quick] [--fixed-only]
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { startStack, ALL_EXPRESS } from '../stack/process-stack.ts';
 import type { AppProcess } from '../stack/apps.ts';
 import { measure, type Measurement } from './measure.ts';
+import { openLoop, percentiles } from './open-loop.ts';
 import { cpuSeconds, rssBytes } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
 import { randomVin } from '../dev/fake-externals/vins.ts';
 
 const quick = process.argv.includes('--quick');
+/** Only the fixed-rate part (client latency and CPU per thread): the quick loop while working on the replay's cost. */
+const fixedOnly = process.argv.includes('--fixed-only');
 const seconds = quick ? 3 : 8;
 const rounds = quick ? 1 : 3;
 const fixedRate = 200;
+/** The fixed-rate part decides the issue's targets: more, longer rounds (a p99 over ~12,000 requests per stage). */
+const fixedSeconds = quick ? 3 : 10;
+const fixedRounds = quick ? 1 : 6;
 /** How long after the worker stopped the gateway's RSS is read again. */
 const AFTER_STOP_MS = 10_000;
 export const SHADOW_RESULTS = new URL('./results/shadow-overhead.json', import.meta.url);
@@ -45,7 +50,7 @@ async function cpuSplit(pid: number): Promise<CpuSplit> {
   return { main: await threadCpu(pid, String(pid)), replay, total: cpuSeconds(pid) };
 }
 
-interface FixedRun { p50: number; p99: number; non2xx: number; requests: number; cpuMsPerRequest: CpuSplit; peakRssBytes: number }
+interface FixedRun { p50: number; p99: number; sorted: Float64Array; non2xx: number; requests: number; cpuSeconds: CpuSplit; cpuMsPerRequest: CpuSplit; peakRssBytes: number }
 
 /** JSON calls to one server as one user (setup and the report; the measured traffic goes through autocannon). */
 function apiClient(baseUrl: string, token: string) {
@@ -66,25 +71,17 @@ type ApiClient = ReturnType<typeof apiClient>;
 
 /** Latency at a fixed offered rate (not saturating): what a client pays when the gateway has headroom. */
 async function atRate(gw: AppProcess, specs: RequestSpec[], rate: number): Promise<FixedRun> {
-  let next = 0;
   let peak = rssBytes(gw.pid);
   const sampler = setInterval(() => { peak = Math.max(peak, rssBytes(gw.pid)); }, 100);
   const before = await cpuSplit(gw.pid);
-  const result = await autocannon({
-    url: gw.url, connections: 10, duration: seconds, overallRate: rate,
-    requests: [{
-      setupRequest: (req) => {
-        const spec = specs[next++ % specs.length];
-        return { ...req, method: spec.method, path: spec.path, headers: spec.headers };
-      },
-    }],
-  });
+  const result = await openLoop({ url: gw.url, specs, rate, seconds: fixedSeconds });
   const after = await cpuSplit(gw.pid);
   clearInterval(sampler);
-  const requests = result.requests.total;
+  const requests = result.requests;
   const perRequest = (k: keyof CpuSplit) => (requests ? ((after[k] - before[k]) / requests) * 1000 : 0);
   return {
-    p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, requests,
+    p50: result.p50, p99: result.p99, sorted: result.sorted, non2xx: result.non2xx + result.errors, requests,
+    cpuSeconds: { main: after.main - before.main, replay: after.replay - before.replay, total: after.total - before.total },
     cpuMsPerRequest: { main: perRequest('main'), replay: perRequest('replay'), total: perRequest('total') }, peakRssBytes: peak,
   };
 }
@@ -128,14 +125,16 @@ try {
     results[name] = [];
     fixed[name] = [];
   }
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < (fixedOnly ? 0 : rounds); r++) {
     for (const [name, gw] of Object.entries(targets)) {
       const m = await measure({ url: gw.url, specs, connections: 10, durationSeconds: seconds, expectBackend: 'express', sampled: [gw, legacy], servers: [gw.name, legacy.name] });
       results[name].push(m);
       console.error(`round ${r + 1} ${name}: ${m.reqPerSec} req/s p50 ${m.latencyMs.p50} ms p99 ${m.latencyMs.p99} ms non2xx ${m.non2xx} mismatched backend ${m.backendMismatches}`);
     }
   }
-  for (let r = 0; r < rounds; r++) {
+  // One unmeasured pass first: the JIT and the pools warm up (the first round was otherwise the slowest).
+  for (const gw of Object.values(targets)) await openLoop({ url: gw.url, specs, rate: fixedRate, seconds: quick ? 2 : 4 });
+  for (let r = 0; r < fixedRounds; r++) {
     for (const [name, gw] of Object.entries(targets)) {
       const run = await atRate(gw, specs, fixedRate);
       fixed[name].push(run);
@@ -150,14 +149,18 @@ try {
       gatewayCpuSecondsPer1k: cpuPer1k(gw.name), legacyCpuSecondsPer1k: cpuPer1k(legacy.name), failures: ms.reduce((a, m) => a + m.non2xx + m.backendMismatches, 0),
     };
   });
-  const atFixedRate = Object.entries(fixed).map(([stage, xs]) => ({
-    stage, p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
-    cpuMsPerRequest: {
-      main: median(xs.map((x) => x.cpuMsPerRequest.main)), replay: median(xs.map((x) => x.cpuMsPerRequest.replay)),
-      total: median(xs.map((x) => x.cpuMsPerRequest.total)),
-    },
-    peakRssBytes: Math.max(...xs.map((x) => x.peakRssBytes)),
-  }));
+  // Pooled over the rounds: percentiles of every request's latency, CPU summed over every request.
+  const atFixedRate = Object.entries(fixed).map(([stage, xs]) => {
+    const requests = xs.reduce((a, x) => a + x.requests, 0);
+    const per = (k: keyof CpuSplit) => (xs.reduce((a, x) => a + x.cpuSeconds[k], 0) / requests) * 1000;
+    const { p50, p99 } = percentiles(xs.map((x) => x.sorted));
+    return {
+      stage, p50, p99, requests, non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
+      cpuMsPerRequest: { main: per('main'), replay: per('replay'), total: per('total') },
+      rounds: xs.map((x) => ({ p50: x.p50, p99: x.p99, mainCpuMsPerRequest: x.cpuMsPerRequest.main })),
+      peakRssBytes: Math.max(...xs.map((x) => x.peakRssBytes)),
+    };
+  });
 
   // The replay's memory: its heap and each gateway's RSS while on; then vehicles leave shadow on every
   // instance (one flag), the workers stop, and the RSS is read again.
@@ -179,7 +182,7 @@ try {
   await adminOf(targets.express).del('/admin/flags/vehicles');
 
   const record = {
-    date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, saturated, atFixedRate, memory,
+    date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, fixedSeconds, fixedRounds, saturated, atFixedRate, memory,
     shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, errored: report.errored },
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });

@@ -28,9 +28,13 @@ export interface ReplayHostOptions {
 }
 
 interface Pending {
-  resolve: (outcome: ReplayOutcome) => void;
-  timer: NodeJS.Timeout | undefined;
+  done: (outcome: ReplayOutcome) => void;
+  /** When the run's clock started (the worker being ready); null while the worker starts. */
+  armedAt: number | null;
 }
+
+/** How often unanswered runs are checked against their deadline (one timer for all, not one per run). */
+const WATCHDOG_MS = 250;
 
 export interface ReplayState {
   running: boolean;
@@ -52,6 +56,7 @@ export class ReplayHost {
   private notBefore = 0;
   private idleSince: number | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | null = null;
 
   constructor(opts: ReplayHostOptions) {
@@ -90,23 +95,29 @@ export class ReplayHost {
     return h && { usedBytes: h.used_heap_size, totalBytes: h.total_heap_size };
   }
 
-  /** Replays one sample (starting the worker when needed); always resolves. */
-  run(sample: Sample, express: Captured): Promise<ReplayOutcome> {
+  /**
+   * Replays one sample (starting the worker when needed) and calls `done` once with its outcome. Express's
+   * body is handed over to the worker thread (moved, not copied) when it owns its whole memory.
+   */
+  run(sample: Sample, express: Captured, done: (outcome: ReplayOutcome) => void): void {
     const worker = this.ensureStarted();
-    if (!worker) return Promise.resolve({ kind: 'skipped', reason: 'unavailable' }); // backing off after a crash, or still stopping
+    if (!worker) {
+      done({ kind: 'skipped', reason: 'unavailable' }); // backing off after a crash, or still stopping
+      return;
+    }
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      const p: Pending = { resolve, timer: undefined };
-      this.pending.set(id, p);
-      if (this.ready) this.arm(id, p);
-      const msg: ToWorker = { type: 'job', id, sample, express };
-      worker.postMessage(msg);
-    });
+    const now = Date.now();
+    this.pending.set(id, { done, armedAt: this.ready ? now : null });
+    const { body } = express;
+    const owned = body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    const msg: ToWorker = { type: 'job', id, postedAt: now, sample, express };
+    worker.postMessage(msg, owned ? [body.buffer] : []);
   }
 
   /** Stops watching and stops the worker (shutdown; the caller has drained the runs first). */
   close(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.watchdog);
     return this.stopWorker();
   }
 
@@ -141,11 +152,15 @@ export class ReplayHost {
       if (msg.type === 'ready') {
         this.ready = true;
         this.crashesInARow = 0;
-        for (const [id, p] of this.pending) this.arm(id, p);
+        const now = Date.now();
+        for (const p of this.pending.values()) p.armedAt ??= now;
         return;
       }
-      this.settle(msg.id, msg.outcome);
+      for (const r of msg.results) this.settle(r.id, r.outcome);
     });
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => this.checkDeadlines(worker), WATCHDOG_MS);
+    this.watchdog.unref();
     worker.on('error', (err) => this.opts.onEvent?.('shadow replay worker failed; restarting it when needed', err));
     worker.on('exit', () => {
       if (this.worker !== worker) return; // stopped on purpose
@@ -165,23 +180,28 @@ export class ReplayHost {
     for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'errored', reason, nativeStatus: null });
   }
 
-  private arm(id: number, p: Pending): void {
-    p.timer ??= setTimeout(() => {
+  /** A run unanswered past its timeout plus a grace: that run timed out, and the worker is stuck (terminated). */
+  private checkDeadlines(worker: Worker): void {
+    if (this.worker !== worker) {
+      clearInterval(this.watchdog);
+      return;
+    }
+    // A run may wait up to maxWaitMs for the thread, then take up to timeoutMs.
+    const limit = Date.now() - (this.opts.settings.maxWaitMs + this.opts.settings.timeoutMs + STUCK_GRACE_MS);
+    for (const [id, p] of this.pending) {
+      if (p.armedAt === null || p.armedAt > limit) continue;
       this.settle(id, { kind: 'errored', reason: 'timeout', nativeStatus: null });
-      const stuck = this.worker;
-      if (stuck) {
-        this.opts.onEvent?.('shadow replay worker stopped answering; restarting it');
-        this.detach(stuck, 'timeout');
-        void stuck.terminate();
-      }
-    }, this.opts.settings.timeoutMs + STUCK_GRACE_MS);
+      this.opts.onEvent?.('shadow replay worker stopped answering; restarting it');
+      this.detach(worker, 'timeout');
+      void worker.terminate();
+      return;
+    }
   }
 
   private settle(id: number, outcome: ReplayOutcome): void {
     const p = this.pending.get(id);
     if (!p) return; // already settled (timed out, or the worker went away)
     this.pending.delete(id);
-    clearTimeout(p.timer);
-    p.resolve(outcome);
+    p.done(outcome);
   }
 }

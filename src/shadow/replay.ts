@@ -26,6 +26,8 @@ export type ReplayOutcome =
 
 export interface ReplaySettings {
   timeoutMs: number;
+  /** How long a sample may wait for the replay thread before it is skipped (`busy`). */
+  maxWaitMs: number;
   /** Share (0..100) of replays for which Express is called a second time (noise calibration). */
   noiseRate: number;
   maxBodyBytes: number;
@@ -36,6 +38,16 @@ export interface ReplayParts {
   native: Backend;
   express: Backend;
   settings: ReplaySettings;
+}
+
+/**
+ * Whether a sample waited too long for the replay thread to be worth running: at the lowest priority the
+ * thread gets little CPU while the clients' threads want all of it, and a replay then gives way (skipped
+ * `busy`) rather than time out and count as a native error. The wait counts from the post, or from the
+ * worker's start for samples posted while it started.
+ */
+export function waitedTooLong(postedAt: number, readyAt: number, now: number, maxWaitMs: number): boolean {
+  return now - Math.max(postedAt, readyAt) > maxWaitMs;
 }
 
 /** Thrown by a backend whose answer is over the body limit. */

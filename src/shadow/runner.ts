@@ -3,6 +3,7 @@
 // (another thread: src/shadow/replay-host.ts) once the body has ended, and records the outcome. The client
 // only ever gets Express's bytes: the capture is a pass-through stream, and nothing of the replay runs on
 // the client's path.
+import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { Captured } from './compare.ts';
 import type { ShadowBudget } from './budget.ts';
@@ -10,7 +11,7 @@ import type { ShadowRecorder } from './recorder.ts';
 import type { RouteTemplates } from '../routing/route-templates.ts';
 import type { ReplayOutcome, Sample } from './replay.ts';
 import type { SkipReason } from './tally.ts';
-import { captureStream } from './capture.ts';
+import { captureBody } from './capture.ts';
 
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
@@ -18,8 +19,8 @@ export interface RunnerParts {
   budget: ShadowBudget;
   recorder: ShadowRecorder;
   templates: RouteTemplates;
-  /** Replays a sample and resolves its outcome (never rejects). */
-  replay: (sample: Sample, express: Captured) => Promise<ReplayOutcome>;
+  /** Replays a sample and calls `done` once with its outcome. `express.body` may be handed to another thread. */
+  replay: (sample: Sample, express: Captured, done: (outcome: ReplayOutcome) => void) => void;
   maxBodyBytes: number;
 }
 
@@ -38,7 +39,8 @@ export function replayHeaders(headers: Record<string, string | string[] | undefi
 
 export class ShadowRunner {
   private readonly p: RunnerParts;
-  private readonly inFlight = new Set<Promise<void>>();
+  private inFlight = 0;
+  private drained: Array<() => void> = [];
 
   constructor(parts: RunnerParts) {
     this.p = parts;
@@ -55,10 +57,10 @@ export class ShadowRunner {
   }
 
   /**
-   * Called with Express's proxied answer for a sampled request: returns the stream to send to the client
-   * (a pass-through capture, or the original stream when the sample is skipped).
+   * Called with Express's proxied answer for a sampled request: returns the stream to send to the client,
+   * always the proxy's own (a sampled body is copied as it flows: capture.ts).
    */
-  tap(sample: Sample, status: number, contentType: string | undefined, contentLength: number | undefined, body: Readable): Readable {
+  tap(sample: Sample, status: number, contentType: string | undefined, contentLength: number | undefined, body: Readable, destination: EventEmitter): Readable {
     const { recorder, budget, maxBodyBytes } = this.p;
     if (contentLength !== undefined && contentLength > maxBodyBytes) {
       recorder.skipped(sample.feature, sample.route, 'too_large');
@@ -69,25 +71,33 @@ export class ShadowRunner {
       recorder.skipped(sample.feature, sample.route, admission === 'busy' ? 'busy' : 'lag');
       return body;
     }
-    return captureStream(body, maxBodyBytes, (outcome) => {
+    // What the client gets checks the copy: no body for HEAD, 204 and 304, else the announced length (if any).
+    const expected = sample.method !== 'GET' || status === 204 || status === 304 ? 0 : contentLength;
+    captureBody(body, destination, maxBodyBytes, expected, (outcome) => {
       if (outcome.kind !== 'complete') {
         budget.release();
         recorder.skipped(sample.feature, sample.route, outcome.kind);
         return;
       }
-      const run = this.p.replay(sample, { status, contentType, body: outcome.body })
-        .then((result) => this.record(sample, status, result))
-        .finally(() => {
-          budget.release();
-          this.inFlight.delete(run);
-        });
-      this.inFlight.add(run);
+      // A callback, not a promise: a sample costs the clients' thread as few allocations as it can.
+      this.inFlight++;
+      this.p.replay(sample, { status, contentType, body: outcome.body }, (result) => {
+        budget.release();
+        this.inFlight--;
+        try {
+          this.record(sample, status, result);
+        } finally {
+          if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
+        }
+      });
     });
+    return body;
   }
 
   /** Waits for the runs in flight (shutdown). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+  drain(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
   }
 
   private record(sample: Sample, expressStatus: number, outcome: ReplayOutcome): void {

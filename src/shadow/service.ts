@@ -54,13 +54,13 @@ export class ShadowService implements ShadowTap {
     });
     this.replay = new ReplayHost({
       config: c,
-      settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, noiseRate: c.SHADOW_NOISE_RATE, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
+      settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
       needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
       onEvent: p.onReplayEvent,
     });
     this.runner = new ShadowRunner({
       budget: this.budget, recorder: this.recorder, templates: p.templates, maxBodyBytes: MAX_BODY_BYTES,
-      replay: (sample, express) => this.replay.run(sample, express),
+      replay: (sample, express, done) => this.replay.run(sample, express, done),
     });
   }
 
@@ -115,6 +115,7 @@ export class ShadowService implements ShadowTap {
       Array.isArray(contentType) ? contentType[0] : contentType === undefined ? undefined : String(contentType),
       length === undefined ? undefined : Number(length),
       body,
+      reply.raw,
     );
   }
 

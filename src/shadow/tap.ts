@@ -1,8 +1,9 @@
 // Where shadow traffic meets the gateway: every route the legacy proxy registers (`config.backend` express)
 // gets a route-level onSend hook that hands Express's streamed answer to the tap, which returns the body to
-// send — a pass-through capture when the request is sampled, the untouched stream otherwise. Only those
+// send: always the proxy's own stream (a sampled body is copied as it flows into the response). Only those
 // routes pay for it (no hook on any other route), and the proxy knows nothing of it. The shadow plugin must
 // be registered before the proxy for its onRoute hook to see the proxy's routes.
+import type { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import type { FeatureDef } from '../../flags/registry.ts';
@@ -18,10 +19,11 @@ export interface ProxiedRequest {
   user: unknown;
 }
 
-/** What the tap reads of the reply: status and headers copied from Express's answer. */
+/** What the tap reads of the reply: status and headers copied from Express's answer, and the response the body is piped into. */
 export interface ProxiedReply {
   statusCode: number;
   getHeader(name: string): number | string | string[] | undefined;
+  raw: EventEmitter;
 }
 
 export interface ShadowTap {

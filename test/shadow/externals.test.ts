@@ -10,7 +10,7 @@ import { randomVin } from '../features/support/vehicles.ts';
 
 const SHADOWED = {
   ...ALL_EXPRESS, VEHICLES_SHADOW_RATE: '100', STATIONS_SHADOW_RATE: '100',
-  SHADOW_NOISE_RATE: '0', SHADOW_FLUSH_MS: '200', SHADOW_MAX_LAG_MS: '1000',
+  SHADOW_NOISE_RATE: '0', SHADOW_FLUSH_MS: '200', SHADOW_MAX_LAG_MS: '1000', SHADOW_MAX_WAIT_MS: '20000',
 };
 const DECODE = 'GET /api/vehicles/decode-vin/:vin';
 const SEARCH = 'GET /api/stations/search';

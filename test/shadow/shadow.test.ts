@@ -16,6 +16,7 @@ const SHADOW_ENV = {
   SHADOW_FLUSH_MS: '200',
   SHADOW_MAX_LAG_MS: '1000', // a shared 2-core CI box lags; the budget rule itself is unit-tested
   SHADOW_MAX_CONCURRENT: '64', // there the replay thread gets a slice of a core: a longer queue, not fewer samples
+  SHADOW_MAX_WAIT_MS: '20000', // and its lowest-priority thread waits for the suite's burst (the rule: units.test.ts)
   SHADOW_GATE_MIN_COMPARISONS: '500',
   DEV_TOOLS: 'true',
 };

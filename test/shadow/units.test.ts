@@ -3,7 +3,7 @@
 // used by the dev fault injection.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { replaySample, type Backend, type Sample } from '../../src/shadow/replay.ts';
+import { replaySample, waitedTooLong, type Backend, type Sample } from '../../src/shadow/replay.ts';
 import { refusingFetch } from '../../src/shadow/worker/externals.ts';
 import { ShadowBudget } from '../../src/shadow/budget.ts';
 import { RouteTemplates } from '../../src/routing/route-templates.ts';
@@ -106,7 +106,7 @@ test('dev field corruption changes that field everywhere and nothing else', () =
 test('a replay: compared, native 5xx, timeout, and a provider call refused → skipped external, never made', async () => {
   const sample: Sample = { feature: 'x', route: 'GET /api/x/:id', method: 'GET', url: '/api/x/1', headers: {}, requestId: 'r1' };
   const express = json({ id: 1, name: 'a' });
-  const settings = { timeoutMs: 200, noiseRate: 0, maxBodyBytes: 1024, matchById: false };
+  const settings = { timeoutMs: 200, maxWaitMs: 500, noiseRate: 0, maxBodyBytes: 1024, matchById: false };
   const again: Backend = async () => { throw new Error('not called at noise rate 0'); };
   const run = (native: Backend) => replaySample(sample, express, { native, express: again, settings });
 
@@ -131,4 +131,13 @@ test('a replay: compared, native 5xx, timeout, and a provider call refused → s
   };
   assert.deepEqual(await run(provider), { kind: 'skipped', reason: 'external' });
   assert.equal(reached, 0);
+});
+
+test('a sample that waited too long for the replay thread is dropped; the wait counts from the worker start for earlier posts', () => {
+  const posted = 10_000;
+  assert.equal(waitedTooLong(posted, 0, posted + 500, 500), false, 'exactly the limit still runs');
+  assert.equal(waitedTooLong(posted, 0, posted + 501, 500), true, 'the CPU went to the clients: give way');
+  // Posted while the worker started (ready 3 s later): the start is not the machine being busy.
+  assert.equal(waitedTooLong(posted, posted + 3000, posted + 3200, 500), false);
+  assert.equal(waitedTooLong(posted, posted + 3000, posted + 3600, 500), true);
 });
