@@ -15,8 +15,10 @@ const SHADOW_ENV = {
   SHADOW_NOISE_RATE: '0',
   SHADOW_FLUSH_MS: '200',
   SHADOW_MAX_LAG_MS: '1000', // a shared 2-core CI box lags; the budget rule itself is unit-tested
-  SHADOW_MAX_CONCURRENT: '64', // there the replay thread gets a slice of a core: a longer queue, not fewer samples
-  SHADOW_MAX_WAIT_MS: '20000', // and its lowest-priority thread waits for the suite's burst (the rule: units.test.ts)
+  // There the replay thread, at the lowest priority, gets what the suite's bursts leave of the cores: a longer
+  // queue and longer waits, not fewer samples (the budget's rules themselves: units.test.ts).
+  SHADOW_MAX_CONCURRENT: '1000',
+  SHADOW_MAX_WAIT_MS: '20000',
   SHADOW_GATE_MIN_COMPARISONS: '500',
   DEV_TOOLS: 'true',
 };
