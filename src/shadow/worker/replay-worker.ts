@@ -30,7 +30,7 @@ const inFlight = new Set<Promise<void>>();
  * answers the clients), so fewer, larger messages cost it less. The gateway's budget slot of a run is held
  * that much longer (SHADOW_MAX_CONCURRENT slots still allow hundreds of samples a second).
  */
-export const RESULT_BATCH_MS = 25;
+const RESULT_BATCH_MS = 25;
 const MAX_BATCH = 64;
 let batch: Array<{ id: number; outcome: ReplayOutcome }> = [];
 let batchTimer: NodeJS.Timeout | undefined;
