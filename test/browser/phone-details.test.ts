@@ -2,25 +2,16 @@
 // tabs included), a whole VIN is visible beside "Decode VIN", every button is a 44 px touch target, an
 // edited fill-up's form shows the total that is saved, a first fill-up has no green "mpg" headline, a
 // favourite station says so once, and station results have a heading with their count.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { MOBILE, launch, newSession, screenshot } from './support/browser.ts';
-import { startWebStack } from './support/web-stack.ts';
+import type { Page } from 'playwright-core';
+import { MOBILE, newSession, screenshot } from './support/browser.ts';
+import { startWebStackAndBrowser } from './support/web-stack.ts';
 import { signIn, VIN } from './support/workflow.ts';
 
-// At file scope: the helper closes the apps after the file (never from inside a hook).
-const stack = await startWebStack();
-let browser: Browser;
-
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+// At file scope: the apps and the browser are closed after the file (never from inside a hook).
+const { stack, browser } = await startWebStackAndBrowser();
 
 /** Elements on the page that scroll sideways inside themselves, or stick out of the viewport. */
 async function sidewaysOverflow(page: Page): Promise<string[]> {

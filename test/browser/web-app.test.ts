@@ -1,29 +1,19 @@
 // The web app in real Chromium on every backend mix: the complete workflow on all-express, all-fastify
 // and with flag flips in the middle of the session (no reload), the same at 375×812; no console error and
 // no failed request in any of them; a validation error beside its field; a 503 shows the retry message.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { DESKTOP, MOBILE, launch, newSession, screenshot } from './support/browser.ts';
-import { startWebStack } from './support/web-stack.ts';
+import { DESKTOP, MOBILE, newSession, screenshot } from './support/browser.ts';
+import { startWebStackAndBrowser } from './support/web-stack.ts';
 import { runWorkflow, signIn } from './support/workflow.ts';
 import type { Backend, FeatureName } from '../../flags/registry.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { flagEnv, hasLegacyApp, startLegacy } from '../helper.ts';
 
-// At file scope: the helper closes the apps after the file (never from inside a hook).
-const stack = await startWebStack();
-let browser: Browser;
-
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+// At file scope: the apps and the browser are closed after the file (never from inside a hook).
+const { stack, browser } = await startWebStackAndBrowser();
 
 const user = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 

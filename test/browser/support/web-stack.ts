@@ -1,7 +1,10 @@
 // The stack the web app's browser tests run against: the harness (legacy + an all-express and an
 // all-fastify gateway) with the dev tools on and the apps trusting a dev key set in a temp dir, so the
 // page signs in through POST /dev/token like `make dev`. Builds web/dist first when it is missing.
+import { after } from 'node:test';
 import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { launch } from './browser.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +74,24 @@ export async function startWebStack(): Promise<WebStack> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The web stack and one headless browser for the calling test file, both closed after its tests (the browser
+ * first). Call it at file scope: the harness closes the apps after the file, never from inside a hook.
+ */
+export async function startWebStackAndBrowser(): Promise<{ stack: WebStack; browser: Browser }> {
+  const stack = await startWebStack();
+  let browser: Browser;
+  try {
+    browser = await launch();
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+  after(async () => {
+    await browser.close();
+    await stack.close();
+  });
+  return { stack, browser };
 }
