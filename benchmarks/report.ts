@@ -258,7 +258,7 @@ interface ShadowRecord {
   /** Issue 29: the replay worker's memory while on and after it stopped (absent in older results). */
   memory?: {
     expressGatewayRssBytes: number; afterStopMs: number;
-    whileOn: Array<{ name: string; rssBytes: number; heap: { usedBytes: number; totalBytes: number } | null }>;
+    whileOn: Array<{ name: string; rssBytes: number; heap: { usedBytes: number; totalBytes: number; rssBytes?: number } | null }>;
     afterStop: Array<{ name: string; rssBytes: number }>;
   };
   shadowReport: { compared: number; matched: number; mismatched: number; skipped: number; errored: number };
@@ -326,10 +326,10 @@ function renderShadowCost(w: (s?: string) => void): void {
   const fixedBase = r.atFixedRate.find((x) => x.stage === 'express');
   if (fixedBase?.cpuMsPerRequest) {
     const vs = (v: number, b: number | undefined, stage: string) => (b && stage !== 'express' ? ` (${num(v / b, 2)}x)` : '');
-    const pooled = r.fixedRounds ? `${r.fixedRounds} rounds × ${r.fixedSeconds} s per stage, interleaved, an open loop timed in microseconds (benchmarks/open-loop.ts); percentiles over every request of the rounds together, CPU summed over them` : 'medians over rounds';
-    w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request by thread of the gateway: its main thread (the clients' event loop), the shadow replay worker thread, and the whole process (the V8 platform threads that collect both heaps included):`);
+    const pooled = r.fixedRounds ? `${r.fixedRounds} rounds × ${r.fixedSeconds} s per stage, the stages taking turns in each round (the order rotating), an open loop timed in microseconds (benchmarks/open-loop.ts); percentiles over every request of the rounds together, CPU summed over them` : 'medians over rounds';
+    w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request: the gateway's main thread (the clients' event loop), the shadow replay worker process (all its threads), and both processes in all (the gateway's other threads included); peak RSS of both:`);
     w();
-    w('| stage | p50 ms | p99 ms | p99 per round, min–max | main-thread CPU ms/req | replay-thread CPU ms/req | process CPU ms/req | peak RSS MB |');
+    w('| stage | p50 ms | p99 ms | p99 per round, min–max | main-thread CPU ms/req | replay process CPU ms/req | gateway + replay CPU ms/req | peak RSS MB |');
     w('|---|---|---|---|---|---|---|---|');
     for (const x of r.atFixedRate) {
       const c = x.cpuMsPerRequest;
@@ -350,7 +350,7 @@ function renderShadowCost(w: (s?: string) => void): void {
     const full = r.atFixedRate.find((x) => x.stage === 'shadow 100%');
     if (full?.cpuMsPerRequest) {
       const ratio = full.cpuMsPerRequest.main / fixedBase.cpuMsPerRequest.main;
-      lines.push(`main-thread CPU per request at 100 % ${num(ratio, 2)}x (target ≤ 1.3x: ${verdict(ratio <= 1.3)}); whole process per shadowed request ${num(full.cpuMsPerRequest.total, 3)} ms against ${num(fixedBase.cpuMsPerRequest.total, 3)} ms unshadowed`);
+      lines.push(`main-thread CPU per request at 100 % ${num(ratio, 2)}x (target ≤ 1.3x: ${verdict(ratio <= 1.3)}); gateway and replay processes per shadowed request ${num(full.cpuMsPerRequest.total, 3)} ms against ${num(fixedBase.cpuMsPerRequest.total, 3)} ms unshadowed`);
     }
     w(`Targets (issue 29): ${lines.join('; ')}.`);
     w();
@@ -358,7 +358,8 @@ function renderShadowCost(w: (s?: string) => void): void {
   const m = r.memory;
   if (m) {
     const mb = (b: number) => num(b / 1048576, 1);
-    const on = m.whileOn.map((g) => `${g.name} RSS ${mb(g.rssBytes)} MB, replay heap ${g.heap ? `${mb(g.heap.usedBytes)} MB used of ${mb(g.heap.totalBytes)} MB` : 'n/a'}`).join('; ');
+    const replay = (h: NonNullable<(typeof m.whileOn)[number]['heap']>) => `${h.rssBytes === undefined ? '' : `replay process RSS ${mb(h.rssBytes)} MB, `}replay heap ${mb(h.usedBytes)} MB used of ${mb(h.totalBytes)} MB`;
+    const on = m.whileOn.map((g) => `${g.name} RSS ${mb(g.rssBytes)} MB, ${g.heap ? replay(g.heap) : 'replay n/a'}`).join('; ');
     const off = m.afterStop.map((g) => `${g.name} RSS ${mb(g.rssBytes)} MB`).join('; ');
     w(`Replay memory while on (after the load): ${on}. ${m.afterStopMs / 1000} s after vehicles left shadow and the workers stopped: ${off}. The express-stage gateway for reference: RSS ${mb(m.expressGatewayRssBytes)} MB.`);
     w();

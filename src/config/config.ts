@@ -81,7 +81,7 @@ export const ConfigSchema = Type.Object({
   // Shadow traffic (docs/shadow.md)
   SHADOW_MAX_CONCURRENT: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   SHADOW_TIMEOUT_MS: Millis(2000),
-  /** A sample that waited longer for the (lowest-priority) replay thread is skipped as busy. */
+  /** A sample that waited longer for the (lowest-priority) replay worker is skipped as busy. */
   SHADOW_MAX_WAIT_MS: Millis(500),
   SHADOW_MAX_LAG_MS: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
   SHADOW_NOISE_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 10 }),

@@ -8,7 +8,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 
-/** `body` is a fresh, exactly sized buffer of its own: its memory can be handed to another thread. */
+/** `body` is a fresh, exactly sized buffer of its own: sending it to the replay worker copies only its bytes. */
 export type CaptureOutcome = { kind: 'complete'; body: Buffer } | { kind: 'too_large' } | { kind: 'aborted' };
 
 /** The chunks in one buffer that owns its whole ArrayBuffer (never a slice of Node's shared pool). */

@@ -1,22 +1,30 @@
-// The gateway's side of the replay worker (src/shadow/worker/): starts the worker thread while some feature
-// is shadowed and stops it once none has been for STOP_AFTER_MS, hands it each captured sample and resolves
-// the outcome. A worker that crashes fails its runs (`errored: exception`) and is restarted with backoff;
-// one that stops answering (a native handler spinning) is terminated: its runs count as timeouts.
-import { Worker } from 'node:worker_threads';
+// The gateway's side of the replay worker (src/shadow/worker/): starts the worker — a child process of its
+// own, at the lowest CPU priority — while some feature is shadowed and stops it once none has been for
+// STOP_AFTER_MS, hands it each captured sample and resolves the outcome. A worker that crashes fails its runs
+// (`errored: exception`) and is restarted with backoff; one that stops answering (a native handler spinning)
+// is killed: its runs count as timeouts.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Captured } from './compare.ts';
 import type { ReplayOutcome, ReplaySettings, Sample } from './replay.ts';
 import type { Config } from '../config/config.ts';
-import type { FromWorker, ReplayWorkerData, ToWorker } from './worker/protocol.ts';
+import type { FromWorker, ToWorker } from './worker/protocol.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
-const WORKER_URL = new URL(`./worker/replay-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
+const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
 /** A quick flip back to shadow should not pay a cold start. */
 export const STOP_AFTER_MS = 5_000;
 /** How long past its own timeout a run may stay unanswered before the worker is judged stuck. */
 const STUCK_GRACE_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 /** The worker's heap is bounded: running out ends the worker (then restarted), never the gateway. */
-const MAX_OLD_GENERATION_MB = 256;
+export const MAX_OLD_GENERATION_MB = 256;
+/**
+ * The worker's Node options, set when it starts (the gateway's own, from deploy/gateway.env, reach it through
+ * NODE_OPTIONS in the environment it inherits). Nothing of the gateway's command line: under a test runner
+ * that would be the runner's.
+ */
+export const WORKER_NODE_ARGS: readonly string[] = [`--max-old-space-size=${MAX_OLD_GENERATION_MB}`];
 
 export interface ReplayHostOptions {
   config: Config;
@@ -41,11 +49,15 @@ export interface ReplayState {
   ready: boolean;
   starts: number;
   crashes: number;
+  /** The worker process's id while it runs (its CPU and memory are its own: ps, /proc). */
+  pid: number | null;
 }
+
+export interface ReplayHeap { usedBytes: number; totalBytes: number; rssBytes: number }
 
 export class ReplayHost {
   private readonly opts: ReplayHostOptions;
-  private worker: Worker | null = null;
+  private worker: ChildProcess | null = null;
   private ready = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
@@ -58,6 +70,7 @@ export class ReplayHost {
   private timer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | null = null;
+  private heapAsked: Array<(heap: ReplayHeap | null) => void> = [];
 
   constructor(opts: ReplayHostOptions) {
     this.opts = opts;
@@ -84,21 +97,26 @@ export class ReplayHost {
   }
 
   get state(): ReplayState {
-    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes };
+    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes, pid: this.worker?.pid ?? null };
   }
 
-  /** The worker's V8 heap, while it runs. */
-  async heap(): Promise<{ usedBytes: number; totalBytes: number } | null> {
+  /** The worker's V8 heap and resident memory, while it runs and answers (null otherwise, or after 1 s). */
+  heap(): Promise<ReplayHeap | null> {
     const w = this.worker;
-    if (!w) return null;
-    const h = await w.getHeapStatistics().catch(() => null);
-    return h && { usedBytes: h.used_heap_size, totalBytes: h.total_heap_size };
+    if (!this.ready || !w) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => answer(null), 1000);
+      const answer = (heap: ReplayHeap | null) => {
+        clearTimeout(timer);
+        this.heapAsked = this.heapAsked.filter((r) => r !== answer);
+        resolve(heap);
+      };
+      this.heapAsked.push(answer);
+      if (this.heapAsked.length === 1) this.send(w, { type: 'heap' });
+    });
   }
 
-  /**
-   * Replays one sample (starting the worker when needed) and calls `done` once with its outcome. Express's
-   * body is handed over to the worker thread (moved, not copied) when it owns its whole memory.
-   */
+  /** Replays one sample (starting the worker when needed) and calls `done` once with its outcome. */
   run(sample: Sample, express: Captured, done: (outcome: ReplayOutcome) => void): void {
     const worker = this.ensureStarted();
     if (!worker) {
@@ -108,10 +126,7 @@ export class ReplayHost {
     const id = this.nextId++;
     const now = Date.now();
     this.pending.set(id, { done, armedAt: this.ready ? now : null });
-    const { body } = express;
-    const owned = body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-    const msg: ToWorker = { type: 'job', id, postedAt: now, sample, express };
-    worker.postMessage(msg, owned ? [body.buffer] : []);
+    this.send(worker, { type: 'job', id, postedAt: now, sample, express });
   }
 
   /** Stops watching and stops the worker (shutdown; the caller has drained the runs first). */
@@ -121,43 +136,39 @@ export class ReplayHost {
     return this.stopWorker();
   }
 
-  /** Stops the worker after its runs end (graceful: it closes its pools), or terminates it after `graceMs`. */
+  /** Stops the worker after its runs end (graceful: it closes its pools), or kills it after `graceMs`. */
   private stopWorker(graceMs = 5_000): Promise<void> {
     const worker = this.worker;
     if (!worker) return this.stopping ?? Promise.resolve();
     this.stopping = new Promise<void>((resolve) => {
-      const kill = setTimeout(() => void worker.terminate(), graceMs);
+      if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+      const kill = setTimeout(() => worker.kill('SIGKILL'), graceMs);
       worker.once('exit', () => {
         clearTimeout(kill);
         resolve();
       });
-      worker.postMessage({ type: 'close' } satisfies ToWorker);
+      this.send(worker, { type: 'close' });
     }).finally(() => { this.stopping = null; });
     this.detach(worker, 'exception');
     return this.stopping;
   }
 
-  private ensureStarted(): Worker | null {
+  private ensureStarted(): ChildProcess | null {
     if (this.worker) return this.worker;
     if (Date.now() < this.notBefore || this.stopping) return null;
-    const data: ReplayWorkerData = { config: this.opts.config, settings: this.opts.settings };
-    const worker = new Worker(WORKER_URL, {
-      workerData: data, name: 'shadow-replay', resourceLimits: { maxOldGenerationSizeMb: MAX_OLD_GENERATION_MB },
+    // Its own process: its heap, its collector's threads and its crash are its own, and the whole of it runs
+    // at the lowest CPU priority (worker/priority.ts). Its output goes where the gateway's goes.
+    const worker = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_ENTRY], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: process.env,
     });
-    worker.unref(); // never what keeps the gateway's process alive
+    // Never what keeps the gateway's process alive (the IPC channel would).
+    worker.unref();
+    worker.channel?.unref();
     this.worker = worker;
     this.ready = false;
     this.starts++;
-    worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') {
-        this.ready = true;
-        this.crashesInARow = 0;
-        const now = Date.now();
-        for (const p of this.pending.values()) p.armedAt ??= now;
-        return;
-      }
-      for (const r of msg.results) this.settle(r.id, r.outcome);
-    });
+    this.send(worker, { type: 'start', config: this.opts.config, settings: this.opts.settings } satisfies ToWorker);
+    worker.on('message', (msg: FromWorker) => this.receive(worker, msg));
     clearInterval(this.watchdog);
     this.watchdog = setInterval(() => this.checkDeadlines(worker), WATCHDOG_MS);
     this.watchdog.unref();
@@ -172,28 +183,48 @@ export class ReplayHost {
     return worker;
   }
 
+  private receive(worker: ChildProcess, msg: FromWorker): void {
+    if (this.worker !== worker) return;
+    if (msg.type === 'results') {
+      for (const r of msg.results) this.settle(r.id, r.outcome);
+    } else if (msg.type === 'ready') {
+      this.ready = true;
+      this.crashesInARow = 0;
+      const now = Date.now();
+      for (const p of this.pending.values()) p.armedAt ??= now;
+    } else {
+      for (const answer of this.heapAsked.slice()) answer(msg.heap);
+    }
+  }
+
+  /** Sends unless the channel is gone (the worker exiting: its 'exit' settles what it had). */
+  private send(worker: ChildProcess, msg: ToWorker): void {
+    if (worker.connected) worker.send(msg, (err) => { if (err) this.opts.onEvent?.('shadow replay worker: a message was not delivered', err); });
+  }
+
   /** Forgets `worker`: its unanswered runs end now, errored for `reason`. */
-  private detach(worker: Worker, reason: 'exception' | 'timeout'): void {
+  private detach(worker: ChildProcess, reason: 'exception' | 'timeout'): void {
     if (this.worker !== worker) return;
     this.worker = null;
     this.ready = false;
+    for (const answer of this.heapAsked.slice()) answer(null);
     for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'errored', reason, nativeStatus: null });
   }
 
-  /** A run unanswered past its timeout plus a grace: that run timed out, and the worker is stuck (terminated). */
-  private checkDeadlines(worker: Worker): void {
+  /** A run unanswered past its timeout plus a grace: that run timed out, and the worker is stuck (killed). */
+  private checkDeadlines(worker: ChildProcess): void {
     if (this.worker !== worker) {
       clearInterval(this.watchdog);
       return;
     }
-    // A run may wait up to maxWaitMs for the thread, then take up to timeoutMs.
+    // A run may wait up to maxWaitMs for the worker, then take up to timeoutMs.
     const limit = Date.now() - (this.opts.settings.maxWaitMs + this.opts.settings.timeoutMs + STUCK_GRACE_MS);
     for (const [id, p] of this.pending) {
       if (p.armedAt === null || p.armedAt > limit) continue;
       this.settle(id, { kind: 'errored', reason: 'timeout', nativeStatus: null });
       this.opts.onEvent?.('shadow replay worker stopped answering; restarting it');
       this.detach(worker, 'timeout');
-      void worker.terminate();
+      worker.kill('SIGKILL');
       return;
     }
   }

@@ -26,7 +26,7 @@ export type ReplayOutcome =
 
 export interface ReplaySettings {
   timeoutMs: number;
-  /** How long a sample may wait for the replay thread before it is skipped (`busy`). */
+  /** How long a sample may wait for the replay worker before it is skipped (`busy`). */
   maxWaitMs: number;
   /** Share (0..100) of replays for which Express is called a second time (noise calibration). */
   noiseRate: number;
@@ -41,8 +41,8 @@ export interface ReplayParts {
 }
 
 /**
- * Whether a sample waited too long for the replay thread to be worth running: at the lowest priority the
- * thread gets little CPU while the clients' threads want all of it, and a replay then gives way (skipped
+ * Whether a sample waited too long for the replay worker to be worth running: at the lowest priority the
+ * worker gets little CPU while the clients' threads want all of it, and a replay then gives way (skipped
  * `busy`) rather than time out and count as a native error. The wait counts from the post, or from the
  * worker's start for samples posted while it started.
  */

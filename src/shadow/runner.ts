@@ -1,7 +1,7 @@
 // Takes sampled safe requests (GET and HEAD only: a write through both backends would apply twice) from the
 // proxy's answer, captures Express's body as it streams to the client, hands the sample to the replay
-// (another thread: src/shadow/replay-host.ts) once the body has ended, and records the outcome. The client
-// only ever gets Express's bytes: the capture is a pass-through stream, and nothing of the replay runs on
+// (another process: src/shadow/replay-host.ts) once the body has ended, and records the outcome. The client
+// only ever gets Express's bytes: the capture only listens to the proxy's stream, and nothing of the replay runs on
 // the client's path.
 import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -19,7 +19,7 @@ export interface RunnerParts {
   budget: ShadowBudget;
   recorder: ShadowRecorder;
   templates: RouteTemplates;
-  /** Replays a sample and calls `done` once with its outcome. `express.body` may be handed to another thread. */
+  /** Replays a sample and calls `done` once with its outcome. `express.body` is sent to another process. */
   replay: (sample: Sample, express: Captured, done: (outcome: ReplayOutcome) => void) => void;
   maxBodyBytes: number;
 }

@@ -12,7 +12,7 @@ import { featureReport, type FeatureReport } from './report.ts';
 import type { ResultsStore } from './results-store.ts';
 import type { RouteTemplates } from '../routing/route-templates.ts';
 import { ShadowRunner, SAFE_METHODS, replayHeaders } from './runner.ts';
-import { ReplayHost, type ReplayState } from './replay-host.ts';
+import { ReplayHost, type ReplayHeap, type ReplayState } from './replay-host.ts';
 import { checkShadowGate, type GateOutcome } from './gate.ts';
 import type { ProxiedReply, ProxiedRequest, ShadowTap } from './tap.ts';
 
@@ -82,7 +82,7 @@ export class ShadowService implements ShadowTap {
   }
 
   /** The replay worker right now (the admin report shows it). */
-  async replayState(): Promise<ReplayState & { heap: { usedBytes: number; totalBytes: number } | null }> {
+  async replayState(): Promise<ReplayState & { heap: ReplayHeap | null }> {
     return { ...this.replay.state, heap: await this.replay.heap() };
   }
 

@@ -1,14 +1,16 @@
 // The copy of Express's proxied body (src/shadow/capture.ts): the client's stream is the proxy's own and
 // carries every byte whatever happens to the copy; the copy never starts the flow itself; it is a buffer the
-// gateway can hand to the replay thread; a broken or over-long body is never compared. Also: the replay
-// thread's lowered scheduling priority (src/shadow/worker/priority.ts).
+// gateway can hand to the replay worker; a broken or over-long body is never compared. Also: the replay
+// worker process's lowered scheduling priority (src/shadow/worker/priority.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PassThrough, type Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { captureBody, type CaptureOutcome } from '../../src/shadow/capture.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { threadsNice } from './support/threads.ts';
 
 function collect(): { sink: Writable; bytes: () => Buffer } {
   const parts: Buffer[] = [];
@@ -129,26 +131,25 @@ test('a source that fails or closes mid-body: aborted', async () => {
   }
 });
 
-test('the replay thread lowers its own scheduling priority, and only its own', async (t) => {
-  if (process.platform !== 'linux') return t.skip('thread priorities are set through /proc/thread-self (Linux)');
+test('the replay worker lowers the priority of every thread of its process, those it starts later too', async (t) => {
+  if (process.platform !== 'linux') return t.skip('thread priorities are read from /proc (Linux)');
   const { getPriority } = await import('node:os');
   const before = getPriority();
-  // The worker reports its thread's nice value after lowering it; the process (this thread) keeps its own.
+  // A process like the replay worker: it has its threads (V8's, libuv's) before it lowers its priority, and
+  // starts one more after; it reports when done and waits to be read.
   const src = `
-    const { parentPort } = require('node:worker_threads');
-    const { readlinkSync } = require('node:fs');
-    const { getPriority } = require('node:os');
-    import(${JSON.stringify(new URL('../../src/shadow/worker/priority.ts', import.meta.url).href)}).then((m) => {
-      const ok = m.lowerThisThreadsPriority();
-      const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-      parentPort.postMessage({ ok, nice: getPriority(tid) });
-    });`;
-  const worker = new Worker(src, { eval: true });
-  t.after(() => worker.terminate());
-  const reply = await new Promise<{ ok: boolean; nice: number }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  assert.deepEqual(reply, { ok: true, nice: REPLAY_NICE });
-  assert.equal(getPriority(), before, "the gateway's own thread keeps its priority");
+    const { Worker } = await import('node:worker_threads');
+    const m = await import(${JSON.stringify(new URL('../../src/shadow/worker/priority.ts', import.meta.url).href)});
+    const ok = m.lowerThisProcesssPriority();
+    const later = new Worker('setInterval(() => {}, 1000)', { eval: true });
+    later.once('online', () => process.stdout.write(JSON.stringify({ ok }) + '\\n'));
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  assert.deepEqual(JSON.parse(line.toString()), { ok: true });
+  const nice = threadsNice(child.pid ?? -1);
+  assert.ok(nice.size >= 5, `the process's threads: ${nice.size}`);
+  assert.deepEqual(new Set(nice.values()), new Set([REPLAY_NICE]), `nice by thread: ${JSON.stringify([...nice])}`);
+  assert.equal(getPriority(), before, 'the process that started it keeps its priority');
 });

@@ -1,20 +1,34 @@
-// The replay thread yields the CPU to everything else of the machine: on Linux a thread has its own nice
-// value, and at 19 the kernel runs the clients' threads (the gateway's event loop, Express, PostgreSQL) first
-// whenever they want a core, so a replay can take spare CPU but never a client's. Elsewhere it is a no-op.
-import { readlinkSync } from 'node:fs';
+// The replay worker process yields the CPU to everything else of the machine: at nice 19 the kernel runs the
+// clients' threads (the gateway's event loop, Express, PostgreSQL) first whenever they want a core, so a
+// replay can take spare CPU but never a client's. All of its threads: V8's collector helpers run the
+// replay's garbage collection, and at normal priority they would compete with the clients as a thread in
+// the gateway's process did (docs/shadow.md). On Linux a thread has its own nice value, and threads started
+// later inherit their creator's; elsewhere the process's value is set.
+import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /** The lowest scheduling priority (POSIX nice 19). */
 export const REPLAY_NICE = 19;
 
-/** Lowers the calling thread's priority; returns whether it could (false off Linux or when refused). */
-export function lowerThisThreadsPriority(): boolean {
+/** Lowers the priority of every thread of this process; returns whether it could (false when refused). */
+export function lowerThisProcesssPriority(): boolean {
+  let tids: string[];
   try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop()); // "<pid>/task/<tid>"
-    if (!Number.isInteger(tid) || tid <= 0) return false;
-    setPriority(tid, REPLAY_NICE); // PRIO_PROCESS with a thread id: that thread only
-    return true;
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    tids = []; // no /proc: the process's own value below
+  }
+  try {
+    setPriority(REPLAY_NICE); // the calling thread (on Linux), the process elsewhere
   } catch {
     return false;
   }
+  for (const tid of tids) {
+    try {
+      setPriority(Number(tid), REPLAY_NICE); // PRIO_PROCESS with a thread id: that thread only
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return true;
 }

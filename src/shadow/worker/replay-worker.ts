@@ -1,28 +1,30 @@
-// The shadow replay worker (a worker thread the gateway starts while some feature is shadowed): runs each
-// sampled read on its own capsule instance (replay-app.ts), compares it with Express's answer and posts the
-// outcome back. Off the gateway's event loop, so a native run can never delay a client's answer.
-import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThisThreadsPriority } from './priority.ts';
+// The shadow replay worker: a child process the gateway starts while some feature is shadowed
+// (src/shadow/replay-host.ts). It runs each sampled read on its own capsule instance (replay-app.ts),
+// compares it with Express's answer and sends the outcome back. Off the gateway's process, at the lowest CPU
+// priority, so a native run can never delay a client's answer.
+import { lowerThisProcesssPriority } from './priority.ts';
 import { buildReplayApp } from './replay-app.ts';
 import { expressBackend, nativeBackend } from '../backends.ts';
-import { replaySample, waitedTooLong, type ReplayOutcome } from '../replay.ts';
-import type { FromWorker, ReplayWorkerData, ToWorker } from './protocol.ts';
+import { replaySample, waitedTooLong, type ReplayOutcome, type ReplaySettings } from '../replay.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FastifyInstance } from 'fastify';
 
-const port = parentPort;
-if (!port) throw new Error('replay-worker.ts runs only as a worker thread (src/shadow/replay-host.ts starts it)');
-const { config, settings } = workerData as ReplayWorkerData;
-const post = (msg: FromWorker) => port.postMessage(msg);
-lowerThisThreadsPriority();
+const send = process.send?.bind(process);
+if (!send) throw new Error('replay-worker.ts runs only as the gateway\'s replay worker (src/shadow/replay-host.ts starts it)');
+const post = (msg: FromWorker) => { if (process.connected) send(msg); };
+lowerThisProcesssPriority();
+process.title = 'shadow-replay';
+// The gateway gone (crashed, killed): nothing is left to replay for, and the pools must not linger.
+process.on('disconnect', () => process.exit(0));
 
+interface Started {
+  app: Promise<FastifyInstance>;
+  backends: Promise<{ native: ReturnType<typeof nativeBackend>; express: ReturnType<typeof expressBackend>; settings: ReplaySettings }>;
+  settings: ReplaySettings;
+}
+let started: Started | null = null;
 /** When the app became ready (jobs posted during the start waited for it, not for the CPU). */
 let readyAt = 0;
-
-// Listening before the app is built: jobs posted while it starts wait for it instead of being lost.
-const app = buildReplayApp(config);
-const backends = app.then((instance) => {
-  readyAt = Date.now();
-  return { native: nativeBackend(instance, settings.maxBodyBytes), express: expressBackend(config.LEGACY_URL, settings.maxBodyBytes), settings };
-});
 const inFlight = new Set<Promise<void>>();
 
 /**
@@ -49,11 +51,11 @@ function settle(id: number, outcome: ReplayOutcome): void {
   else batchTimer ??= setTimeout(sendResults, RESULT_BATCH_MS);
 }
 
-async function run(msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
+async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
   let outcome: ReplayOutcome;
   try {
-    const parts = await backends;
-    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), settings.maxWaitMs)) {
+    const parts = await s.backends;
+    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), s.settings.maxWaitMs)) {
       settle(msg.id, { kind: 'skipped', reason: 'busy' });
       return;
     }
@@ -65,19 +67,40 @@ async function run(msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
   settle(msg.id, outcome);
 }
 
-port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'job') {
-    const p = run(msg).finally(() => inFlight.delete(p));
-    inFlight.add(p);
+function start(msg: Extract<ToWorker, { type: 'start' }>): Started {
+  const app = buildReplayApp(msg.config);
+  const backends = app.then((instance) => {
+    readyAt = Date.now();
+    return { native: nativeBackend(instance, msg.settings.maxBodyBytes), express: expressBackend(msg.config.LEGACY_URL, msg.settings.maxBodyBytes), settings: msg.settings };
+  });
+  // A start-up failure ends the worker with the error (the host restarts it with backoff).
+  backends.catch(() => {});
+  app.then(() => post({ type: 'ready' }), (err: unknown) => {
+    console.error('shadow replay worker: start failed', err);
+    process.exit(1);
+  });
+  return { app, backends, settings: msg.settings };
+}
+
+process.on('message', (msg: ToWorker) => {
+  if (msg.type === 'start') {
+    started ??= start(msg);
     return;
   }
-  // close: finish what runs, release the pools, and let the thread end.
-  void Promise.allSettled([...inFlight]).then(async () => {
-    sendResults();
-    await (await app).close();
-    port.close();
-  });
+  const s = started;
+  if (!s) return; // the host always starts first
+  if (msg.type === 'job') {
+    const p = run(s, msg).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  } else if (msg.type === 'heap') {
+    const { heapUsed, heapTotal, rss } = process.memoryUsage();
+    post({ type: 'heap', heap: { usedBytes: heapUsed, totalBytes: heapTotal, rssBytes: rss } });
+  } else {
+    // close: finish what runs, release the pools, and end.
+    void Promise.allSettled([...inFlight]).then(async () => {
+      sendResults();
+      await (await s.app).close();
+      process.disconnect();
+    });
+  }
 });
-
-await app; // a start-up failure ends the worker with the error (the host restarts it with backoff)
-post({ type: 'ready' });

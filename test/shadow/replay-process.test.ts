@@ -1,0 +1,94 @@
+// The replay worker is a process of its own (src/shadow/replay-host.ts): every thread of it runs at the
+// lowest priority while the gateway's keep theirs; killing it costs the clients nothing and it is restarted;
+// it never outlives the gateway that started it.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
+import type { AppProcess } from '../../stack/apps.ts';
+import { Client } from '../support/client.ts';
+import { eventually } from '../support/wait.ts';
+import { randomVin } from '../features/support/vehicles.ts';
+import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
+import { threadNice, threadsNice } from './support/threads.ts';
+
+const SHADOWED = { ...ALL_EXPRESS, VEHICLES_SHADOW_RATE: '100', SHADOW_NOISE_RATE: '0', SHADOW_FLUSH_MS: '200', SHADOW_MAX_WAIT_MS: '20000' };
+
+interface ReplayView { running: boolean; ready: boolean; starts: number; crashes: number; pid: number | null }
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the shadow replay worker process (real processes)', { skip: process.platform !== 'linux' && 'reads /proc (Linux)' }, () => {
+  let stack: Stack;
+  let legacy: AppProcess;
+  let gw: AppProcess;
+  let user: Client;
+  let vehicle: string;
+  const adminOf = async (g: AppProcess) => new Client(g.url, await stack.sign({ sub: 'replay-process-admin', permissions: ['admin:flags'] }));
+  const replayOf = async (g: AppProcess) => {
+    const r = await (await adminOf(g)).get('/admin/shadow');
+    assert.equal(r.status, 200, r.text);
+    return r.body.replay as ReplayView;
+  };
+  const readyWorker = (g: AppProcess, timeoutMs = 30_000) => eventually(async () => {
+    const r = await replayOf(g);
+    assert.ok(r.ready && r.pid !== null, `replay worker not ready: ${JSON.stringify(r)}`);
+    return r as ReplayView & { pid: number };
+  }, { timeoutMs, intervalMs: 200 });
+
+  before(async () => {
+    stack = await startStack({ label: 'replay_proc', env: SHADOWED });
+    legacy = await stack.spawnLegacy();
+    gw = await stack.spawnGateway(legacy.url, {}, 'gateway (vehicles shadowed)');
+    user = new Client(gw.url, (await stack.newUser()).token);
+    const created = await user.post('/api/vehicles', { vin: randomVin(), nickname: 'replayed' });
+    assert.equal(created.status, 201, created.text);
+    vehicle = created.body.id;
+  });
+  after(async () => stack?.close());
+
+  test('every thread of the worker runs at nice 19; the gateway keeps its own priority', async () => {
+    const { pid } = await readyWorker(gw);
+    assert.notEqual(pid, gw.pid);
+    const nice = threadsNice(pid);
+    assert.ok(nice.size >= 5, `the worker's threads: ${nice.size}`);
+    assert.deepEqual(new Set(nice.values()), new Set([REPLAY_NICE]), `nice by thread: ${JSON.stringify([...nice])}`);
+    assert.equal(threadNice(gw.pid, gw.pid), 0, "the gateway's event loop");
+  });
+
+  test('a killed worker costs the clients nothing: reads keep their answers, the worker comes back and compares again', async () => {
+    const admin = await adminOf(gw);
+    const first = await readyWorker(gw);
+    process.kill(first.pid, 'SIGKILL');
+    for (let i = 0; i < 10; i++) {
+      const r = await user.get(`/api/vehicles/${vehicle}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.nickname, 'replayed');
+    }
+    const back = await readyWorker(gw);
+    assert.notEqual(back.pid, first.pid);
+    assert.equal(back.crashes, first.crashes + 1);
+    assert.equal((await admin.del('/admin/shadow')).status, 200);
+    for (let i = 0; i < 5; i++) assert.equal((await user.get(`/api/vehicles/${vehicle}`)).status, 200);
+    await eventually(async () => {
+      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      assert.equal(route?.compared, 5, JSON.stringify(route));
+      assert.equal(route.mismatched, 0);
+    }, { timeoutMs: 20_000, intervalMs: 200 });
+  });
+
+  test('the worker never outlives its gateway: a gateway killed outright takes it along', async () => {
+    const doomed = await stack.spawnGateway(legacy.url, {}, 'gateway (killed)');
+    const { pid } = await readyWorker(doomed);
+    assert.ok(alive(pid));
+    doomed.signal('SIGKILL');
+    await doomed.exited;
+    await eventually(async () => assert.equal(alive(pid), false, `worker ${pid} still runs`), { timeoutMs: 10_000, intervalMs: 100 });
+  });
+});
