@@ -2,6 +2,7 @@
 // lowest priority while the gateway's keep theirs; killing it costs the clients nothing and it is restarted;
 // it never outlives the gateway that started it.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
 import type { AppProcess } from '../../stack/apps.ts';
@@ -83,12 +84,15 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     }, { timeoutMs: 20_000, intervalMs: 200 });
   });
 
-  test('the worker never outlives its gateway: a gateway killed outright takes it along', async () => {
+  test('the worker never outlives its gateway: a gateway killed outright takes it along', async (t) => {
     const doomed = await stack.spawnGateway(legacy.url, {}, 'gateway (killed)');
     const { pid } = await readyWorker(doomed);
     assert.ok(alive(pid));
+    // A worker left behind would hold the gateway's output pipes open (and the stack's close with them).
+    t.after(() => { if (alive(pid)) process.kill(pid, 'SIGKILL'); });
+    const gone = once(doomed.child, 'exit');
     doomed.signal('SIGKILL');
-    await doomed.exited;
+    await gone;
     await eventually(async () => assert.equal(alive(pid), false, `worker ${pid} still runs`), { timeoutMs: 10_000, intervalMs: 100 });
   });
 });
