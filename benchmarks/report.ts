@@ -248,6 +248,12 @@ function renderCrossChecks(w: (s?: string) => void, since: string): void {
 
 interface ShadowRow { stage: string; reqPerSec: number; p50: number; p99: number; gatewayCpuSecondsPer1k: number; legacyCpuSecondsPer1k: number; failures: number }
 interface CpuSplit { main: number; replay: number; total: number }
+
+/**
+ * benchmarks/shadow-overhead.ts: a second gateway configured exactly as the express stage, measured like the
+ * others: how far two identical stages differ in a run (the noise of the shared machine).
+ */
+export const CONTROL_STAGE = 'express again (control)';
 interface ShadowRecord {
   date: string; mode: string; seconds: number; rounds: number; fixedRate: number; fixedSeconds?: number; fixedRounds?: number;
   saturated: ShadowRow[];
@@ -345,6 +351,10 @@ function renderShadowCost(w: (s?: string) => void): void {
       if (x.stage === 'express') continue;
       const p50 = x.p50 / fixedBase.p50;
       const p99 = x.p99 / fixedBase.p99;
+      if (x.stage === CONTROL_STAGE) {
+        lines.push(`the control (a second express-stage gateway): p50 ${num(p50, 2)}x and p99 ${num(p99, 2)}x — what two identical stages differ by in this run`);
+        continue;
+      }
       lines.push(`${x.stage}: client p50 ${num(p50, 2)}x and p99 ${num(p99, 2)}x of the express stage (target ≤ 1.10x: ${verdict(p50 <= 1.1)} / ${verdict(p99 <= 1.1)})`);
     }
     const full = r.atFixedRate.find((x) => x.stage === 'shadow 100%');

@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { startStack, ALL_EXPRESS } from '../stack/process-stack.ts';
 import type { AppProcess } from '../stack/apps.ts';
 import { measure, type Measurement } from './measure.ts';
+import { CONTROL_STAGE } from './report.ts';
 import { openLoop, percentiles } from './open-loop.ts';
 import { cpuSeconds, rssBytes } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
@@ -105,6 +106,7 @@ try {
     express: await stack.spawnGateway(legacy.url, {}, 'gw-express'),
     'shadow 100%': await stack.spawnGateway(legacy.url, { VEHICLES_SHADOW_RATE: '100' }, 'gw-shadow100'),
     'shadow 10%': await stack.spawnGateway(legacy.url, { VEHICLES_SHADOW_RATE: '10' }, 'gw-shadow10'),
+    [CONTROL_STAGE]: await stack.spawnGateway(legacy.url, {}, 'gw-control'),
   };
   const adminToken = await stack.sign({ permissions: ['admin:flags'] });
   const adminOf = (gw: AppProcess) => apiClient(gw.url, adminToken);
@@ -133,6 +135,7 @@ try {
   }
   for (let r = 0; r < (fixedOnly ? 0 : rounds); r++) {
     for (const [name, gw] of Object.entries(targets)) {
+      if (name === CONTROL_STAGE) continue; // the control is for the fixed-rate figures
       const m = await measure({ url: gw.url, specs, connections: 10, durationSeconds: seconds, expectBackend: 'express', sampled: [gw, legacy], servers: [gw.name, legacy.name] });
       results[name].push(m);
       console.error(`round ${r + 1} ${name}: ${m.reqPerSec} req/s p50 ${m.latencyMs.p50} ms p99 ${m.latencyMs.p99} ms non2xx ${m.non2xx} mismatched backend ${m.backendMismatches}`);
@@ -153,7 +156,7 @@ try {
     console.error(`fixed ${fixedRate}/s round ${r + 1} (ms): ${line.join('; ')}`);
   }
   for (const { agent } of stages) agent.destroy();
-  const saturated = Object.entries(results).map(([stage, ms]) => {
+  const saturated = Object.entries(results).filter(([stage]) => stage !== CONTROL_STAGE).map(([stage, ms]) => {
     const cpuPer1k = (proc: string) => median(ms.map((m) => ((m.processes.find((p) => p.name === proc)?.cpuSeconds ?? 0) / m.responses) * 1000));
     const gw = targets[stage as keyof typeof targets];
     return {
