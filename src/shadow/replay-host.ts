@@ -18,13 +18,13 @@ export const STOP_AFTER_MS = 5_000;
 const STUCK_GRACE_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 /** The worker's heap is bounded: running out ends the worker (then restarted), never the gateway. */
-export const MAX_OLD_GENERATION_MB = 256;
+const MAX_OLD_GENERATION_MB = 256;
 /**
  * The worker's Node options, set when it starts (the gateway's own, from deploy/gateway.env, reach it through
  * NODE_OPTIONS in the environment it inherits). Nothing of the gateway's command line: under a test runner
  * that would be the runner's.
  */
-export const WORKER_NODE_ARGS: readonly string[] = [`--max-old-space-size=${MAX_OLD_GENERATION_MB}`];
+const WORKER_NODE_ARGS: readonly string[] = [`--max-old-space-size=${MAX_OLD_GENERATION_MB}`];
 
 export interface ReplayHostOptions {
   config: Config;

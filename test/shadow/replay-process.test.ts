@@ -63,6 +63,16 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     assert.equal(threadNice(gw.pid, gw.pid), 0, "the gateway's event loop");
   });
 
+  test("INT and TERM signals do not end the worker (a terminal's Ctrl-C reaches the gateway's whole process group)", async () => {
+    const { pid, starts } = await readyWorker(gw);
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGTERM');
+    await new Promise((res) => setTimeout(res, 500));
+    assert.ok(alive(pid), 'the worker ended');
+    const now = await replayOf(gw);
+    assert.deepEqual([now.pid, now.starts, now.ready], [pid, starts, true]);
+  });
+
   test('a killed worker costs the clients nothing: reads keep their answers, the worker comes back and compares again', async () => {
     const admin = await adminOf(gw);
     const first = await readyWorker(gw);
