@@ -1,10 +1,11 @@
 // What shadow traffic costs (issues 12 and 29): GET /api/vehicles/:id through a gateway with vehicles in
-// stage express, shadow 100% and shadow 10% (one legacy app, real processes, the production build), rounds
-// interleaved. Saturated (closed loop) figures from benchmarks/measure.ts; at a fixed offered rate, the
-// client's p50/p99 and the CPU per request of the gateway's main thread (the clients' event loop), of the
-// shadow replay worker process and of both processes in all; then the replay's memory
-// while it runs and after it stops (vehicles flipped to express: the worker ends). `make bench` runs it
-// before the main run and STATUS.md shows the result (benchmarks/results/shadow-overhead.json).
+// stage express, shadow 100% and shadow 10% (one legacy app, real processes, the production build).
+// Saturated (closed loop, benchmarks/measure.ts): a gateway per stage, rounds interleaved; then the replay's
+// memory while it runs and after it stops (vehicles flipped to express: the worker ends). At a fixed offered
+// rate: one gateway whose vehicles flag is set before each 2 s slice, the stages taking turns — the client's
+// p50/p99 and the CPU per request of the gateway's main thread (the clients' event loop), of the shadow
+// replay worker process and of both. `make bench` runs it before the main run and STATUS.md shows the result
+// (benchmarks/results/shadow-overhead.json).
 // Alone: node benchmarks/shadow-overhead.ts [--quick] [--fixed-only]
 import http from 'node:http';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -99,15 +100,46 @@ async function replayState(admin: ApiClient): Promise<{ running: boolean; pid: n
   return r.body.replay;
 }
 
+/** A vehicles flag as PUT /admin/flags/vehicles takes it. */
+type VehiclesFlag = { stage: 'express' } | { stage: 'shadow'; shadowRate: number };
+
+/**
+ * The fixed-rate stages are one gateway whose vehicles flag is set before each slice, so the stages differ in
+ * nothing else: two identically configured gateway processes differed by up to 1.3x in p99 in one run. The
+ * control is the express stage again, in slices of its own: what the same setting measures as at other times.
+ */
+const FIXED_STAGES: Record<string, VehiclesFlag> = {
+  express: { stage: 'express' },
+  'shadow 100%': { stage: 'shadow', shadowRate: 100 },
+  'shadow 10%': { stage: 'shadow', shadowRate: 10 },
+  [CONTROL_STAGE]: { stage: 'express' },
+};
+
+async function setVehicles(admin: ApiClient, flag: VehiclesFlag): Promise<void> {
+  const r = await admin.put('/admin/flags/vehicles', flag);
+  if (r.status !== 200) throw new Error(`PUT /admin/flags/vehicles ${JSON.stringify(flag)}: ${r.status} ${r.text}`);
+}
+
+async function untilReplay(gw: AppProcess, admin: ApiClient, want: (r: { running: boolean; ready?: boolean }) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!want(await replayState(admin))) {
+    if (Date.now() > deadline) throw new Error(`${gw.name}: ${what}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
 const stack = await startStack({ label: 'shadowbench', env: { ...ALL_EXPRESS, LOG_LEVEL: 'warn', SHADOW_NOISE_RATE: '10' } });
 try {
   const legacy = await stack.spawnLegacy();
+  // Saturated: a gateway per stage (its stage from the environment), loaded one after the other.
   const targets = {
     express: await stack.spawnGateway(legacy.url, {}, 'gw-express'),
     'shadow 100%': await stack.spawnGateway(legacy.url, { VEHICLES_SHADOW_RATE: '100' }, 'gw-shadow100'),
     'shadow 10%': await stack.spawnGateway(legacy.url, { VEHICLES_SHADOW_RATE: '10' }, 'gw-shadow10'),
-    [CONTROL_STAGE]: await stack.spawnGateway(legacy.url, {}, 'gw-control'),
   };
+  // Fixed rate: one gateway for every stage; its replay worker stays between shadow slices (no cold start in
+  // a slice; in the express slices it idles, at the lowest priority).
+  const fixedGw = await stack.spawnGateway(legacy.url, { SHADOW_WORKER_LINGER_MS: '600000' }, 'gw-fixed');
   const adminToken = await stack.sign({ permissions: ['admin:flags'] });
   const adminOf = (gw: AppProcess) => apiClient(gw.url, adminToken);
   const specs: RequestSpec[] = [];
@@ -120,43 +152,17 @@ try {
     }
   }
   // The replay workers boot once their gateway listens: measured from when they are ready.
-  for (const gw of [targets['shadow 100%'], targets['shadow 10%']]) {
-    const deadline = Date.now() + 60_000;
-    while ((await adminOf(gw).get('/admin/shadow')).body.replay?.ready !== true) {
-      if (Date.now() > deadline) throw new Error(`${gw.name}: the replay worker is not ready`);
-      await new Promise((res) => setTimeout(res, 250));
-    }
-  }
+  for (const gw of [targets['shadow 100%'], targets['shadow 10%']]) await untilReplay(gw, adminOf(gw), (r) => r.ready === true, 'the replay worker is not ready');
   const results: Record<string, Measurement[]> = {};
-  const fixed: Record<string, FixedRun[]> = {};
-  for (const name of Object.keys(targets)) {
-    results[name] = [];
-    fixed[name] = [];
-  }
+  for (const name of Object.keys(targets)) results[name] = [];
   for (let r = 0; r < (fixedOnly ? 0 : rounds); r++) {
     for (const [name, gw] of Object.entries(targets)) {
-      if (name === CONTROL_STAGE) continue; // the control is for the fixed-rate figures
       const m = await measure({ url: gw.url, specs, connections: 10, durationSeconds: seconds, expectBackend: 'express', sampled: [gw, legacy], servers: [gw.name, legacy.name] });
       results[name].push(m);
       console.error(`round ${r + 1} ${name}: ${m.reqPerSec} req/s p50 ${m.latencyMs.p50} ms p99 ${m.latencyMs.p99} ms non2xx ${m.non2xx} mismatched backend ${m.backendMismatches}`);
     }
   }
-  // Each target keeps its keep-alive sockets across the slices; one unmeasured pass first: the JIT and the
-  // pools warm up (the first round was otherwise the slowest).
-  const stages = Object.entries(targets).map(([name, gw]) => ({ name, gw, admin: adminOf(gw), agent: new http.Agent({ keepAlive: true, maxSockets: 256 }) }));
-  for (const { gw, agent } of stages) await openLoop({ url: gw.url, specs, rate: fixedRate, seconds: quick ? 2 : 4, agent });
-  for (let r = 0; r < fixedRounds; r++) {
-    const line: string[] = [];
-    for (let k = 0; k < stages.length; k++) {
-      const { name, gw, admin, agent } = stages[(r + k) % stages.length];
-      const run = await atRate(gw, admin, agent, specs, fixedRate);
-      fixed[name].push(run);
-      line.push(`${name} p50 ${run.p50} p99 ${run.p99} main ${run.cpuMsPerRequest.main.toFixed(3)} replay ${run.cpuMsPerRequest.replay.toFixed(3)}`);
-    }
-    console.error(`fixed ${fixedRate}/s round ${r + 1} (ms): ${line.join('; ')}`);
-  }
-  for (const { agent } of stages) agent.destroy();
-  const saturated = Object.entries(results).filter(([stage]) => stage !== CONTROL_STAGE).map(([stage, ms]) => {
+  const saturated = Object.entries(results).map(([stage, ms]) => {
     const cpuPer1k = (proc: string) => median(ms.map((m) => ((m.processes.find((p) => p.name === proc)?.cpuSeconds ?? 0) / m.responses) * 1000));
     const gw = targets[stage as keyof typeof targets];
     return {
@@ -164,6 +170,41 @@ try {
       gatewayCpuSecondsPer1k: cpuPer1k(gw.name), legacyCpuSecondsPer1k: cpuPer1k(legacy.name), failures: ms.reduce((a, m) => a + m.non2xx + m.backendMismatches, 0),
     };
   });
+
+  // The replay's memory (of the saturated gateways): its heap and each gateway's RSS while on; then vehicles
+  // leave shadow on every instance (one flag), the workers stop, and the RSS is read again.
+  const shadowGateways = [targets['shadow 100%'], targets['shadow 10%']];
+  const whileOn = await Promise.all(shadowGateways.map(async (gw) => ({ name: gw.name, rssBytes: rssBytes(gw.pid), heap: (await replayState(adminOf(gw))).heap })));
+  await setVehicles(adminOf(targets.express), { stage: 'express' });
+  for (const gw of shadowGateways) await untilReplay(gw, adminOf(gw), (r) => !r.running, 'the replay worker did not stop');
+  await new Promise((res) => setTimeout(res, AFTER_STOP_MS));
+  const afterStop = shadowGateways.map((gw) => ({ name: gw.name, rssBytes: rssBytes(gw.pid) }));
+  const memory = { expressGatewayRssBytes: rssBytes(targets.express.pid), whileOn, afterStop, afterStopMs: AFTER_STOP_MS };
+  // The flag is every instance's: the saturated gateways end here, so their workers cannot follow the flips below.
+  for (const gw of Object.values(targets)) await gw.stop();
+
+  const admin = adminOf(fixedGw);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // One unmeasured pass per setting first: the JIT, the pools and the worker warm up.
+  for (const flag of [FIXED_STAGES['shadow 100%'], FIXED_STAGES.express]) {
+    await setVehicles(admin, flag);
+    if (flag.stage === 'shadow') await untilReplay(fixedGw, admin, (r) => r.ready === true, 'the replay worker is not ready');
+    await openLoop({ url: fixedGw.url, specs, rate: fixedRate, seconds: quick ? 2 : 4, agent });
+  }
+  const fixed: Record<string, FixedRun[]> = Object.fromEntries(Object.keys(FIXED_STAGES).map((name) => [name, []]));
+  const order = Object.keys(FIXED_STAGES);
+  for (let r = 0; r < fixedRounds; r++) {
+    const line: string[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const name = order[(r + k) % order.length];
+      await setVehicles(admin, FIXED_STAGES[name]);
+      const run = await atRate(fixedGw, admin, agent, specs, fixedRate);
+      fixed[name].push(run);
+      line.push(`${name} p50 ${run.p50} p99 ${run.p99} main ${run.cpuMsPerRequest.main.toFixed(3)} replay ${run.cpuMsPerRequest.replay.toFixed(3)}`);
+    }
+    console.error(`fixed ${fixedRate}/s round ${r + 1} (ms): ${line.join('; ')}`);
+  }
+  agent.destroy();
   // Pooled over the rounds: percentiles of every request's latency, CPU summed over every request.
   const atFixedRate = Object.entries(fixed).map(([stage, xs]) => {
     const requests = xs.reduce((a, x) => a + x.requests, 0);
@@ -176,25 +217,9 @@ try {
       peakRssBytes: Math.max(...xs.map((x) => x.peakRssBytes)),
     };
   });
-
-  // The replay's memory: its heap and each gateway's RSS while on; then vehicles leave shadow on every
-  // instance (one flag), the workers stop, and the RSS is read again.
-  const shadowGateways = [targets['shadow 100%'], targets['shadow 10%']];
-  const whileOn = await Promise.all(shadowGateways.map(async (gw) => ({ name: gw.name, rssBytes: rssBytes(gw.pid), heap: (await replayState(adminOf(gw))).heap })));
-  const report = (await adminOf(targets['shadow 100%']).get('/admin/shadow/vehicles')).body;
-  const flipped = await adminOf(targets.express).put('/admin/flags/vehicles', { stage: 'express' });
-  if (flipped.status !== 200) throw new Error(`flip to express: ${flipped.status} ${flipped.text}`);
-  const stopDeadline = Date.now() + 30_000;
-  for (const gw of shadowGateways) {
-    while ((await replayState(adminOf(gw))).running) {
-      if (Date.now() > stopDeadline) throw new Error(`${gw.name}: the replay worker did not stop`);
-      await new Promise((res) => setTimeout(res, 250));
-    }
-  }
-  await new Promise((res) => setTimeout(res, AFTER_STOP_MS));
-  const afterStop = shadowGateways.map((gw) => ({ name: gw.name, rssBytes: rssBytes(gw.pid) }));
-  const memory = { expressGatewayRssBytes: rssBytes(targets.express.pid), whileOn, afterStop, afterStopMs: AFTER_STOP_MS };
-  await adminOf(targets.express).del('/admin/flags/vehicles');
+  // The report is every instance's (kept in Redis): all the comparisons of the run.
+  const report = (await admin.get('/admin/shadow/vehicles')).body;
+  await admin.del('/admin/flags/vehicles');
 
   const record = {
     date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, fixedSeconds, fixedRounds, saturated, atFixedRate, memory,

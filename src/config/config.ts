@@ -83,6 +83,8 @@ export const ConfigSchema = Type.Object({
   SHADOW_TIMEOUT_MS: Millis(2000),
   /** A sample that waited longer for the (lowest-priority) replay worker is skipped as busy. */
   SHADOW_MAX_WAIT_MS: Millis(500),
+  /** How long the replay worker stays once no feature is sampled: a quick flip back to shadow pays no cold start. */
+  SHADOW_WORKER_LINGER_MS: Millis(5000),
   SHADOW_MAX_LAG_MS: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
   SHADOW_NOISE_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 10 }),
   SHADOW_CANARY_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 0 }),

@@ -1,6 +1,6 @@
 // The gateway's side of the replay worker (src/shadow/worker/): starts the worker — a child process of its
 // own, at the lowest CPU priority — while some feature is shadowed and stops it once none has been for
-// STOP_AFTER_MS, hands it each captured sample and resolves the outcome. A worker that crashes fails its runs
+// `lingerMs`, hands it each captured sample and resolves the outcome. A worker that crashes fails its runs
 // (`errored: exception`) and is restarted with backoff; one that stops answering (a native handler spinning)
 // is killed: its runs count as timeouts.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,8 +12,6 @@ import type { FromWorker, ToWorker } from './worker/protocol.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
 const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
-/** A quick flip back to shadow should not pay a cold start. */
-export const STOP_AFTER_MS = 5_000;
 /** How long past its own timeout a run may stay unanswered before the worker is judged stuck. */
 const STUCK_GRACE_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -31,6 +29,8 @@ export interface ReplayHostOptions {
   settings: ReplaySettings;
   /** Whether some feature is sampled right now (read every `checkMs`). */
   needed: () => boolean;
+  /** How long the worker stays once nothing needs it (SHADOW_WORKER_LINGER_MS). */
+  lingerMs: number;
   checkMs?: number;
   onEvent?: (msg: string, err?: unknown) => void;
 }
@@ -78,7 +78,7 @@ export class ReplayHost {
 
   /**
    * Checks the need every `checkMs`: starts the worker as soon as a feature is sampled, stops it once none
-   * has been for STOP_AFTER_MS. Never waits for the worker: the gateway's start and its clients do not depend
+   * has been for `lingerMs`. Never waits for the worker: the gateway's start and its clients do not depend
    * on it (samples taken while it starts wait in the budget's slots).
    */
   watch(): void {
@@ -88,7 +88,7 @@ export class ReplayHost {
         this.ensureStarted();
       } else if (this.worker && this.pending.size === 0) {
         this.idleSince ??= Date.now();
-        if (Date.now() - this.idleSince >= STOP_AFTER_MS) void this.stopWorker();
+        if (Date.now() - this.idleSince >= this.opts.lingerMs) void this.stopWorker();
       }
     };
     check();

@@ -56,6 +56,7 @@ export class ShadowService implements ShadowTap {
       config: c,
       settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
       needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
+      lingerMs: c.SHADOW_WORKER_LINGER_MS,
       onEvent: p.onReplayEvent,
     });
     this.runner = new ShadowRunner({
