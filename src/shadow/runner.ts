@@ -26,12 +26,14 @@ export interface RunnerParts {
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization',
   'proxy-connection', 'content-length', 'host', 'expect']);
+/** A replay is never part of the client's trace (docs/observability.md): its calls carry no trace context of the client's. */
+const TRACE_CONTEXT = new Set(['traceparent', 'tracestate', 'baggage']);
 
-/** The client's headers as a replay sends them: hop-by-hop headers dropped, lists joined. */
+/** The client's headers as a replay sends them: hop-by-hop and trace-context headers dropped, lists joined. */
 export function replayHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || HOP_BY_HOP.has(k)) continue;
+    if (v === undefined || HOP_BY_HOP.has(k) || TRACE_CONTEXT.has(k)) continue;
     out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;

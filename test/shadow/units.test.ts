@@ -13,6 +13,7 @@ import { featureReport } from '../../src/shadow/report.ts';
 import { compareAnswers, type Captured } from '../../src/shadow/compare.ts';
 import { checkShadowGate, ShadowGateError } from '../../src/shadow/gate.ts';
 import { mutateField } from '../../src/dev-tools/mutate.ts';
+import { replayHeaders } from '../../src/shadow/runner.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -133,11 +134,20 @@ test('a replay: compared, native 5xx, timeout, and a provider call refused → s
   assert.equal(reached, 0);
 });
 
-test('a sample that waited too long for the replay thread is dropped; the wait counts from the worker start for earlier posts', () => {
+test('a sample that waited too long for the replay worker is dropped; the wait counts from the worker start for earlier posts', () => {
   const posted = 10_000;
   assert.equal(waitedTooLong(posted, 0, posted + 500, 500), false, 'exactly the limit still runs');
   assert.equal(waitedTooLong(posted, 0, posted + 501, 500), true, 'the CPU went to the clients: give way');
   // Posted while the worker started (ready 3 s later): the start is not the machine being busy.
   assert.equal(waitedTooLong(posted, posted + 3000, posted + 3200, 500), false);
   assert.equal(waitedTooLong(posted, posted + 3000, posted + 3600, 500), true);
+});
+
+test("a replay's headers: the client's own, without hop-by-hop or trace-context ones (a replay is never part of the client's trace)", () => {
+  const headers = replayHeaders({
+    authorization: 'Bearer t', accept: ['application/json', 'text/plain'], 'x-request-id': 'r1', cookie: undefined,
+    connection: 'keep-alive', host: 'gw', 'content-length': '0', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    tracestate: 'vendor=1', baggage: 'user=1',
+  });
+  assert.deepEqual(headers, { authorization: 'Bearer t', accept: 'application/json, text/plain', 'x-request-id': 'r1' });
 });
