@@ -5,7 +5,7 @@
 import { lowerThisProcesssPriority } from './priority.ts';
 import { buildReplayApp } from './replay-app.ts';
 import { expressBackend, nativeBackend } from '../backends.ts';
-import { replaySample, waitedTooLong, type ReplayOutcome, type ReplaySettings } from '../replay.ts';
+import { replaySample, waitedTooLong, type ReplayOutcome, type ReplayParts } from '../replay.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -22,8 +22,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {}
 
 interface Started {
   app: Promise<FastifyInstance>;
-  backends: Promise<{ native: ReturnType<typeof nativeBackend>; express: ReturnType<typeof expressBackend>; settings: ReplaySettings }>;
-  settings: ReplaySettings;
+  parts: Promise<ReplayParts>;
 }
 let started: Started | null = null;
 /** When the app became ready (jobs posted during the start waited for it, not for the CPU). */
@@ -57,8 +56,8 @@ function settle(id: number, outcome: ReplayOutcome): void {
 async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
   let outcome: ReplayOutcome;
   try {
-    const parts = await s.backends;
-    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), s.settings.maxWaitMs)) {
+    const parts = await s.parts;
+    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), parts.settings.maxWaitMs)) {
       settle(msg.id, { kind: 'skipped', reason: 'busy' });
       return;
     }
@@ -72,17 +71,17 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
 
 function start(msg: Extract<ToWorker, { type: 'start' }>): Started {
   const app = buildReplayApp(msg.config);
-  const backends = app.then((instance) => {
+  const parts = app.then((instance): ReplayParts => {
     readyAt = Date.now();
     return { native: nativeBackend(instance, msg.settings.maxBodyBytes), express: expressBackend(msg.config.LEGACY_URL, msg.settings.maxBodyBytes), settings: msg.settings };
   });
   // A start-up failure ends the worker with the error (the host restarts it with backoff).
-  backends.catch(() => {});
+  parts.catch(() => {});
   app.then(() => post({ type: 'ready' }), (err: unknown) => {
     console.error('shadow replay worker: start failed', err);
     process.exit(1);
   });
-  return { app, backends, settings: msg.settings };
+  return { app, parts };
 }
 
 process.on('message', (msg: ToWorker) => {
