@@ -258,7 +258,7 @@ interface ShadowRecord {
   date: string; mode: string; seconds: number; rounds: number; fixedRate: number; fixedSeconds?: number; fixedRounds?: number;
   saturated: ShadowRow[];
   atFixedRate: Array<{
-    stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit; peakRssBytes?: number;
+    stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit;
     rounds?: Array<{ p50: number; p99: number; mainCpuMsPerRequest: number }>;
   }>;
   /** Issue 29: the replay worker's memory while on and after it stopped (absent in older results). */

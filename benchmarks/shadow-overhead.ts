@@ -53,7 +53,7 @@ async function cpuSplit(pid: number, replayPid: number | null): Promise<CpuSplit
   return { main: await threadCpu(pid, String(pid)), replay, total: cpuSeconds(pid) + replay };
 }
 
-interface FixedRun { p50: number; p99: number; sorted: Float64Array; non2xx: number; requests: number; cpuSeconds: CpuSplit; cpuMsPerRequest: CpuSplit; peakRssBytes: number }
+interface FixedRun { p50: number; p99: number; sorted: Float64Array; non2xx: number; requests: number; cpuSeconds: CpuSplit; cpuMsPerRequest: CpuSplit }
 
 /** JSON calls to one server as one user (setup and the report; the measured traffic goes through autocannon). */
 function apiClient(baseUrl: string, token: string) {
@@ -75,20 +75,16 @@ type ApiClient = ReturnType<typeof apiClient>;
 /** Latency at a fixed offered rate (not saturating): what a client pays when the gateway has headroom. */
 async function atRate(gw: AppProcess, admin: ApiClient, agent: http.Agent, specs: RequestSpec[], rate: number): Promise<FixedRun> {
   const replayPid = (await replayState(admin)).pid;
-  const rss = () => rssBytes(gw.pid) + (replayPid === null ? 0 : rssBytes(replayPid));
-  let peak = rss();
-  const sampler = setInterval(() => { peak = Math.max(peak, rss()); }, 100);
   const before = await cpuSplit(gw.pid, replayPid);
   const result = await openLoop({ url: gw.url, specs, rate, seconds: fixedSeconds, agent });
   const after = await cpuSplit(gw.pid, replayPid);
-  clearInterval(sampler);
   if ((await replayState(admin)).pid !== replayPid) throw new Error(`${gw.name}: the replay worker restarted during the round`);
   const requests = result.requests;
   const perRequest = (k: keyof CpuSplit) => (requests ? ((after[k] - before[k]) / requests) * 1000 : 0);
   return {
     p50: result.p50, p99: result.p99, sorted: result.sorted, non2xx: result.non2xx + result.errors, requests,
     cpuSeconds: { main: after.main - before.main, replay: after.replay - before.replay, total: after.total - before.total },
-    cpuMsPerRequest: { main: perRequest('main'), replay: perRequest('replay'), total: perRequest('total') }, peakRssBytes: peak,
+    cpuMsPerRequest: { main: perRequest('main'), replay: perRequest('replay'), total: perRequest('total') },
   };
 }
 
@@ -214,7 +210,6 @@ try {
       stage, p50, p99, requests, non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
       cpuMsPerRequest: { main: per('main'), replay: per('replay'), total: per('total') },
       rounds: xs.map((x) => ({ p50: x.p50, p99: x.p99, mainCpuMsPerRequest: x.cpuMsPerRequest.main })),
-      peakRssBytes: Math.max(...xs.map((x) => x.peakRssBytes)),
     };
   });
   // The report is every instance's (kept in Redis): all the comparisons of the run.
