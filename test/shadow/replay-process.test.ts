@@ -31,9 +31,10 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   let gw: AppProcess;
   let user: Client;
   let vehicle: string;
-  const adminOf = async (g: AppProcess) => new Client(g.url, await stack.sign({ sub: 'replay-process-admin', permissions: ['admin:flags'] }));
+  let adminToken: string;
+  const adminOf = (g: AppProcess) => new Client(g.url, adminToken);
   const replayOf = async (g: AppProcess) => {
-    const r = await (await adminOf(g)).get('/admin/shadow');
+    const r = await adminOf(g).get('/admin/shadow');
     assert.equal(r.status, 200, r.text);
     return r.body.replay as ReplayView;
   };
@@ -48,6 +49,7 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     legacy = await stack.spawnLegacy();
     gw = await stack.spawnGateway(legacy.url, {}, 'gateway (vehicles shadowed)');
     user = new Client(gw.url, (await stack.newUser()).token);
+    adminToken = await stack.sign({ sub: 'replay-process-admin', permissions: ['admin:flags'] });
     const created = await user.post('/api/vehicles', { vin: randomVin(), nickname: 'replayed' });
     assert.equal(created.status, 201, created.text);
     vehicle = created.body.id;
@@ -74,7 +76,7 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   });
 
   test('a killed worker costs the clients nothing: reads keep their answers, the worker comes back and compares again', async () => {
-    const admin = await adminOf(gw);
+    const admin = adminOf(gw);
     const first = await readyWorker(gw);
     process.kill(first.pid, 'SIGKILL');
     for (let i = 0; i < 10; i++) {
