@@ -260,6 +260,8 @@ interface ShadowRecord {
   atFixedRate: Array<{
     stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit;
     rounds?: Array<{ p50: number; p99: number; mainCpuMsPerRequest: number }>;
+    /** 90 % intervals of the p50 and p99 ratios to the express stage (benchmarks/ratio-interval.ts; absent in older results). */
+    vsExpress?: { p50: [number, number]; p99: [number, number] };
   }>;
   /** Issue 29: the replay worker's memory while on and after it stopped (absent in older results). */
   memory?: {
@@ -351,18 +353,20 @@ function renderShadowCost(w: (s?: string) => void): void {
       if (x.stage === 'express') continue;
       const p50 = x.p50 / fixedBase.p50;
       const p99 = x.p99 / fixedBase.p99;
+      const within = (q: 'p50' | 'p99') => (x.vsExpress ? ` [${num(x.vsExpress[q][0], 2)}–${num(x.vsExpress[q][1], 2)}]` : '');
       if (x.stage === CONTROL_STAGE) {
-        lines.push(`the control (the express stage again, in slices of its own): p50 ${num(p50, 2)}x and p99 ${num(p99, 2)}x — what the same setting differs by from itself in this run`);
+        lines.push(`the control (the express stage again, in slices of its own): p50 ${num(p50, 2)}x${within('p50')} and p99 ${num(p99, 2)}x${within('p99')} — what the same setting differs by from itself in this run`);
         continue;
       }
-      lines.push(`${x.stage}: client p50 ${num(p50, 2)}x and p99 ${num(p99, 2)}x of the express stage (target ≤ 1.10x: ${verdict(p50 <= 1.1)} / ${verdict(p99 <= 1.1)})`);
+      lines.push(`${x.stage}: client p50 ${num(p50, 2)}x${within('p50')} and p99 ${num(p99, 2)}x${within('p99')} of the express stage (target ≤ 1.10x: ${verdict(p50 <= 1.1)} / ${verdict(p99 <= 1.1)})`);
     }
     const full = r.atFixedRate.find((x) => x.stage === 'shadow 100%');
     if (full?.cpuMsPerRequest) {
       const ratio = full.cpuMsPerRequest.main / fixedBase.cpuMsPerRequest.main;
       lines.push(`main-thread CPU per request at 100 % ${num(ratio, 2)}x (target ≤ 1.3x: ${verdict(ratio <= 1.3)}); gateway and replay processes per shadowed request ${num(full.cpuMsPerRequest.total, 3)} ms against ${num(fixedBase.cpuMsPerRequest.total, 3)} ms unshadowed`);
     }
-    w(`Targets (issue 29): ${lines.join('; ')}.`);
+    const intervals = r.atFixedRate.some((x) => x.vsExpress) ? ' In brackets: the ratio\'s 90 % interval, from the rounds resampled with replacement (the same rounds for both stages; benchmarks/ratio-interval.ts) — how far the figure could move with another draw of the machine\'s slow moments.' : '';
+    w(`Targets (issue 29): ${lines.join('; ')}.${intervals}`);
     w();
   }
   const m = r.memory;

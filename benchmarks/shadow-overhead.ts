@@ -14,6 +14,7 @@ import type { AppProcess } from '../stack/apps.ts';
 import { measure, type Measurement } from './measure.ts';
 import { CONTROL_STAGE } from './report.ts';
 import { openLoop, percentiles } from './open-loop.ts';
+import { ratioIntervals } from './ratio-interval.ts';
 import { cpuSeconds, rssBytes } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
@@ -201,7 +202,9 @@ try {
     console.error(`fixed ${fixedRate}/s round ${r + 1} (ms): ${line.join('; ')}`);
   }
   agent.destroy();
-  // Pooled over the rounds: percentiles of every request's latency, CPU summed over every request.
+  // Pooled over the rounds: percentiles of every request's latency, CPU summed over every request; the
+  // ratios' 90 % intervals from the rounds resampled (ratio-interval.ts).
+  const expressRounds = fixed.express.map((x) => x.sorted);
   const atFixedRate = Object.entries(fixed).map(([stage, xs]) => {
     const requests = xs.reduce((a, x) => a + x.requests, 0);
     const per = (k: keyof CpuSplit) => (xs.reduce((a, x) => a + x.cpuSeconds[k], 0) / requests) * 1000;
@@ -210,6 +213,7 @@ try {
       stage, p50, p99, requests, non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
       cpuMsPerRequest: { main: per('main'), replay: per('replay'), total: per('total') },
       rounds: xs.map((x) => ({ p50: x.p50, p99: x.p99, mainCpuMsPerRequest: x.cpuMsPerRequest.main })),
+      vsExpress: stage === 'express' ? undefined : ratioIntervals(xs.map((x) => x.sorted), expressRounds),
     };
   });
   // The report is every instance's (kept in Redis): all the comparisons of the run.

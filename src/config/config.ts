@@ -87,6 +87,8 @@ export const ConfigSchema = Type.Object({
   SHADOW_WORKER_LINGER_MS: Millis(5000),
   SHADOW_MAX_LAG_MS: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
   SHADOW_NOISE_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 10 }),
+  /** Noise calibrations (second Express calls) per route per second at most, per instance. */
+  SHADOW_NOISE_MAX_PER_SECOND: Type.Integer({ minimum: 1, maximum: 100_000, default: 5 }),
   SHADOW_CANARY_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 0 }),
   SHADOW_MATCH_BY_ID: Type.Boolean({ default: false }),
   SHADOW_RETENTION_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30, default: 24 }),

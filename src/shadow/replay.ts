@@ -30,6 +30,8 @@ export interface ReplaySettings {
   maxWaitMs: number;
   /** Share (0..100) of replays for which Express is called a second time (noise calibration). */
   noiseRate: number;
+  /** At most this many of those per route per second (calibration.ts). */
+  noiseMaxPerSecond: number;
   maxBodyBytes: number;
   matchById: boolean;
 }
@@ -38,6 +40,8 @@ export interface ReplayParts {
   native: Backend;
   express: Backend;
   settings: ReplaySettings;
+  /** Whether a replay of this feature's route calls Express a second time (calibration.ts). */
+  calibrate: (feature: string, route: string) => boolean;
 }
 
 /**
@@ -60,10 +64,10 @@ function slim(c: Comparison): Comparison {
   return { ...c, diffs: c.diffs.map((d) => ({ path: d.path, express: truncateValue(d.express), native: truncateValue(d.native) })) };
 }
 
-export async function replaySample(sample: Sample, express: Captured, { native, express: again, settings }: ReplayParts): Promise<ReplayOutcome> {
+export async function replaySample(sample: Sample, express: Captured, { native, express: again, settings, calibrate: picked }: ReplayParts): Promise<ReplayOutcome> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new ShadowTimeoutError()), settings.timeoutMs);
-  const calibrate = Math.random() * 100 < settings.noiseRate;
+  const calibrate = picked(sample.feature, sample.route);
   try {
     const [watched, second] = await Promise.all([
       watchExternalCalls(() => native(sample, ac.signal)),

@@ -41,7 +41,7 @@ export class ShadowService implements ShadowTap {
     const c = p.config;
     this.settings = {
       maxConcurrent: c.SHADOW_MAX_CONCURRENT, timeoutMs: c.SHADOW_TIMEOUT_MS, maxLagMs: c.SHADOW_MAX_LAG_MS,
-      noiseRate: c.SHADOW_NOISE_RATE, canaryRate: c.SHADOW_CANARY_RATE, matchById: c.SHADOW_MATCH_BY_ID,
+      noiseRate: c.SHADOW_NOISE_RATE, noiseMaxPerSecond: c.SHADOW_NOISE_MAX_PER_SECOND, canaryRate: c.SHADOW_CANARY_RATE, matchById: c.SHADOW_MATCH_BY_ID,
       maxBodyBytes: MAX_BODY_BYTES, retentionHours: c.SHADOW_RETENTION_HOURS, maxExamples: c.SHADOW_MAX_EXAMPLES,
       gate: { minComparisons: c.SHADOW_GATE_MIN_COMPARISONS, maxMismatchRate: c.SHADOW_GATE_MAX_MISMATCH_RATE },
     };
@@ -54,7 +54,7 @@ export class ShadowService implements ShadowTap {
     });
     this.replay = new ReplayHost({
       config: c,
-      settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
+      settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, noiseMaxPerSecond: c.SHADOW_NOISE_MAX_PER_SECOND, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
       needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
       lingerMs: c.SHADOW_WORKER_LINGER_MS,
       onEvent: p.onReplayEvent,

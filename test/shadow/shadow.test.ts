@@ -206,7 +206,7 @@ describe('shadow traffic (real processes)', () => {
 
   test('a field that differs between two Express answers is noise, not a native mismatch', async () => {
     const volatile = await startVolatileProxy(legacy.url, 'servedAt');
-    const gwC = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100' }, 'gateway C (volatile legacy)');
+    const gwC = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100', SHADOW_NOISE_MAX_PER_SECOND: '1000' }, 'gateway C (volatile legacy)');
     try {
       await replayReady(gwC);
       await reset();
@@ -228,6 +228,28 @@ describe('shadow traffic (real processes)', () => {
       assert.equal(route.examples[0]?.fields[0]?.verdict, 'noise');
     } finally {
       await gwC.stop(3000);
+      await volatile.close();
+    }
+  });
+
+  test('noise calibrations are capped per route per second: a busy route does not call Express twice for every read', async () => {
+    const volatile = await startVolatileProxy(legacy.url, 'servedAt');
+    const gwD = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100', SHADOW_NOISE_MAX_PER_SECOND: '2' }, 'gateway D (calibration cap)');
+    try {
+      await replayReady(gwD);
+      await reset();
+      const u = users[1];
+      const from = Date.now();
+      await pool(Array.from({ length: 24 }, (_, i) => i), 4, async () => {
+        assert.equal((await new Client(gwD.url, u.token).get(`/api/vehicles/${u.vehicles[1]}`)).status, 200);
+      });
+      const r = await settled(24, gwD);
+      const seconds = Math.floor(Date.now() / 1000) - Math.floor(from / 1000) + 1; // every second a replay can have run in
+      assert.equal(routeOf(r, 'GET /api/vehicles/:id').compared, 24);
+      assert.ok(r.calibrated >= 1 && r.calibrated <= 2 * seconds, `calibrated ${r.calibrated} over ${seconds} s`);
+      assert.ok(r.calibrated < 24); // at rate 100 % without the cap every replay would have been calibrated
+    } finally {
+      await gwD.stop(3000);
       await volatile.close();
     }
   });

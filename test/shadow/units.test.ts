@@ -14,6 +14,7 @@ import { compareAnswers, type Captured } from '../../src/shadow/compare.ts';
 import { checkShadowGate, ShadowGateError } from '../../src/shadow/gate.ts';
 import { mutateField } from '../../src/dev-tools/mutate.ts';
 import { replayHeaders } from '../../src/shadow/runner.ts';
+import { CalibrationPicker } from '../../src/shadow/calibration.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -107,9 +108,9 @@ test('dev field corruption changes that field everywhere and nothing else', () =
 test('a replay: compared, native 5xx, timeout, and a provider call refused → skipped external, never made', async () => {
   const sample: Sample = { feature: 'x', route: 'GET /api/x/:id', method: 'GET', url: '/api/x/1', headers: {}, requestId: 'r1' };
   const express = json({ id: 1, name: 'a' });
-  const settings = { timeoutMs: 200, maxWaitMs: 500, noiseRate: 0, maxBodyBytes: 1024, matchById: false };
-  const again: Backend = async () => { throw new Error('not called at noise rate 0'); };
-  const run = (native: Backend) => replaySample(sample, express, { native, express: again, settings });
+  const settings = { timeoutMs: 200, maxWaitMs: 500, noiseRate: 0, noiseMaxPerSecond: 5, maxBodyBytes: 1024, matchById: false };
+  const again: Backend = async () => { throw new Error('not called when no calibration is picked'); };
+  const run = (native: Backend) => replaySample(sample, express, { native, express: again, settings, calibrate: () => false });
 
   const compared = await run(async () => json({ id: 1, name: 'b' }));
   assert.equal(compared.kind, 'compared');
@@ -150,4 +151,20 @@ test("a replay's headers: the client's own, without hop-by-hop or trace-context 
     tracestate: 'vendor=1', baggage: 'user=1',
   });
   assert.deepEqual(headers, { authorization: 'Bearer t', accept: 'application/json, text/plain', 'x-request-id': 'r1' });
+});
+
+test('noise calibration: SHADOW_NOISE_RATE % of replays, at most SHADOW_NOISE_MAX_PER_SECOND per route each second', () => {
+  let now = 10_000;
+  let draw = 0;
+  const draws = [0.05, 0.5, 0.01, 0.02, 0.03, 0.04];
+  const picker = new CalibrationPicker({ noiseRate: 10, maxPerSecond: 2 }, () => now, () => draws[draw++ % draws.length]);
+  // 0.05 → picked; 0.5 → over the 10 % rate; 0.01 → picked; 0.02 → the route's 2 this second are used.
+  assert.deepEqual([picker.pick('a'), picker.pick('a'), picker.pick('a'), picker.pick('a')], [true, false, true, false]);
+  assert.equal(picker.pick('b'), true); // another route has its own allowance (draw 0.03)
+  now += 1000;
+  assert.equal(picker.pick('a'), true); // a new second (draw 0.04)
+  const never = new CalibrationPicker({ noiseRate: 0, maxPerSecond: 100 }, () => now, () => 0);
+  assert.equal(never.pick('a'), false);
+  const always = new CalibrationPicker({ noiseRate: 100, maxPerSecond: 3 }, () => now, Math.random);
+  assert.equal(Array.from({ length: 10 }, () => always.pick('a')).filter(Boolean).length, 3);
 });

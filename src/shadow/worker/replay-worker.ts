@@ -5,6 +5,7 @@
 import { lowerThisProcesssPriority } from './priority.ts';
 import { buildReplayApp } from './replay-app.ts';
 import { expressBackend, nativeBackend } from '../backends.ts';
+import { CalibrationPicker } from '../calibration.ts';
 import { replaySample, waitedTooLong, type ReplayOutcome, type ReplayParts } from '../replay.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { FastifyInstance } from 'fastify';
@@ -73,7 +74,11 @@ function start(msg: Extract<ToWorker, { type: 'start' }>): Started {
   const app = buildReplayApp(msg.config);
   const parts = app.then((instance): ReplayParts => {
     readyAt = Date.now();
-    return { native: nativeBackend(instance, msg.settings.maxBodyBytes), express: expressBackend(msg.config.LEGACY_URL, msg.settings.maxBodyBytes), settings: msg.settings };
+    const calibrations = new CalibrationPicker({ noiseRate: msg.settings.noiseRate, maxPerSecond: msg.settings.noiseMaxPerSecond });
+    return {
+      native: nativeBackend(instance, msg.settings.maxBodyBytes), express: expressBackend(msg.config.LEGACY_URL, msg.settings.maxBodyBytes),
+      settings: msg.settings, calibrate: (feature, route) => calibrations.pick(`${feature} ${route}`),
+    };
   });
   // A start-up failure ends the worker with the error (the host restarts it with backoff).
   parts.catch(() => {});
