@@ -2,6 +2,7 @@
 // results store every `flushMs` (a failed flush is merged back and retried). Also reports each outcome to a
 // callback (the Prometheus counter).
 import type { Comparison } from './compare.ts';
+import type { Violation } from '../contract/openapi-validator.ts';
 import { fieldPattern } from './compare.ts';
 import { randomUUID } from 'node:crypto';
 import type { Batch, ResultsStore } from './results-store.ts';
@@ -81,9 +82,14 @@ export class ShadowRecorder {
   }
 
   /** A native answer compared with Express's; `calibration` is Express compared with itself, when sampled. */
-  compared(feature: string, route: string, result: Comparison, calibration: Comparison | null, example: ExampleBase & { status: Example['status'] }): ShadowResult {
+  compared(feature: string, route: string, result: Comparison, calibration: Comparison | null, example: ExampleBase & { status: Example['status'] }, contract: readonly Violation[] | null = null): ShadowResult {
     const t = this.tally(feature, route);
     bump(t.counts, 'compared');
+    if (contract) {
+      bump(t.counts, 'contract_checked');
+      if (contract.length) bump(t.counts, 'contract_violating');
+      for (const key of new Set(contract.map((v) => `${v.path}\t${v.message}`))) bump(t.contract, key);
+    }
     let noisy = new Set<string>();
     if (calibration) {
       bump(t.counts, 'calibrated');

@@ -27,6 +27,8 @@ const WORKER_NODE_ARGS: readonly string[] = [`--max-old-space-size=${MAX_OLD_GEN
 export interface ReplayHostOptions {
   config: Config;
   settings: ReplaySettings;
+  /** The OpenAPI document (read when a worker starts: the gateway's routes are all registered by then). */
+  contract: () => unknown;
   /** Whether some feature is sampled right now (read every `checkMs`). */
   needed: () => boolean;
   /** How long the worker stays once nothing needs it (SHADOW_WORKER_LINGER_MS). */
@@ -167,7 +169,7 @@ export class ReplayHost {
     this.worker = worker;
     this.ready = false;
     this.starts++;
-    this.send(worker, { type: 'start', config: this.opts.config, settings: this.opts.settings } satisfies ToWorker);
+    this.send(worker, { type: 'start', config: this.opts.config, settings: this.opts.settings, contract: this.opts.contract() } satisfies ToWorker);
     worker.on('message', (msg: FromWorker) => this.receive(worker, msg));
     clearInterval(this.watchdog);
     this.watchdog = setInterval(() => this.checkDeadlines(worker), WATCHDOG_MS);

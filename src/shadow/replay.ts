@@ -4,6 +4,7 @@
 import { compareAnswers, type Captured, type Comparison } from './compare.ts';
 import { truncateValue, type ErrorReason, type SkipReason } from './tally.ts';
 import { watchExternalCalls } from './worker/externals.ts';
+import type { Violation } from '../contract/openapi-validator.ts';
 
 /** A shadowed request as the replay sends it: no body (safe methods only), headers already filtered. */
 export interface Sample {
@@ -20,7 +21,8 @@ export type Backend = (sample: Sample, signal: AbortSignal) => Promise<Captured>
 
 /** What became of one sample; `nativeStatus` null when the native run gave no answer. */
 export type ReplayOutcome =
-  | { kind: 'compared'; nativeStatus: number; result: Comparison; calibration: Comparison | null }
+  /** `contract`: what is wrong with Express's answer by the OpenAPI document (contract-check.ts); null when not checked. */
+  | { kind: 'compared'; nativeStatus: number; result: Comparison; calibration: Comparison | null; contract: Violation[] | null }
   | { kind: 'skipped'; reason: SkipReason }
   | { kind: 'errored'; reason: ErrorReason; nativeStatus: number | null };
 
@@ -42,6 +44,8 @@ export interface ReplayParts {
   settings: ReplaySettings;
   /** Whether a replay of this feature's route calls Express a second time (calibration.ts). */
   calibrate: (feature: string, route: string) => boolean;
+  /** Express's answer checked against the contract (contract-check.ts); null when it cannot be. */
+  checkContract: (route: string, answer: Captured) => Violation[] | null;
 }
 
 /**
@@ -64,7 +68,7 @@ function slim(c: Comparison): Comparison {
   return { ...c, diffs: c.diffs.map((d) => ({ path: d.path, express: truncateValue(d.express), native: truncateValue(d.native) })) };
 }
 
-export async function replaySample(sample: Sample, express: Captured, { native, express: again, settings, calibrate: picked }: ReplayParts): Promise<ReplayOutcome> {
+export async function replaySample(sample: Sample, express: Captured, { native, express: again, settings, calibrate: picked, checkContract }: ReplayParts): Promise<ReplayOutcome> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new ShadowTimeoutError()), settings.timeoutMs);
   const calibrate = picked(sample.feature, sample.route);
@@ -83,7 +87,7 @@ export async function replaySample(sample: Sample, express: Captured, { native, 
     if (nativeStatus >= 500 && express.status < 500) return { kind: 'errored', reason: 'native_5xx', nativeStatus };
     const calibration = second ? compareAnswers(express, second, { matchById: settings.matchById }) : null;
     const result = compareAnswers(express, answer.value, { matchById: settings.matchById });
-    return { kind: 'compared', nativeStatus, result: slim(result), calibration: calibration && slim(calibration) };
+    return { kind: 'compared', nativeStatus, result: slim(result), calibration: calibration && slim(calibration), contract: checkContract(sample.route, express) };
   } finally {
     clearTimeout(timer);
   }

@@ -37,16 +37,31 @@ export interface Figures {
   errorRate: number;
 }
 
-export interface RouteView extends Figures {
+/** Express answers checked against the OpenAPI document, and those that broke it (legacy bugs; never gated). */
+export interface ContractFigures {
+  contractChecked: number;
+  contractViolations: number;
+}
+
+/** A contract violation in Express's answers: where, what, and in how many answers. */
+export interface ContractField {
+  path: string;
+  message: string;
+  answers: number;
+}
+
+export interface RouteView extends Figures, ContractFigures {
   route: string;
   skippedBy: Record<string, number>;
   erroredBy: Record<string, number>;
   topFields: FieldView[];
   noiseFields: FieldView[];
+  /** The most frequent contract violations of Express's answers (top 10). */
+  contractFields: ContractField[];
   examples: Array<Example & { fields: Array<Example['fields'][number] & { verdict: Verdict }> }>;
 }
 
-export interface FeatureReport extends Figures {
+export interface FeatureReport extends Figures, ContractFigures {
   feature: string;
   routes: RouteView[];
 }
@@ -99,20 +114,29 @@ export function routeView(route: string, t: RouteTally): RouteView {
     calibrated: t.counts.get('calibrated') ?? 0,
     mismatchRate: rate(mismatched, compared), errorRate: rate(errored, compared + errored),
     skippedBy: byPrefix(t.counts, 'skipped:'), erroredBy: byPrefix(t.counts, 'errored:'),
-    topFields, noiseFields,
+    contractChecked: t.counts.get('contract_checked') ?? 0, contractViolations: t.counts.get('contract_violating') ?? 0,
+    topFields, noiseFields, contractFields: contractFields(t),
     examples: t.examples.map((e) => ({ ...e, fields: e.fields.map((f) => ({ ...f, verdict: verdictOf(fieldPattern(f.path)).verdict })) })),
   };
 }
 
+function contractFields(t: RouteTally): ContractField[] {
+  return [...t.contract].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TOP_FIELDS).map(([key, answers]) => {
+    const tab = key.indexOf('\t');
+    return { path: key.slice(0, tab), message: key.slice(tab + 1), answers };
+  });
+}
+
 export function featureReport(feature: string, routes: Map<string, RouteTally>): FeatureReport {
   const views = [...routes].map(([route, t]) => routeView(route, t)).sort((a, b) => a.route.localeCompare(b.route));
-  const sum = (k: keyof Figures) => views.reduce((n, v) => n + v[k], 0);
+  const sum = (k: keyof (Figures & ContractFigures)) => views.reduce((n, v) => n + v[k], 0);
   const compared = sum('compared');
   const mismatched = sum('mismatched');
   const errored = sum('errored');
   return {
     feature, compared, matched: sum('matched'), mismatched, noisy: sum('noisy'), skipped: sum('skipped'), errored,
     calibrated: sum('calibrated'), mismatchRate: rate(mismatched, compared), errorRate: rate(errored, compared + errored),
+    contractChecked: sum('contractChecked'), contractViolations: sum('contractViolations'),
     routes: views,
   };
 }

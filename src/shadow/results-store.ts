@@ -29,7 +29,7 @@ if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', 3600) then return 0 end
 for _, op in ipairs(cjson.decode(ARGV[1])) do redis.call(unpack(op)) end
 return 1`;
 
-const MAPS = { counts: 'counts', paths: 'paths', nativePatterns: 'npat', noise: 'noise', signatures: 'sig' } as const;
+const MAPS = { counts: 'counts', paths: 'paths', nativePatterns: 'npat', noise: 'noise', signatures: 'sig', contract: 'contract' } as const;
 type MapKey = keyof typeof MAPS;
 
 export class RedisResultsStore implements ResultsStore {

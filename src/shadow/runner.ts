@@ -107,7 +107,7 @@ export class ShadowRunner {
     const base = { method: sample.method, route: sample.route, query: queryOf(sample.url) };
     if (outcome.kind === 'skipped') recorder.skipped(sample.feature, sample.route, outcome.reason);
     else if (outcome.kind === 'errored') recorder.errored(sample.feature, sample.route, outcome.reason, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } });
-    else recorder.compared(sample.feature, sample.route, outcome.result, outcome.calibration, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } });
+    else recorder.compared(sample.feature, sample.route, outcome.result, outcome.calibration, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } }, outcome.contract);
   }
 }
 

@@ -23,6 +23,8 @@ export interface ShadowServiceParts {
   flags: FlagStore;
   store: ResultsStore;
   templates: RouteTemplates;
+  /** The OpenAPI document the gateway serves, to check Express's answers against (contract-check.ts). */
+  contract: () => unknown;
   onResult: (feature: string, route: string, result: ShadowResult) => void;
   onFlushError: (err: unknown) => void;
   onReplayEvent: (msg: string, err?: unknown) => void;
@@ -57,6 +59,7 @@ export class ShadowService implements ShadowTap {
       settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, noiseMaxPerSecond: c.SHADOW_NOISE_MAX_PER_SECOND, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
       needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
       lingerMs: c.SHADOW_WORKER_LINGER_MS,
+      contract: p.contract,
       onEvent: p.onReplayEvent,
     });
     this.runner = new ShadowRunner({

@@ -35,6 +35,7 @@ export const shadowPlugin = fp(async (app) => {
     flags: app.flags,
     store: app.redis ? new RedisResultsStore(app.redis, retention, `mvp:shadow:${namespaceOf(c.DATABASE_URL)}:`) : new MemoryResultsStore(retention),
     templates,
+    contract: () => app.swagger(),
     onResult: (feature, route, result) => { if (isFeatureName(feature)) comparisons.inc({ feature, route, result }); },
     onFlushError: (err) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'shadow results flush failed; retrying'),
     onReplayEvent: (msg, err) => app.log.warn({ err: err instanceof Error ? err.message : err === undefined ? undefined : String(err) }, msg),
@@ -46,4 +47,4 @@ export const shadowPlugin = fp(async (app) => {
   app.addHook('onListen', async () => shadow.watchReplay());
   app.addHook('preClose', async () => shadow.stop());
   await app.register(shadowAdminRoutes, { shadow });
-}, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context', 'capsules'] });
+}, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context', 'capsules', 'openapi'] });

@@ -20,7 +20,8 @@ export interface Example {
 }
 
 export interface RouteTally {
-  /** `compared`, `equal`, `diffed`, `calibrated`, `skipped`, `skipped:<reason>`, `errored`, `errored:<reason>`. */
+  /** `compared`, `equal`, `diffed`, `calibrated`, `skipped`, `skipped:<reason>`, `errored`, `errored:<reason>`,
+   * `contract_checked`, `contract_violating`. */
   counts: Map<string, number>;
   /** Exact field path → comparisons where native differed from Express there. */
   paths: Map<string, number>;
@@ -30,6 +31,8 @@ export interface RouteTally {
   noise: Map<string, number>;
   /** Sorted differing patterns of one comparison, joined by `\n` → how many comparisons had exactly those. */
   signatures: Map<string, number>;
+  /** `path\tmessage` of a contract violation in Express's answer → answers that had it (contract-check.ts). */
+  contract: Map<string, number>;
   examples: Example[];
 }
 
@@ -40,7 +43,7 @@ const MAX_EXAMPLE_FIELDS = 10;
 export const MORE_PATTERNS = '…';
 
 export function emptyTally(): RouteTally {
-  return { counts: new Map(), paths: new Map(), nativePatterns: new Map(), noise: new Map(), signatures: new Map(), examples: [] };
+  return { counts: new Map(), paths: new Map(), nativePatterns: new Map(), noise: new Map(), signatures: new Map(), contract: new Map(), examples: [] };
 }
 
 export function bump(map: Map<string, number>, key: string, by = 1): void {
@@ -65,7 +68,7 @@ export function exampleFields(diffs: readonly FieldDiff[]): Example['fields'] {
 
 /** Adds `from` into `into` (examples appended; the caller trims them). */
 export function mergeTally(into: RouteTally, from: RouteTally): void {
-  for (const key of ['counts', 'paths', 'nativePatterns', 'noise', 'signatures'] as const) {
+  for (const key of ['counts', 'paths', 'nativePatterns', 'noise', 'signatures', 'contract'] as const) {
     for (const [k, v] of from[key]) bump(into[key], k, v);
   }
   into.examples.push(...from.examples);

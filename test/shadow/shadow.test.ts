@@ -8,6 +8,7 @@ import type { AppProcess } from '../../stack/apps.ts';
 import { Client } from '../support/client.ts';
 import { randomVin } from '../features/support/vehicles.ts';
 import { startVolatileProxy } from './support/volatile-proxy.ts';
+import type { FeatureReport } from '../../src/shadow/report.ts';
 
 const SHADOW_ENV = {
   ...ALL_EXPRESS,
@@ -23,17 +24,8 @@ const SHADOW_ENV = {
   DEV_TOOLS: 'true',
 };
 
-interface Report {
-  compared: number; matched: number; mismatched: number; noisy: number; skipped: number; errored: number; calibrated: number;
-  mismatchRate: number;
-  routes: Array<{
-    route: string; compared: number; mismatched: number; noisy: number; skipped: number; errored: number;
-    skippedBy: Record<string, number>; erroredBy: Record<string, number>;
-    topFields: Array<{ path: string; nativeDiffs: number; expressDiffs: number; verdict: string }>;
-    noiseFields: Array<{ path: string; nativeDiffs: number; expressDiffs: number; verdict: string }>;
-    examples: Array<{ method: string; route: string; query: string; status: { express: number; native: number | null }; fields: Array<{ path: string; express: string; native: string; verdict: string }>; error?: string }>;
-  }>;
-}
+/** GET /admin/shadow/:feature, as the gateway builds it. */
+type Report = FeatureReport;
 
 /** One route's tally in a shadow report (fails the test when the report lacks it). */
 function routeOf<R extends { route: string }>(report: { routes: R[] }, route: string): R {
@@ -138,6 +130,9 @@ describe('shadow traffic (real processes)', () => {
     assert.equal(r.mismatched, 0, JSON.stringify(r.routes.flatMap((x) => x.examples).slice(0, 3)));
     assert.equal(r.errored, 0);
     assert.deepEqual(r.routes.map((x) => x.route).sort(), ['GET /api/vehicles', 'GET /api/vehicles/:id', 'HEAD /api/vehicles/:id']);
+    // Express's answers were checked against the OpenAPI document the gateway serves: the legacy app keeps it.
+    assert.equal(r.contractChecked, r.compared);
+    assert.equal(r.contractViolations, 0, JSON.stringify(r.routes.flatMap((x) => x.contractFields)));
 
     const metrics = await (await fetch(`${gwA.url}/metrics`)).text();
     assert.match(metrics, /gateway_shadow_comparisons_total\{feature="vehicles",route="GET \/api\/vehicles\/:id",result="matched"\} \d+/);
@@ -226,6 +221,9 @@ describe('shadow traffic (real processes)', () => {
       assert.deepEqual(field && { nativeDiffs: field.nativeDiffs, expressDiffs: field.expressDiffs, verdict: field.verdict },
         { nativeDiffs: 30, expressDiffs: 30, verdict: 'noise' });
       assert.equal(route.examples[0]?.fields[0]?.verdict, 'noise');
+      // The field the volatile legacy adds is not in the contract: counted apart, on its path; it blocks nothing.
+      assert.equal(route.contractViolations, 30);
+      assert.deepEqual(route.contractFields, [{ path: 'body.servedAt', message: 'is not in the document', answers: 30 }]);
     } finally {
       await gwC.stop(3000);
       await volatile.close();

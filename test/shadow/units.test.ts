@@ -15,6 +15,7 @@ import { checkShadowGate, ShadowGateError } from '../../src/shadow/gate.ts';
 import { mutateField } from '../../src/dev-tools/mutate.ts';
 import { replayHeaders } from '../../src/shadow/runner.ts';
 import { CalibrationPicker } from '../../src/shadow/calibration.ts';
+import { ExpressContractCheck } from '../../src/shadow/contract-check.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -110,7 +111,7 @@ test('a replay: compared, native 5xx, timeout, and a provider call refused → s
   const express = json({ id: 1, name: 'a' });
   const settings = { timeoutMs: 200, maxWaitMs: 500, noiseRate: 0, noiseMaxPerSecond: 5, maxBodyBytes: 1024, matchById: false };
   const again: Backend = async () => { throw new Error('not called when no calibration is picked'); };
-  const run = (native: Backend) => replaySample(sample, express, { native, express: again, settings, calibrate: () => false });
+  const run = (native: Backend) => replaySample(sample, express, { native, express: again, settings, calibrate: () => false, checkContract: () => null });
 
   const compared = await run(async () => json({ id: 1, name: 'b' }));
   assert.equal(compared.kind, 'compared');
@@ -167,4 +168,32 @@ test('noise calibration: SHADOW_NOISE_RATE % of replays, at most SHADOW_NOISE_MA
   assert.equal(never.pick('a'), false);
   const always = new CalibrationPicker({ noiseRate: 100, maxPerSecond: 3 }, () => now, Math.random);
   assert.equal(Array.from({ length: 10 }, () => always.pick('a')).filter(Boolean).length, 3);
+});
+
+test("the contract check of Express's answers: body, status and type against the document; the same answer judged once", () => {
+  const doc = {
+    openapi: '3.1.0',
+    paths: {
+      '/api/things/{id}': {
+        get: {
+          responses: {
+            200: { content: { 'application/json': { schema: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer' }, name: { type: 'string' } } } } } },
+            404: { content: { 'application/json': { schema: { type: 'object' } } } },
+          },
+        },
+      },
+    },
+  };
+  const check = new ExpressContractCheck(doc);
+  const route = 'GET /api/things/:id';
+  const answer = (status: number, body: unknown, contentType = 'application/json; charset=utf-8') => ({ status, contentType, body: Buffer.from(JSON.stringify(body)) });
+  assert.deepEqual(check.violations(route, answer(200, { id: 1, name: 'a' })), []);
+  assert.deepEqual(check.violations(route, answer(200, { id: 1, name: 'a', servedAt: 'now' })), [{ path: 'body.servedAt', message: 'is not in the document' }]);
+  const byPath = (vs: Array<{ path: string }> | null) => [...(vs ?? [])].sort((a, b) => a.path.localeCompare(b.path));
+  assert.deepEqual(byPath(check.violations(route, answer(200, { id: '1' }))), [{ path: 'body.id', message: 'must be integer' }, { path: 'body.name', message: 'is required' }]);
+  assert.deepEqual(check.violations(route, answer(500, {})), [{ path: 'status', message: '500 is not documented for GET /api/things/:id' }]);
+  assert.deepEqual(check.violations(route, answer(200, { id: 1, name: 'a' }, 'text/html')), [{ path: 'content-type', message: 'text/html is not one of application/json' }]);
+  assert.equal(check.violations('GET (no native route)', answer(200, {})), null);
+  const first = check.violations(route, answer(200, { id: 1 }));
+  assert.equal(check.violations(route, answer(200, { id: 1 })), first); // memoised: the very same verdict object
 });

@@ -13,7 +13,8 @@ export interface WireCaptured {
 
 export type ToWorker =
   /** The first message: what the worker builds its capsule instance from. */
-  | { type: 'start'; config: Config; settings: ReplaySettings }
+  /** `contract`: the OpenAPI document the gateway serves (its `app.swagger()`), to check Express's answers against. */
+  | { type: 'start'; config: Config; settings: ReplaySettings; contract: unknown }
   /** `postedAt`: Date.now() when the gateway posted it (a sample that waited too long is skipped). */
   | { type: 'job'; id: number; postedAt: number; sample: Sample; express: WireCaptured }
   | { type: 'heap' }

@@ -6,6 +6,7 @@ import { lowerThisProcesssPriority } from './priority.ts';
 import { buildReplayApp } from './replay-app.ts';
 import { expressBackend, nativeBackend } from '../backends.ts';
 import { CalibrationPicker } from '../calibration.ts';
+import { ExpressContractCheck } from '../contract-check.ts';
 import { replaySample, waitedTooLong, type ReplayOutcome, type ReplayParts } from '../replay.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { FastifyInstance } from 'fastify';
@@ -75,9 +76,11 @@ function start(msg: Extract<ToWorker, { type: 'start' }>): Started {
   const parts = app.then((instance): ReplayParts => {
     readyAt = Date.now();
     const calibrations = new CalibrationPicker({ noiseRate: msg.settings.noiseRate, maxPerSecond: msg.settings.noiseMaxPerSecond });
+    const contract = new ExpressContractCheck(msg.contract);
     return {
       native: nativeBackend(instance, msg.settings.maxBodyBytes), express: expressBackend(msg.config.LEGACY_URL, msg.settings.maxBodyBytes),
       settings: msg.settings, calibrate: (feature, route) => calibrations.pick(`${feature} ${route}`),
+      checkContract: (route, answer) => contract.violations(route, answer),
     };
   });
   // A start-up failure ends the worker with the error (the host restarts it with backoff).
