@@ -1,14 +1,8 @@
 // Prints the shadow report (GET /admin/shadow[/:feature]) for `make status` and `make shadow-report`.
-interface FieldView { path: string; nativeDiffs: number; expressDiffs: number; verdict: string }
-interface RouteView {
-  route: string; compared: number; matched: number; mismatched: number; noisy: number; skipped: number; errored: number; mismatchRate: number;
-  skippedBy: Record<string, number>; erroredBy: Record<string, number>; topFields: FieldView[];
-  examples: Array<{ at: number; method: string; route: string; query: string; status: { express: number; native: number | null }; error?: string; fields: Array<{ path: string; express: string; native: string; verdict: string }> }>;
-}
-export interface ShadowFeatureView {
-  stage?: string; shadowRate?: number; compared: number; matched: number; mismatched: number; noisy: number; skipped: number; errored: number; calibrated: number;
-  mismatchRate: number; routes: RouteView[];
-}
+import type { FeatureReport } from '../src/shadow/report.ts';
+
+/** A feature's report as the admin API sends it (GET /admin/shadow lists them with their stage). */
+export type ShadowFeatureView = FeatureReport & { stage?: string; shadowRate?: number };
 
 const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
 const reasons = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -22,6 +16,8 @@ export function printShadowFeature(name: string, f: ShadowFeatureView, examples 
     for (const fld of r.topFields.slice(0, 5)) {
       console.log(`      ${fld.path.padEnd(32)} native≠express ${fld.nativeDiffs}, express≠express ${fld.expressDiffs} → ${fld.verdict}`);
     }
+    if (r.contractViolations) console.log(`      Express broke the contract in ${r.contractViolations} of ${r.contractChecked} answers (a legacy bug; not a mismatch):`);
+    for (const c of r.contractFields.slice(0, 5)) console.log(`      ${c.path.padEnd(32)} ${c.message} (${c.answers})`);
     for (const e of r.examples.slice(0, examples)) {
       const what = e.error ? `native ${e.error}` : e.fields.map((x) => `${x.path}: ${x.express} ≠ ${x.native}`).join('; ');
       console.log(`      e.g. ${new Date(e.at).toISOString()} ${e.route}${e.query ? `?${e.query}` : ''} [${e.status.express}/${e.status.native ?? '-'}] ${what}`);

@@ -3,7 +3,7 @@ import type { FeatureView, LiveView, ShadowExample, ShadowResult, Stats, Window 
 import type { Slot } from './Dashboard.tsx';
 import { NA, count, figure, fixed, ms, percentOf, when } from './format.ts';
 import { LiveChart } from './LiveChart.tsx';
-import { examplesOf, topFields } from './shadow.ts';
+import { contractFields, examplesOf, topFields } from './shadow.ts';
 
 const BACKENDS = ['express', 'fastify'] as const;
 const COLORS = { express: '#2b6cb0', fastify: '#2f855a' } as const;
@@ -93,6 +93,9 @@ export function ShadowPanel({ feature, shadow }: { feature: string; shadow: Slot
         <div><dt>mismatch rate</dt><dd data-testid={`${feature}-shadow-rate`}>{percentOf(r.mismatchRate)}</dd></div>
         {extra.map((k) => <div key={k}><dt>{k}</dt><dd>{count(r[k] as number)}</dd></div>)}
       </dl>
+      {(r.contractViolations ?? 0) > 0 && (
+        <p data-testid={`${feature}-shadow-contract`}><strong>Express broke the contract</strong> in {count(r.contractViolations)} of {count(r.contractChecked)} answers (a legacy bug, not a mismatch): {contractFields(r).map((f) => `${f.path} ${f.message} (${f.answers})`).join(', ')}</p>
+      )}
       <p><strong>Top differing fields:</strong> {fields.length ? fields.map((f) => `${f.field}${f.count === undefined ? '' : ` (${f.count})`}${f.verdict ? ` ${f.verdict}` : ''}`).join(', ') : 'none'}</p>
       {examples.length > 0 && (
         <details>

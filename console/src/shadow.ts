@@ -49,3 +49,17 @@ export function examplesOf(r: ShadowResult): ShadowExample[] {
   return (r.routes as Array<{ examples?: ShadowExample[] }>).flatMap((x) => (Array.isArray(x.examples) ? x.examples : []));
 }
 
+
+/** Express's contract violations over the feature's routes, summed per path and message (top 10). */
+export function contractFields(r: ShadowResult): Array<{ path: string; message: string; answers: number }> {
+  const merged = new Map<string, { path: string; message: string; answers: number }>();
+  for (const route of Array.isArray(r.routes) ? r.routes : []) {
+    for (const f of route.contractFields ?? []) {
+      const key = `${f.path}\t${f.message}`;
+      const m = merged.get(key);
+      if (m) m.answers += f.answers;
+      else merged.set(key, { ...f });
+    }
+  }
+  return [...merged.values()].sort((a, b) => b.answers - a.answers).slice(0, 10);
+}
