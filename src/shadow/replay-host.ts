@@ -11,7 +11,7 @@ import type { Config } from '../config/config.ts';
 import type { FromWorker, ToWorker } from './worker/protocol.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
-const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
+const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-main${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
 /** How long past its own timeout a run may stay unanswered before the worker is judged stuck. */
 const STUCK_GRACE_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;

@@ -14,6 +14,8 @@ export interface Sample {
   url: string;
   headers: Record<string, string>;
   requestId: string;
+  /** The client request's trace context (W3C headers) when the gateway traces: the replay's trace links to it. */
+  trace?: Record<string, string>;
 }
 
 /** A backend call that answers a captured response or throws (`signal` aborts it at the timeout). */

@@ -15,6 +15,7 @@ import { ShadowRunner, SAFE_METHODS, replayHeaders } from './runner.ts';
 import { ReplayHost, type ReplayHeap, type ReplayState } from './replay-host.ts';
 import { checkShadowGate, type GateOutcome } from './gate.ts';
 import type { ProxiedReply, ProxiedRequest, ShadowTap } from './tap.ts';
+import { processTracing } from '../telemetry/process-tracing.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -114,7 +115,7 @@ export class ShadowService implements ShadowTap {
     const length = reply.getHeader('content-length');
     return this.runner.tap(
       { feature, route: this.runner.routeOf(request.method, request.url), method: request.method, url: request.url,
-        headers: replayHeaders(request.headers), requestId: request.id },
+        headers: replayHeaders(request.headers), requestId: request.id, trace: processTracing()?.carrier() },
       reply.statusCode,
       Array.isArray(contentType) ? contentType[0] : contentType === undefined ? undefined : String(contentType),
       length === undefined ? undefined : Number(length),

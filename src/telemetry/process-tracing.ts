@@ -5,6 +5,15 @@
 export interface ProcessTracing {
   /** A pino mixin: `trace_id` and `span_id` on every line written inside a traced request. */
   logMixin(): Record<string, string>;
+  /** The active trace context as W3C headers (`traceparent`, …), for work done later and elsewhere that links to it. */
+  carrier(): Record<string, string>;
+  /**
+   * Runs `fn` in a new trace (a root span named `name`) linked to the context in `link` — work done for a
+   * request but not part of it (a shadow replay): the request's trace never waits for it.
+   */
+  linkedRoot<T>(name: string, link: Record<string, string> | undefined, attributes: Record<string, string | number | boolean>, fn: () => Promise<T>): Promise<T>;
+  /** Exports what is buffered and stops. */
+  shutdown(): Promise<void>;
 }
 
 let current: ProcessTracing | undefined;

@@ -4,7 +4,7 @@
 // caller's own. Imported only when tracingEnabled() says so, and before the instrumented modules load:
 // the ES-module hooks (import-in-the-middle) see only the modules imported after they are registered.
 import { register as registerImportHooks } from 'import-in-the-middle/register-hooks.mjs';
-import { isSpanContextValid, trace, type Attributes } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, type Attributes } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -60,11 +60,30 @@ export function startTracing(opts: TracingOptions): Tracing {
     ],
   });
   sdk.start();
+  const tracer = trace.getTracer('motovaultpro');
+  const shutdown = () => sdk.shutdown();
   setProcessTracing({
     logMixin: (): Record<string, string> => {
       const span = trace.getActiveSpan()?.spanContext();
       return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
     },
+    carrier: () => {
+      const out: Record<string, string> = {};
+      propagation.inject(context.active(), out);
+      return out;
+    },
+    linkedRoot: (name, link, attributes, fn) => {
+      const linked = link ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, link)) : undefined;
+      const links = linked && isSpanContextValid(linked) ? [{ context: linked }] : [];
+      return tracer.startActiveSpan(name, { root: true, links, attributes }, ROOT_CONTEXT, async (span) => {
+        try {
+          return await fn();
+        } finally {
+          span.end();
+        }
+      });
+    },
+    shutdown,
   });
-  return { shutdown: () => sdk.shutdown() };
+  return { shutdown };
 }

@@ -27,9 +27,13 @@ before(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100',
   };
   legacy = await spawnApp('legacy', { env });
-  // vehicles stays on express (proxied), fuel-logs is native, maintenance is a canary with every user's bucket native.
+  // vehicles stays on express (proxied), fuel-logs is native, maintenance is a canary with every user's bucket
+  // native, stations is shadowed (every read replayed by the worker).
   gateway = await spawnApp('gateway', {
-    env: { ...env, LEGACY_URL: legacy.url, VEHICLES_BACKEND: 'express', FUEL_LOGS_BACKEND: 'fastify', MAINTENANCE_CANARY_PERCENT: '100' },
+    env: {
+      ...env, LEGACY_URL: legacy.url, VEHICLES_BACKEND: 'express', FUEL_LOGS_BACKEND: 'fastify', MAINTENANCE_CANARY_PERCENT: '100',
+      STATIONS_SHADOW_RATE: '100', SHADOW_MAX_WAIT_MS: '20000',
+    },
   });
   token = await infra.sign({});
 });
@@ -148,6 +152,31 @@ describe('tracing across the gateway and the legacy app', () => {
     const gw = serverRoot(spans.filter((s) => s.traceId === newTrace(spans)), GATEWAY);
     assert.ok(gw, 'the gateway\'s server span is in the legacy app\'s trace');
     assert.equal(gw.parentSpanId, '', 'the gateway started the trace');
+  });
+
+  test('a shadow replay is a trace of its own, linked to the client\'s: its native run and SQL are in it, none of it in the client\'s', async () => {
+    const browser = browserTraceparent();
+    const res = await get('/api/stations/saved', { traceparent: browser.header });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-backend'), 'express', 'the client is answered by Express');
+    const isReplay = (s: ReceivedSpan) => s.name === 'shadow replay' && s.links.some((l) => l.traceId === browser.traceId);
+    const spans = await receiver.waitFor((all) => {
+      const replay = all.find(isReplay);
+      return replay !== undefined && all.some((s) => s.traceId === replay.traceId && isSql(s)) && all.some((s) => s.spanId === replay.links[0].spanId);
+    }, 30_000);
+    const replay = spans.find(isReplay);
+    assert.ok(replay);
+    assert.notEqual(replay.traceId, browser.traceId, 'never part of the client\'s trace');
+    assert.equal(replay.parentSpanId, '', 'a root');
+    assert.deepEqual([replay.service, replay.attributes['mvp.feature'], replay.attributes['mvp.stage'], replay.attributes['http.route']],
+      [GATEWAY, 'stations', 'shadow', 'GET /api/stations/saved']);
+    const linked = spans.find((s) => s.spanId === replay.links[0].spanId);
+    assert.deepEqual([linked?.traceId, linked?.service], [browser.traceId, GATEWAY], 'linked to the gateway\'s span of the client\'s request');
+    const own = spans.filter((s) => s.traceId === replay.traceId);
+    assert.ok(own.some((s) => s.service === GATEWAY && s.attributes['http.route'] === '/api/stations/saved'), 'the native run is in the replay\'s trace');
+    assert.ok(own.some(isSql), 'and its SQL');
+    const client = spans.filter((s) => s.traceId === browser.traceId);
+    assert.deepEqual([...new Set(client.filter(isSql).map((s) => s.service))], [LEGACY], 'the client\'s trace holds only the legacy app\'s SQL');
   });
 
   test('health probes and metrics scrapes make no traces; only JSON trace exports arrived', async () => {

@@ -6,6 +6,7 @@ import { lowerThisProcesssPriority } from './priority.ts';
 import { buildReplayApp } from './replay-app.ts';
 import { expressBackend, nativeBackend } from '../backends.ts';
 import { CalibrationPicker } from '../calibration.ts';
+import { processTracing } from '../../telemetry/process-tracing.ts';
 import { ExpressContractCheck } from '../contract-check.ts';
 import { replaySample, waitedTooLong, type ReplayOutcome, type ReplayParts } from '../replay.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -64,7 +65,10 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
       return;
     }
     const express = { status: msg.express.status, contentType: msg.express.contentType, body: Buffer.from(msg.express.body.buffer, msg.express.body.byteOffset, msg.express.body.byteLength) };
-    outcome = await replaySample(msg.sample, express, parts);
+    const tracing = processTracing();
+    outcome = tracing
+      ? await tracing.linkedRoot('shadow replay', msg.sample.trace, { 'mvp.feature': msg.sample.feature, 'mvp.stage': 'shadow', 'mvp.backend': 'fastify', 'http.route': msg.sample.route }, () => replaySample(msg.sample, express, parts))
+      : await replaySample(msg.sample, express, parts);
   } catch {
     outcome = { kind: 'errored', reason: 'exception', nativeStatus: null };
   }
@@ -110,6 +114,7 @@ process.on('message', (msg: ToWorker) => {
     void Promise.allSettled([...inFlight]).then(async () => {
       sendResults();
       await (await s.app).close();
+      await processTracing()?.shutdown(); // the last replays' spans
       process.disconnect();
     });
   }
