@@ -129,6 +129,9 @@ export class FlagStore {
   private stored = new Map<FeatureName, Stored>();
   private effective = new Map<FeatureName, Rollout>();
   private timer: NodeJS.Timeout | undefined;
+  /** This instance's committed changes so far, and the count at each feature's latest one (see sync()). */
+  private commits = 0;
+  private committedAt = new Map<FeatureName, number>();
 
   constructor(db: Db, envValues: Record<string, string | undefined>, opts: FlagStoreOptions) {
     this.db = db;
@@ -246,7 +249,11 @@ export class FlagStore {
       await q('SELECT pg_notify($1, $2)', [FLAG_CHANNEL, features.join(',')]);
     });
     // Committed: this instance serves the change at once; the NOTIFY and the polling reload it from the rows.
-    for (const [feature, stored] of written) this.stored.set(feature, stored);
+    this.commits++;
+    for (const [feature, stored] of written) {
+      this.stored.set(feature, stored);
+      this.committedAt.set(feature, this.commits);
+    }
     this.recompute();
   }
 
@@ -274,6 +281,7 @@ export class FlagStore {
 
   /** Reloads the stored rollouts. On failure the last known state stays in force. */
   async sync(): Promise<void> {
+    const commitsBefore = this.commits;
     const { rows } = await this.db.query('SELECT feature, backend, stage, percent, shadow_rate, reason, changed_by, changed_at, rollout, version, overridden FROM feature_flag_overrides');
     const next = new Map<FeatureName, Stored>();
     for (const r of rows) {
@@ -284,6 +292,13 @@ export class FlagStore {
         continue;
       }
       next.set(r.feature, { rollout, version: Number(r.version), overridden: r.overridden, reason: r.reason ?? 'manual', changedBy: r.changed_by, changedAt: r.changed_at });
+    }
+    // A change this instance committed while the query ran may be newer than the rows it read (a reload
+    // set off by the NOTIFY of an earlier change): that change stays, never undone by an older snapshot.
+    for (const [feature, at] of this.committedAt) {
+      const mine = this.stored.get(feature);
+      const read = next.get(feature);
+      if (at > commitsBefore && mine && (!read || read.version < mine.version)) next.set(feature, mine);
     }
     this.stored = next;
     this.recompute();

@@ -112,6 +112,35 @@ test('every change NOTIFYs the flag channel when its transaction commits', async
   }
 });
 
+test('a reload that read the rows before this instance\'s own change committed never undoes that change', async () => {
+  const slowDb = createPool(requiredEnv('DATABASE_URL'));
+  try {
+    const store = new FlagStore(slowDb, {}, { syncIntervalMs: 60_000, nativeFeatures: native });
+    await store.apply(['vehicles'], set(SIDES.slice(), 'canary', 10), { who: 'op' });
+    // The reload's SELECT (as a NOTIFY sets one off) answers with the rows, then is held until the change below committed.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const query = slowDb.query.bind(slowDb) as (sql: string, params?: unknown[]) => Promise<unknown>;
+    Object.defineProperty(slowDb, 'query', {
+      value: async (sql: string, params?: unknown[]) => {
+        const result = await query(sql, params);
+        if (sql.startsWith('SELECT feature, backend')) await held;
+        return result;
+      },
+    });
+    const reload = store.sync();
+    await new Promise((r) => setTimeout(r, 100)); // the SELECT has read version 1
+    await store.apply(['vehicles'], set(SIDES.slice(), 'express'), { who: 'op' });
+    release();
+    await reload;
+    assert.equal(store.stageOf('vehicles'), 'express', 'the older snapshot did not bring canary back');
+    await store.sync(); // a reload after the change reads it
+    assert.equal(store.stageOf('vehicles'), 'express');
+  } finally {
+    await slowDb.end();
+  }
+});
+
 test('sixteen parallel writers on two stores: every audit row\'s from is the previous row\'s to, the version counts the rows', async () => {
   await db.query(`DELETE FROM feature_flag_audit WHERE feature = 'vehicles'`);
   const stores = [newStore(), newStore()];
