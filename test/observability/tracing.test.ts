@@ -168,7 +168,7 @@ describe('tracing across the gateway and the legacy app', () => {
     assert.ok(replay);
     assert.notEqual(replay.traceId, browser.traceId, 'never part of the client\'s trace');
     assert.equal(replay.parentSpanId, '', 'a root');
-    assert.deepEqual([replay.service, replay.attributes['mvp.feature'], replay.attributes['mvp.stage'], replay.attributes['http.route']],
+    assert.deepEqual([replay.service, replay.attributes['mvp.feature'], replay.attributes['mvp.stage'], replay.attributes['mvp.route']],
       [GATEWAY, 'stations', 'shadow', 'GET /api/stations/saved']);
     const linked = spans.find((s) => s.spanId === replay.links[0].spanId);
     assert.deepEqual([linked?.traceId, linked?.service], [browser.traceId, GATEWAY], 'linked to the gateway\'s span of the client\'s request');

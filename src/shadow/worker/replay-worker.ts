@@ -67,7 +67,7 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
     const express = { status: msg.express.status, contentType: msg.express.contentType, body: Buffer.from(msg.express.body.buffer, msg.express.body.byteOffset, msg.express.body.byteLength) };
     const tracing = processTracing();
     outcome = tracing
-      ? await tracing.linkedRoot('shadow replay', msg.sample.trace, { 'mvp.feature': msg.sample.feature, 'mvp.stage': 'shadow', 'mvp.backend': 'fastify', 'http.route': msg.sample.route }, () => replaySample(msg.sample, express, parts))
+      ? await tracing.linkedRoot('shadow replay', msg.sample.trace, { 'mvp.feature': msg.sample.feature, 'mvp.stage': 'shadow', 'mvp.backend': 'fastify', 'mvp.route': msg.sample.route }, () => replaySample(msg.sample, express, parts))
       : await replaySample(msg.sample, express, parts);
   } catch {
     outcome = { kind: 'errored', reason: 'exception', nativeStatus: null };
