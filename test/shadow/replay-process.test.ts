@@ -100,6 +100,31 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     }, { timeoutMs: 20_000, intervalMs: 200 });
   });
 
+  test('a replay starved of CPU mid-run past its timeout is skipped as busy, never a native timeout the gate counts', async (t) => {
+    // Dev fault injection holds each native replay 1.5 s, so a run is surely in flight when the worker is
+    // stopped (SIGSTOP: no CPU at all, as the lowest priority gets under full load) past the 2 s timeout.
+    const starved = await stack.spawnGateway(legacy.url, { DEV_TOOLS: 'true', SHADOW_TIMEOUT_MS: '2000' }, 'gateway (starved worker)');
+    const { pid } = await readyWorker(starved);
+    t.after(() => { if (alive(pid)) process.kill(pid, 'SIGCONT'); });
+    const admin = adminOf(starved);
+    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1500 })).status, 200);
+    try {
+      assert.equal((await admin.del('/admin/shadow')).status, 200);
+      assert.equal((await new Client(starved.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
+      await new Promise((res) => setTimeout(res, 500)); // the replay is inside its 1.5 s hold
+      process.kill(pid, 'SIGSTOP');
+      await new Promise((res) => setTimeout(res, 3000));
+      process.kill(pid, 'SIGCONT');
+      await eventually(async () => {
+        const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+        assert.deepEqual([route?.skippedBy, route?.erroredBy, route?.compared], [{ busy: 1 }, {}, 0], JSON.stringify(route));
+      }, { timeoutMs: 10_000, intervalMs: 200 });
+    } finally {
+      await admin.del('/dev/chaos/vehicles');
+      await starved.stop();
+    }
+  });
+
   test('the worker never outlives its gateway: a gateway killed outright takes it along', async (t) => {
     const doomed = await stack.spawnGateway(legacy.url, {}, 'gateway (killed)');
     const { pid } = await readyWorker(doomed);

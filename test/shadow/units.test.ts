@@ -16,6 +16,7 @@ import { mutateField } from '../../src/dev-tools/mutate.ts';
 import { replayHeaders } from '../../src/shadow/runner.ts';
 import { CalibrationPicker } from '../../src/shadow/calibration.ts';
 import { ExpressContractCheck } from '../../src/shadow/contract-check.ts';
+import { wasStarved } from '../../src/shadow/worker/starvation.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -196,4 +197,11 @@ test("the contract check of Express's answers: body, status and type against the
   assert.equal(check.violations('GET (no native route)', answer(200, {})), null);
   const first = check.violations(route, answer(200, { id: 1 }));
   assert.equal(check.violations(route, answer(200, { id: 1 })), first); // memoised: the very same verdict object
+});
+
+test('a timed-out replay is starved (skipped busy) only when the loop was late and the worker used little CPU', () => {
+  const run = { timeoutMs: 2000, wallMs: 2100 };
+  assert.equal(wasStarved({ ...run, lateMs: 1500, cpuMs: 40 }), true); // stopped or out-prioritised: no CPU, the loop behind
+  assert.equal(wasStarved({ ...run, lateMs: 1500, cpuMs: 2000 }), false); // a handler spinning: late loop, but its own CPU
+  assert.equal(wasStarved({ ...run, lateMs: 20, cpuMs: 30 }), false); // slow I/O (a slow query): the loop on time
 });

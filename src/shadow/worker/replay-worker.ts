@@ -8,6 +8,7 @@ import { expressBackend, nativeBackend } from '../backends.ts';
 import { CalibrationPicker } from '../calibration.ts';
 import { processTracing } from '../../telemetry/process-tracing.ts';
 import { ExpressContractCheck } from '../contract-check.ts';
+import { StarvationWatch } from './starvation.ts';
 import { replaySample, waitedTooLong, type ReplayOutcome, type ReplayParts } from '../replay.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +32,7 @@ let started: Started | null = null;
 /** When the app became ready (jobs posted during the start waited for it, not for the CPU). */
 let readyAt = 0;
 const inFlight = new Set<Promise<void>>();
+const starvation = new StarvationWatch();
 
 /**
  * Outcomes wait up to this long to go back together: each message wakes the gateway's thread (the one that
@@ -66,9 +68,12 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
     }
     const express = { status: msg.express.status, contentType: msg.express.contentType, body: Buffer.from(msg.express.body.buffer, msg.express.body.byteOffset, msg.express.body.byteLength) };
     const tracing = processTracing();
+    const started = starvation.mark();
     outcome = tracing
       ? await tracing.linkedRoot('shadow replay', msg.sample.trace, { 'mvp.feature': msg.sample.feature, 'mvp.stage': 'shadow', 'mvp.backend': 'fastify', 'mvp.route': msg.sample.route }, () => replaySample(msg.sample, express, parts))
       : await replaySample(msg.sample, express, parts);
+    // Starved of CPU mid-run (the lowest priority gave way to the clients): the native side is not to blame.
+    if (outcome.kind === 'errored' && outcome.reason === 'timeout' && starvation.starved(started, parts.settings.timeoutMs)) outcome = { kind: 'skipped', reason: 'busy' };
   } catch {
     outcome = { kind: 'errored', reason: 'exception', nativeStatus: null };
   }
