@@ -9,7 +9,7 @@ import { ContractValidator, type Violation } from '../contract/openapi-validator
 import type { Captured } from './compare.ts';
 
 /** At most this many violations per answer are reported (the first ones, in the validator's order). */
-export const MAX_VIOLATIONS = 10;
+const MAX_VIOLATIONS = 10;
 const MEMO_ENTRIES = 1000;
 
 export class ExpressContractCheck {

@@ -4,7 +4,7 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { startTracing } from '../../telemetry/sdk.ts';
 
-export const tracing = startTracing({
+startTracing({
   serviceName: 'motovaultpro-gateway',
   esModules: [],
   instrumentations: [new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: false })],

@@ -27,17 +27,15 @@ export class StarvationWatch {
   private readonly late = new Float64Array(KEPT);
   private next = 0;
   private expected = performance.now() + TICK_MS;
-  private readonly timer: NodeJS.Timeout;
 
   constructor() {
-    this.timer = setInterval(() => {
+    setInterval(() => {
       const now = performance.now();
       this.at[this.next % KEPT] = now;
       this.late[this.next % KEPT] = Math.max(0, now - this.expected);
       this.next++;
       this.expected = now + TICK_MS;
-    }, TICK_MS);
-    this.timer.unref();
+    }, TICK_MS).unref(); // lives as long as the worker, never keeping it alive
   }
 
   /** A run's start: pass it to `starved` when the run timed out. */
@@ -58,7 +56,4 @@ export class StarvationWatch {
     return wasStarved({ timeoutMs, lateMs, cpuMs: (used.user + used.system) / 1000, wallMs: now - since.at });
   }
 
-  stop(): void {
-    clearInterval(this.timer);
-  }
 }
