@@ -199,12 +199,22 @@ describe('shadow traffic (real processes)', () => {
     assert.equal(fromA.mismatched, 0);
   });
 
-  test('a field that differs between two Express answers is noise, not a native mismatch', async () => {
+  /** A gateway whose legacy app adds a volatile `servedAt` to every answer, ready and reset, stopped after `run`. */
+  const withVolatileLegacy = async (env: Record<string, string>, name: string, run: (gw: AppProcess) => Promise<void>) => {
     const volatile = await startVolatileProxy(legacy.url, 'servedAt');
-    const gwC = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100', SHADOW_NOISE_MAX_PER_SECOND: '1000' }, 'gateway C (volatile legacy)');
+    const gw = await stack.spawnGateway(volatile.url, env, name);
     try {
-      await replayReady(gwC);
+      await replayReady(gw);
       await reset();
+      await run(gw);
+    } finally {
+      await gw.stop(3000);
+      await volatile.close();
+    }
+  };
+
+  test('a field that differs between two Express answers is noise, not a native mismatch', async () => {
+    await withVolatileLegacy({ SHADOW_NOISE_RATE: '100', SHADOW_NOISE_MAX_PER_SECOND: '1000' }, 'gateway C (volatile legacy)', async (gwC) => {
       const u = users[1];
       for (let i = 0; i < 30; i++) {
         const res = await new Client(gwC.url, u.token).get(`/api/vehicles/${u.vehicles[1]}`);
@@ -224,18 +234,11 @@ describe('shadow traffic (real processes)', () => {
       // The field the volatile legacy adds is not in the contract: counted apart, on its path; it blocks nothing.
       assert.equal(route.contractViolations, 30);
       assert.deepEqual(route.contractFields, [{ path: 'body.servedAt', message: 'is not in the document', answers: 30 }]);
-    } finally {
-      await gwC.stop(3000);
-      await volatile.close();
-    }
+    });
   });
 
   test('noise calibrations are capped per route per second: a busy route does not call Express twice for every read', async () => {
-    const volatile = await startVolatileProxy(legacy.url, 'servedAt');
-    const gwD = await stack.spawnGateway(volatile.url, { SHADOW_NOISE_RATE: '100', SHADOW_NOISE_MAX_PER_SECOND: '2' }, 'gateway D (calibration cap)');
-    try {
-      await replayReady(gwD);
-      await reset();
+    await withVolatileLegacy({ SHADOW_NOISE_RATE: '100', SHADOW_NOISE_MAX_PER_SECOND: '2' }, 'gateway D (calibration cap)', async (gwD) => {
       const u = users[1];
       const from = Date.now();
       await pool(Array.from({ length: 24 }, (_, i) => i), 4, async () => {
@@ -246,10 +249,7 @@ describe('shadow traffic (real processes)', () => {
       assert.equal(routeOf(r, 'GET /api/vehicles/:id').compared, 24);
       assert.ok(r.calibrated >= 1 && r.calibrated <= 2 * seconds, `calibrated ${r.calibrated} over ${seconds} s`);
       assert.ok(r.calibrated < 24); // at rate 100 % without the cap every replay would have been calibrated
-    } finally {
-      await gwD.stop(3000);
-      await volatile.close();
-    }
+    });
   });
 
   const chaos = async (fault: { errors: number; latencyMs: number; mutate?: string }) => {
