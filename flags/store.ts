@@ -132,6 +132,9 @@ export class FlagStore {
   /** This instance's committed changes so far, and the count at each feature's latest one (see sync()). */
   private commits = 0;
   private committedAt = new Map<FeatureName, number>();
+  /** Reloads started, and the latest started one whose read was applied (see sync()). */
+  private reloadsStarted = 0;
+  private reloadApplied = 0;
 
   constructor(db: Db, envValues: Record<string, string | undefined>, opts: FlagStoreOptions) {
     this.db = db;
@@ -282,7 +285,12 @@ export class FlagStore {
   /** Reloads the stored rollouts. On failure the last known state stays in force. */
   async sync(): Promise<void> {
     const commitsBefore = this.commits;
+    const reload = ++this.reloadsStarted;
     const { rows } = await this.db.query('SELECT feature, backend, stage, percent, shadow_rate, reason, changed_by, changed_at, rollout, version, overridden FROM feature_flag_overrides');
+    // Two reloads overlap (the poll and a NOTIFY): one started later read newer rows; an older read that
+    // answers after it is dropped, never putting back what was replaced.
+    if (reload < this.reloadApplied) return;
+    this.reloadApplied = reload;
     const next = new Map<FeatureName, Stored>();
     for (const r of rows) {
       if (!FEATURE_NAMES.includes(r.feature)) continue;

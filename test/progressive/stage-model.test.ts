@@ -141,6 +141,38 @@ test('a reload that read the rows before this instance\'s own change committed n
   }
 });
 
+test('of two overlapping reloads, the older read answering last never puts back what the newer one replaced', async () => {
+  const slowDb = createPool(requiredEnv('DATABASE_URL'));
+  try {
+    const store = new FlagStore(slowDb, {}, { syncIntervalMs: 60_000, nativeFeatures: native });
+    await store.apply(['vehicles'], set(SIDES.slice(), 'canary', 10), { who: 'op' });
+    // Only the first reload's SELECT is held: it has read canary when another instance sets express.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let holdNext = true;
+    const query = slowDb.query.bind(slowDb) as (sql: string, params?: unknown[]) => Promise<unknown>;
+    Object.defineProperty(slowDb, 'query', {
+      value: async (sql: string, params?: unknown[]) => {
+        const hold = holdNext && sql.startsWith('SELECT feature, backend');
+        if (hold) holdNext = false;
+        const result = await query(sql, params);
+        if (hold) await held;
+        return result;
+      },
+    });
+    const older = store.sync();
+    await new Promise((r) => setTimeout(r, 100));
+    await newStore().apply(['vehicles'], set(SIDES.slice(), 'express'), { who: 'other instance' });
+    await store.sync(); // the NOTIFY's reload: reads express
+    assert.equal(store.stageOf('vehicles'), 'express');
+    release();
+    await older;
+    assert.equal(store.stageOf('vehicles'), 'express', 'the older read did not bring canary back');
+  } finally {
+    await slowDb.end();
+  }
+});
+
 test('sixteen parallel writers on two stores: every audit row\'s from is the previous row\'s to, the version counts the rows', async () => {
   await db.query(`DELETE FROM feature_flag_audit WHERE feature = 'vehicles'`);
   const stores = [newStore(), newStore()];
