@@ -1,5 +1,5 @@
 // The gateway's side of the replay worker (src/shadow/worker/): starts the worker — a child process of its
-// own, at the lowest CPU priority — while some feature is shadowed and stops it once none has been for
+// own, at the lowest CPU priority (worker/launch.ts) — while some feature is shadowed and stops it once none has been for
 // `lingerMs`, hands it each captured sample and resolves the outcome. A worker that crashes fails its runs
 // (`errored: exception`) and is restarted with backoff; one that stops answering (a native handler spinning)
 // is killed: its runs count as timeouts.
@@ -9,6 +9,7 @@ import type { Captured } from './compare.ts';
 import type { ReplayOutcome, ReplaySettings, Sample } from './replay.ts';
 import type { Config } from '../config/config.ts';
 import type { FromWorker, ToWorker } from './worker/protocol.ts';
+import { workerLaunch, type ReplayScheduling } from './worker/launch.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
 const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-main${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
@@ -53,6 +54,8 @@ export interface ReplayState {
   crashes: number;
   /** The worker process's id while it runs (its CPU and memory are its own: ps, /proc). */
   pid: number | null;
+  /** How its threads give way to the clients': SCHED_IDLE where `chrt` is installed, else nice 19. */
+  scheduling: ReplayScheduling;
 }
 
 export interface ReplayHeap { usedBytes: number; totalBytes: number; rssBytes: number }
@@ -73,6 +76,8 @@ export class ReplayHost {
   private watchdog: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | null = null;
   private heapAsked: Array<(heap: ReplayHeap | null) => void> = [];
+  /** The worker's command line: found once (a PATH lookup for `chrt`). */
+  private readonly launch = workerLaunch(WORKER_NODE_ARGS);
 
   constructor(opts: ReplayHostOptions) {
     this.opts = opts;
@@ -99,7 +104,7 @@ export class ReplayHost {
   }
 
   get state(): ReplayState {
-    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes, pid: this.worker?.pid ?? null };
+    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes, pid: this.worker?.pid ?? null, scheduling: this.launch.scheduling };
   }
 
   /** The worker's V8 heap and resident memory, while it runs and answers (null otherwise, or after 1 s). */
@@ -159,9 +164,10 @@ export class ReplayHost {
     if (this.worker) return this.worker;
     if (Date.now() < this.notBefore || this.stopping) return null;
     // Its own process: its heap, its collector's threads and its crash are its own, and the whole of it runs
-    // at the lowest CPU priority (worker/priority.ts). Its output goes where the gateway's goes.
-    const worker = spawn(process.execPath, [...WORKER_NODE_ARGS, WORKER_ENTRY], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: process.env,
+    // at the lowest CPU priority, in a session of its own (worker/launch.ts). Its output goes where the
+    // gateway's goes; it ends with the gateway through the IPC channel, not through the process group.
+    const worker = spawn(this.launch.command, [...this.launch.args, WORKER_ENTRY], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: process.env, detached: true,
     });
     // Never what keeps the gateway's process alive (the IPC channel would).
     worker.unref();

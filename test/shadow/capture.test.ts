@@ -10,7 +10,7 @@ import { captureBody, type CaptureOutcome } from '../../src/shadow/capture.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { threadsNice } from './support/threads.ts';
+import { autogroupOf, threadsNice } from './support/threads.ts';
 
 function collect(): { sink: Writable; bytes: () => Buffer } {
   const parts: Buffer[] = [];
@@ -135,6 +135,7 @@ test('the replay worker lowers the priority of every thread of its process, thos
   if (process.platform !== 'linux') return t.skip('thread priorities are read from /proc (Linux)');
   const { getPriority } = await import('node:os');
   const before = getPriority();
+  const group = autogroupOf('self');
   // A process like the replay worker: it has its threads (V8's, libuv's) before it lowers its priority, and
   // starts one more after; it reports when done and waits to be read.
   const src = `
@@ -152,4 +153,6 @@ test('the replay worker lowers the priority of every thread of its process, thos
   assert.ok(nice.size >= 5, `the process's threads: ${nice.size}`);
   assert.deepEqual(new Set(nice.values()), new Set([REPLAY_NICE]), `nice by thread: ${JSON.stringify([...nice])}`);
   assert.equal(getPriority(), before, 'the process that started it keeps its priority');
+  // It shares this process's session (not started detached): the autogroup they share is left alone.
+  assert.equal(autogroupOf('self'), group, 'the shared autogroup keeps its nice value');
 });

@@ -10,7 +10,7 @@ import { Client } from '../support/client.ts';
 import { eventually } from '../support/wait.ts';
 import { randomVin } from '../features/support/vehicles.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
-import { threadNice, threadsNice } from './support/threads.ts';
+import { autogroupOf, SCHED_IDLE, sessionOf, threadNice, threadsNice, threadsPolicy } from './support/threads.ts';
 
 // The worker runs at nice 19: with CI's other suites on the same two cores a replay can wait, or be starved
 // mid-run past the default 2 s timeout (then counted a native timeout); these tests are about the process.
@@ -18,7 +18,7 @@ const SHADOWED = {
   ...ALL_EXPRESS, VEHICLES_SHADOW_RATE: '100', SHADOW_NOISE_RATE: '0', SHADOW_FLUSH_MS: '200', SHADOW_MAX_WAIT_MS: '20000', SHADOW_TIMEOUT_MS: '10000',
 };
 
-interface ReplayView { running: boolean; ready: boolean; starts: number; crashes: number; pid: number | null }
+interface ReplayView { running: boolean; ready: boolean; starts: number; crashes: number; pid: number | null; scheduling: string }
 
 const alive = (pid: number) => {
   try {
@@ -60,16 +60,28 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   });
   after(async () => stack?.close());
 
-  test('every thread of the worker runs at nice 19; the gateway keeps its own priority', async () => {
-    const { pid } = await readyWorker(gw);
+  // chrt is util-linux's, on every Debian machine (CI's and the image's); launch.test.ts covers its absence.
+  test('every thread of the worker runs under SCHED_IDLE at nice 19, in a session and autogroup of its own; the gateway keeps its priority', async () => {
+    const { pid, scheduling } = await readyWorker(gw);
     assert.notEqual(pid, gw.pid);
+    assert.equal(scheduling, 'SCHED_IDLE', 'GET /admin/shadow → replay.scheduling');
     const nice = threadsNice(pid);
     assert.ok(nice.size >= 5, `the worker's threads: ${nice.size}`);
     assert.deepEqual(new Set(nice.values()), new Set([REPLAY_NICE]), `nice by thread: ${JSON.stringify([...nice])}`);
+    const policy = threadsPolicy(pid);
+    assert.deepEqual(new Set(policy.values()), new Set([SCHED_IDLE]), `policy by thread: ${JSON.stringify([...policy])}`);
+    assert.equal(sessionOf(pid), pid, 'the worker leads a session of its own');
+    const [worker, gateway] = [autogroupOf(pid), autogroupOf(gw.pid)];
+    if (worker !== null && gateway !== null) {
+      assert.match(worker, / nice 19$/, 'the worker\'s autogroup');
+      assert.match(gateway, / nice 0$/, 'the gateway\'s autogroup');
+      assert.notEqual(worker.split(' ')[0], gateway.split(' ')[0], 'one autogroup each');
+    }
     assert.equal(threadNice(gw.pid, gw.pid), 0, "the gateway's event loop");
+    assert.deepEqual(new Set(threadsPolicy(gw.pid).values()), new Set([0]), "the gateway's threads stay SCHED_OTHER");
   });
 
-  test("INT and TERM signals do not end the worker (a terminal's Ctrl-C reaches the gateway's whole process group)", async () => {
+  test('INT and TERM signals do not end the worker (the gateway ends it after draining)', async () => {
     const { pid, starts } = await readyWorker(gw);
     process.kill(pid, 'SIGINT');
     process.kill(pid, 'SIGTERM');

@@ -20,8 +20,8 @@ lowerThisProcesssPriority();
 process.title = 'shadow-replay';
 // The gateway gone (crashed, killed): nothing is left to replay for, and the pools must not linger.
 process.on('disconnect', () => process.exit(0));
-// Its life is the gateway's to end (after draining, with a 'close'): a terminal's Ctrl-C or a TERM sent to
-// the process group reaches it too, and ending mid-run would count its runs as native errors.
+// Its life is the gateway's to end (after draining, with a 'close'): ending mid-run on a stray INT or TERM
+// would count its runs as native errors. (It has a process group of its own: a terminal's Ctrl-C misses it.)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
 
 interface Started {

@@ -1,0 +1,41 @@
+// How the gateway starts the replay worker so that its runs never hold a core a client's request wants
+// (docs/shadow.md, "The worker's priority"). Two things, both open to an unprivileged process:
+// - SCHED_IDLE for every thread, set at exec by util-linux's `chrt` (Node has no call for a scheduling
+//   policy). A thread woken for a client takes the core from an idle-policy thread at once; at nice 19 the
+//   kernel's EEVDF scheduler lets the running replay finish its time slice first (up to a few ms).
+// - A session of its own (`detached`), so that with autogroup scheduling the worker is a group of its own,
+//   lowered to nice 19 by the worker itself (priority.ts), instead of a member of the gateway's group whose
+//   CPU time would count against the clients' share.
+// Without `chrt` (not Linux, or not installed) the worker still runs at nice 19 in every thread.
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+
+export type ReplayScheduling = 'SCHED_IDLE' | 'nice 19';
+
+export interface WorkerLaunch {
+  command: string;
+  args: string[];
+  scheduling: ReplayScheduling;
+}
+
+/** The first executable `name` on a PATH-style list of directories, or null. */
+export function findExecutable(name: string, searchPath: string): string | null {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** The command that runs `node <nodeArgs…>` as the replay worker, under SCHED_IDLE where it can. */
+export function workerLaunch(nodeArgs: readonly string[], searchPath = process.env.PATH ?? '', platform = process.platform): WorkerLaunch {
+  const chrt = platform === 'linux' ? findExecutable('chrt', searchPath) : null;
+  if (!chrt) return { command: process.execPath, args: [...nodeArgs], scheduling: 'nice 19' };
+  return { command: chrt, args: ['--idle', '0', process.execPath, ...nodeArgs], scheduling: 'SCHED_IDLE' };
+}
