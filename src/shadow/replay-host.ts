@@ -9,7 +9,7 @@ import type { Captured } from './compare.ts';
 import type { ReplayOutcome, ReplaySettings, Sample } from './replay.ts';
 import type { Config } from '../config/config.ts';
 import type { FromWorker, ToWorker } from './worker/protocol.ts';
-import { workerLaunch, type ReplayScheduling } from './worker/launch.ts';
+import { workerLaunch, type ReplayScheduling, type WorkerLaunch } from './worker/launch.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
 const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-main${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
@@ -54,8 +54,8 @@ export interface ReplayState {
   crashes: number;
   /** The worker process's id while it runs (its CPU and memory are its own: ps, /proc). */
   pid: number | null;
-  /** How its threads give way to the clients': SCHED_IDLE where `chrt` is installed, else nice 19. */
-  scheduling: ReplayScheduling;
+  /** How its threads give way to the clients': SCHED_IDLE where `chrt` can set it, else nice 19 (null: no worker started yet). */
+  scheduling: ReplayScheduling | null;
 }
 
 export interface ReplayHeap { usedBytes: number; totalBytes: number; rssBytes: number }
@@ -76,8 +76,8 @@ export class ReplayHost {
   private watchdog: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | null = null;
   private heapAsked: Array<(heap: ReplayHeap | null) => void> = [];
-  /** The worker's command line: found once (a PATH lookup for `chrt`). */
-  private readonly launch = workerLaunch(WORKER_NODE_ARGS);
+  /** The worker's command line: found when the first worker starts (a PATH lookup and one run of `chrt`). */
+  private launch: WorkerLaunch | null = null;
 
   constructor(opts: ReplayHostOptions) {
     this.opts = opts;
@@ -104,7 +104,7 @@ export class ReplayHost {
   }
 
   get state(): ReplayState {
-    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes, pid: this.worker?.pid ?? null, scheduling: this.launch.scheduling };
+    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes, pid: this.worker?.pid ?? null, scheduling: this.launch?.scheduling ?? null };
   }
 
   /** The worker's V8 heap and resident memory, while it runs and answers (null otherwise, or after 1 s). */
@@ -166,7 +166,9 @@ export class ReplayHost {
     // Its own process: its heap, its collector's threads and its crash are its own, and the whole of it runs
     // at the lowest CPU priority, in a session of its own (worker/launch.ts). Its output goes where the
     // gateway's goes; it ends with the gateway through the IPC channel, not through the process group.
-    const worker = spawn(this.launch.command, [...this.launch.args, WORKER_ENTRY], {
+    this.launch ??= workerLaunch(WORKER_NODE_ARGS);
+    const { command, args } = this.launch;
+    const worker = spawn(command, [...args, WORKER_ENTRY], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: process.env, detached: true,
     });
     // Never what keeps the gateway's process alive (the IPC channel would).

@@ -8,11 +8,12 @@ import { test, type TestContext } from 'node:test';
 import { findExecutable, workerLaunch } from '../../src/shadow/worker/launch.ts';
 
 /** A temporary directory holding the named files with the given modes, removed after the test. */
-function dirWith(t: TestContext, files: Record<string, number>): string {
+function dirWith(t: TestContext, files: Record<string, number | { mode: number; script: string }>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'launch-'));
   t.after(() => rmSync(dir, { recursive: true }));
-  for (const [name, mode] of Object.entries(files)) {
-    writeFileSync(path.join(dir, name), '#!/bin/sh\n');
+  for (const [name, spec] of Object.entries(files)) {
+    const { mode, script } = typeof spec === 'number' ? { mode: spec, script: '#!/bin/sh\n' } : spec;
+    writeFileSync(path.join(dir, name), script);
     chmodSync(path.join(dir, name), mode);
   }
   return dir;
@@ -27,11 +28,13 @@ test('with chrt on the PATH the worker runs under it, SCHED_IDLE, node and its a
   });
 });
 
-test('without chrt (or not on Linux) the worker is plain node, left at nice 19 by itself', (t) => {
+test('without chrt, with one that may not set SCHED_IDLE, or not on Linux, the worker is plain node (nice 19 by itself)', (t) => {
   const noExec = dirWith(t, { chrt: 0o644 });
+  const refused = dirWith(t, { chrt: { mode: 0o755, script: '#!/bin/sh\necho "chrt: failed to set pid 0\'s policy: Operation not permitted" >&2\nexit 1\n' } });
   const bin = dirWith(t, { chrt: 0o755 });
   const plain = { command: process.execPath, args: ['--x'], scheduling: 'nice 19' };
   assert.deepEqual(workerLaunch(['--x'], noExec, 'linux'), plain, 'a chrt that is not executable');
+  assert.deepEqual(workerLaunch(['--x'], refused, 'linux'), plain, 'a chrt refused (a seccomp profile)');
   assert.deepEqual(workerLaunch(['--x'], '', 'linux'), plain, 'an empty PATH');
   assert.deepEqual(workerLaunch(['--x'], bin, 'darwin'), plain, 'not Linux');
 });

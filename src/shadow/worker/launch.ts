@@ -6,7 +6,9 @@
 // - A session of its own (`detached`), so that with autogroup scheduling the worker is a group of its own,
 //   lowered to nice 19 by the worker itself (priority.ts), instead of a member of the gateway's group whose
 //   CPU time would count against the clients' share.
-// Without `chrt` (not Linux, or not installed) the worker still runs at nice 19 in every thread.
+// Without `chrt` (not Linux, not installed, or refused by a seccomp profile) the worker still runs at nice 19
+// in every thread.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
@@ -33,9 +35,25 @@ export function findExecutable(name: string, searchPath: string): string | null 
   return null;
 }
 
-/** The command that runs `node <nodeArgs…>` as the replay worker, under SCHED_IDLE where it can. */
+/** The worker as plain node: it lowers itself to nice 19 (priority.ts). */
+function plainLaunch(nodeArgs: readonly string[]): WorkerLaunch {
+  return { command: process.execPath, args: [...nodeArgs], scheduling: 'nice 19' };
+}
+
+/**
+ * Whether `chrt` can run a program under SCHED_IDLE here: it runs itself once that way (about 4 ms, once per
+ * gateway, when the first worker starts; the worker's own spawn blocks the same way).
+ */
+function idleAllowed(chrt: string): boolean {
+  return spawnSync(chrt, ['--idle', '0', chrt, '--version'], { stdio: 'ignore', timeout: 2000 }).status === 0;
+}
+
+/**
+ * The command that runs `node <nodeArgs…>` as the replay worker: under SCHED_IDLE where `chrt` is on the
+ * PATH and allowed to set it, plain otherwise.
+ */
 export function workerLaunch(nodeArgs: readonly string[], searchPath = process.env.PATH ?? '', platform = process.platform): WorkerLaunch {
   const chrt = platform === 'linux' ? findExecutable('chrt', searchPath) : null;
-  if (!chrt) return { command: process.execPath, args: [...nodeArgs], scheduling: 'nice 19' };
+  if (!chrt || !idleAllowed(chrt)) return plainLaunch(nodeArgs);
   return { command: chrt, args: ['--idle', '0', process.execPath, ...nodeArgs], scheduling: 'SCHED_IDLE' };
 }
