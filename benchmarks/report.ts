@@ -256,6 +256,8 @@ interface CpuSplit { main: number; replay: number; total: number }
 export const CONTROL_STAGE = 'express again (control)';
 interface ShadowRecord {
   date: string; mode: string; seconds: number; rounds: number; fixedRate: number; fixedSeconds?: number; fixedRounds?: number;
+  /** How the replay worker's threads gave way (GET /admin/shadow → replay.scheduling; absent in older results). */
+  replayScheduling?: string | null;
   saturated: ShadowRow[];
   atFixedRate: Array<{
     stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit;
@@ -335,7 +337,8 @@ function renderShadowCost(w: (s?: string) => void): void {
   if (fixedBase?.cpuMsPerRequest) {
     const vs = (v: number, b: number | undefined, stage: string) => (b && stage !== 'express' ? ` (${num(v / b, 2)}x)` : '');
     const pooled = r.fixedRounds ? `one gateway whose vehicles flag is set before each slice, ${r.fixedRounds} rounds × ${r.fixedSeconds} s per stage, the stages taking turns in each round (the order rotating), an open loop timed in microseconds (benchmarks/open-loop.ts); percentiles over every request of the rounds together, CPU summed over them` : 'medians over rounds';
-    w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request: the gateway's main thread (the clients' event loop), the shadow replay worker process (all its threads), and both processes in all (the gateway's other threads included):`);
+    const scheduling = r.replayScheduling ? ` The replay worker ran under ${r.replayScheduling} (docs/shadow.md, "The worker's priority").` : '';
+    w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request: the gateway's main thread (the clients' event loop), the shadow replay worker process (all its threads), and both processes in all (the gateway's other threads included).${scheduling}`);
     w();
     w('| stage | p50 ms | p99 ms | p99 per round, min–max | main-thread CPU ms/req | replay process CPU ms/req | gateway + replay CPU ms/req |');
     w('|---|---|---|---|---|---|---|');
