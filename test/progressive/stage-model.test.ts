@@ -112,41 +112,15 @@ test('every change NOTIFYs the flag channel when its transaction commits', async
   }
 });
 
-test('a reload that read the rows before this instance\'s own change committed never undoes that change', async () => {
+/**
+ * A store on a pool of its own, vehicles on canary 10 %, whose next flag-reading SELECT reads the rows and then
+ * holds them until `release` (a reload that read before a change committed, answering after it).
+ */
+async function withHeldReload(fn: (store: FlagStore, release: () => void) => Promise<void>): Promise<void> {
   const slowDb = createPool(requiredEnv('DATABASE_URL'));
   try {
     const store = new FlagStore(slowDb, {}, { syncIntervalMs: 60_000, nativeFeatures: native });
     await store.apply(['vehicles'], set(SIDES.slice(), 'canary', 10), { who: 'op' });
-    // The reload's SELECT (as a NOTIFY sets one off) answers with the rows, then is held until the change below committed.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
-    const query = slowDb.query.bind(slowDb) as (sql: string, params?: unknown[]) => Promise<unknown>;
-    Object.defineProperty(slowDb, 'query', {
-      value: async (sql: string, params?: unknown[]) => {
-        const result = await query(sql, params);
-        if (sql.startsWith('SELECT feature, backend')) await held;
-        return result;
-      },
-    });
-    const reload = store.sync();
-    await new Promise((r) => setTimeout(r, 100)); // the SELECT has read version 1
-    await store.apply(['vehicles'], set(SIDES.slice(), 'express'), { who: 'op' });
-    release();
-    await reload;
-    assert.equal(store.stageOf('vehicles'), 'express', 'the older snapshot did not bring canary back');
-    await store.sync(); // a reload after the change reads it
-    assert.equal(store.stageOf('vehicles'), 'express');
-  } finally {
-    await slowDb.end();
-  }
-});
-
-test('of two overlapping reloads, the older read answering last never puts back what the newer one replaced', async () => {
-  const slowDb = createPool(requiredEnv('DATABASE_URL'));
-  try {
-    const store = new FlagStore(slowDb, {}, { syncIntervalMs: 60_000, nativeFeatures: native });
-    await store.apply(['vehicles'], set(SIDES.slice(), 'canary', 10), { who: 'op' });
-    // Only the first reload's SELECT is held: it has read canary when another instance sets express.
     let release!: () => void;
     const held = new Promise<void>((resolve) => { release = resolve; });
     let holdNext = true;
@@ -160,7 +134,28 @@ test('of two overlapping reloads, the older read answering last never puts back 
         return result;
       },
     });
-    const older = store.sync();
+    await fn(store, release);
+  } finally {
+    await slowDb.end();
+  }
+}
+
+test('a reload that read the rows before this instance\'s own change committed never undoes that change', async () => {
+  await withHeldReload(async (store, release) => {
+    const reload = store.sync(); // as a NOTIFY sets one off
+    await new Promise((r) => setTimeout(r, 100)); // the SELECT has read version 1
+    await store.apply(['vehicles'], set(SIDES.slice(), 'express'), { who: 'op' });
+    release();
+    await reload;
+    assert.equal(store.stageOf('vehicles'), 'express', 'the older snapshot did not bring canary back');
+    await store.sync(); // a reload after the change reads it
+    assert.equal(store.stageOf('vehicles'), 'express');
+  });
+});
+
+test('of two overlapping reloads, the older read answering last never puts back what the newer one replaced', async () => {
+  await withHeldReload(async (store, release) => {
+    const older = store.sync(); // held: it has read canary when another instance sets express
     await new Promise((r) => setTimeout(r, 100));
     await newStore().apply(['vehicles'], set(SIDES.slice(), 'express'), { who: 'other instance' });
     await store.sync(); // the NOTIFY's reload: reads express
@@ -168,9 +163,7 @@ test('of two overlapping reloads, the older read answering last never puts back 
     release();
     await older;
     assert.equal(store.stageOf('vehicles'), 'express', 'the older read did not bring canary back');
-  } finally {
-    await slowDb.end();
-  }
+  });
 });
 
 test('sixteen parallel writers on two stores: every audit row\'s from is the previous row\'s to, the version counts the rows', async () => {
