@@ -2,7 +2,7 @@
 // (docs/shadow.md, "The worker's priority"). Two things, both open to an unprivileged process:
 // - SCHED_IDLE for every thread, set at exec by util-linux's `chrt` (Node has no call for a scheduling
 //   policy). A thread woken for a client takes the core from an idle-policy thread at once; at nice 19 the
-//   kernel's EEVDF scheduler lets the running replay finish its time slice first (up to a few ms).
+//   kernel's EEVDF scheduler may let the running replay finish its time slice first.
 // - A session of its own (`detached`), so that with autogroup scheduling the worker is a group of its own,
 //   lowered to nice 19 by the worker itself (priority.ts), instead of a member of the gateway's group whose
 //   CPU time would count against the clients' share.
