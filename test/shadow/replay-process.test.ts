@@ -12,8 +12,8 @@ import { randomVin } from '../features/support/vehicles.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
 import { autogroupOf, SCHED_IDLE, sessionOf, threadNice, threadsNice, threadsPolicy } from './support/threads.ts';
 
-// The worker runs at nice 19: with CI's other suites on the same two cores a replay can wait, or be starved
-// mid-run past the default 2 s timeout (then counted a native timeout); these tests are about the process.
+// The worker runs at the lowest priority: with CI's other suites on the same two cores a replay can wait, or
+// be starved mid-run past the default 2 s timeout (then counted a native timeout); these tests are about the process.
 const SHADOWED = {
   ...ALL_EXPRESS, VEHICLES_SHADOW_RATE: '100', SHADOW_NOISE_RATE: '0', SHADOW_FLUSH_MS: '200', SHADOW_MAX_WAIT_MS: '20000', SHADOW_TIMEOUT_MS: '10000',
 };

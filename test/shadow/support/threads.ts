@@ -1,38 +1,24 @@
-// The nice value of every thread of a process, read from /proc (Linux): what the scheduler uses.
+// What the scheduler uses for each thread of a process — its nice value and its policy — and the process's
+// session and autogroup, read from /proc (Linux).
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Field 19 of /proc/<pid>/task/<tid>/stat; the fields after the command name start at field 3. */
-const NICE_FIELD = 19 - 3;
-
-export function threadNice(pid: number, tid: number | string): number {
-  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[NICE_FIELD]);
+/** Field `n` (as proc(5) numbers them) of a /proc stat file; the fields after the command name start at 3. */
+function statField(file: string, n: number): number {
+  const stat = readFileSync(file, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
 }
 
-/** Thread id → nice value, for every thread the process has now. */
-export function threadsNice(pid: number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      out.set(Number(tid), threadNice(pid, tid));
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out;
-}
-
-/** Field 41 of /proc/<pid>/task/<tid>/stat: the scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH, 5 SCHED_IDLE). */
-const POLICY_FIELD = 41 - 3;
+const NICE = 19;
+/** The scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH, 5 SCHED_IDLE). */
+const POLICY = 41;
 export const SCHED_IDLE = 5;
 
-/** Thread id → scheduling policy, for every thread the process has now. */
-export function threadsPolicy(pid: number): Map<number, number> {
+/** Thread id → field `n` of its stat, for every thread the process has now. */
+function perThread(pid: number, n: number): Map<number, number> {
   const out = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      out.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[POLICY_FIELD]));
+      out.set(Number(tid), statField(`/proc/${pid}/task/${tid}/stat`, n));
     } catch {
       // the thread ended meanwhile
     }
@@ -40,11 +26,13 @@ export function threadsPolicy(pid: number): Map<number, number> {
   return out;
 }
 
-/** The session a process belongs to (field 6 of /proc/<pid>/stat). */
-export function sessionOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6 - 3]);
-}
+export const threadNice = (pid: number, tid: number | string): number => statField(`/proc/${pid}/task/${tid}/stat`, NICE);
+/** Thread id → nice value. */
+export const threadsNice = (pid: number): Map<number, number> => perThread(pid, NICE);
+/** Thread id → scheduling policy. */
+export const threadsPolicy = (pid: number): Map<number, number> => perThread(pid, POLICY);
+/** The session a process belongs to. */
+export const sessionOf = (pid: number): number => statField(`/proc/${pid}/stat`, 6);
 
 /** A process's autogroup as /proc shows it ("/autogroup-42 nice 19"), or null without autogroup scheduling. */
 export function autogroupOf(pid: number | 'self'): string | null {
