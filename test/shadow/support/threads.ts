@@ -34,7 +34,10 @@ export const threadsPolicy = (pid: number): Map<number, number> => perThread(pid
 /** The session a process belongs to. */
 export const sessionOf = (pid: number): number => statField(`/proc/${pid}/stat`, 6);
 
-/** A process's autogroup as /proc shows it ("/autogroup-42 nice 19"), or null without autogroup scheduling. */
+/**
+ * A process's autogroup as /proc shows it ("/autogroup-42 nice 19"); '' for the root group (a process tree in
+ * which no session was ever started, as under a container's init: CI's); null without autogroup scheduling.
+ */
 export function autogroupOf(pid: number | 'self'): string | null {
   try {
     return readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim();
