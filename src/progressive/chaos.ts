@@ -1,6 +1,6 @@
 // Development fault injection state (`make chaos`), shared by every instance through PostgreSQL
 // (table dev_fault_injection, NOTIFY dev_chaos) and held in memory for the request hook. Only
-// instances running with DEV_TOOLS ever load it. `mutate` is free-form for the shadow comparison.
+// instances running with DEV_TOOLS ever load it. `mutate` is free-form: a field the native answers change, for a comparison to find.
 import type { Db } from '../db/pool.ts';
 import { FEATURE_NAMES, type FeatureName } from '../../flags/registry.ts';
 
