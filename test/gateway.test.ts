@@ -427,6 +427,23 @@ describe('proxy: real clients, hop-by-hop headers, unclaimed /api paths', () => 
     assert.equal(res.headers['x-backend'], 'fastify');
   });
 
+  test('a path the proxy library will not forward (a name starting or ending with "..") is answered by the gateway: 401 for a bad token, else the legacy app\'s "no route" 404', async () => {
+    const up = await stubUpstream((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"from":"legacy"}'); });
+    const gw = await gateway(up.url);
+    const u = await env.newUser();
+    for (const path of ['/api/vehicles/..;/x', '/api/vehicles/...', '/api/unknown/..x', '/api/fuel-logs/%2E%2Eabc']) {
+      const user = await new Client(gw, u.token).get(`${path}?q=1`);
+      assert.equal(user.status, 404, `${path}: ${user.text}`);
+      assert.deepEqual(user.body, { error: { code: 'NOT_FOUND', message: `Route GET ${path} not found` } });
+      assert.equal(user.headers['x-backend'], 'express');
+      const anon = await new Client(gw).get(path);
+      assert.equal(anon.status, path.startsWith('/api/unknown') ? 404 : 401, `${path} without a token: ${anon.text}`);
+    }
+    assert.equal(up.seen.length, 0, `forwarded: ${up.seen.map((x) => x.url).join(', ')}`);
+    assert.equal((await new Client(gw, u.token).get('/api/vehicles/a..b?x=../y')).status, 200, 'dots inside a name and in the query are forwarded');
+    assert.equal(lastSeen(up).url, '/api/vehicles/a..b?x=../y');
+  });
+
   test('every gateway answer carries x-request-id, helmet, x-backend and rate-limit headers: over-long ids, bad URLs, traversal', async () => {
     const u = await env.newUser();
     for (const url of [env.targets.gatewayExpress, env.targets.gatewayFastify]) {

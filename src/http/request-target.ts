@@ -30,3 +30,22 @@ export function hasTraversalSegment(url: string): boolean {
     return decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\');
   });
 }
+
+/**
+ * true when @fastify/reply-from will not forward this path: its own traversal guard refuses any path that,
+ * percent-decoded, contains `/..` or `../` (so `/api/vehicles/..abc` and `/api/vehicles/...` too, which
+ * hasTraversalSegment lets through as ordinary names) and throws an untyped 400. The proxy answers these
+ * itself, before forwarding. The query is not part of what it checks.
+ */
+export function proxyRefusesPath(url: string): boolean {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (!path.includes('..') && !path.includes('%')) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false; // left to the URL check (400)
+  }
+  return decoded === '..' || decoded.includes('/..') || decoded.includes('../');
+}

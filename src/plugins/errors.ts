@@ -22,8 +22,6 @@ export function toContractError(err: FastifyError): AppError {
   if (known) return known();
   if (err instanceof SyntaxError && err.statusCode === 400) return new AppError('INVALID_JSON');
   if (err.statusCode === 429) return new AppError('RATE_LIMITED');
-  // @fastify/reply-from refuses proxying paths such as encoded `..`: the route does not exist.
-  if (err.statusCode === 400 && err.message === 'source/request contain invalid characters') return new AppError('NOT_FOUND');
   return toAppError(err);
 }
 

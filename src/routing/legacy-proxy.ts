@@ -3,7 +3,8 @@
 // bodies streamed untouched.
 import fp from 'fastify-plugin';
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
-import { AppError } from '../policy/errors.ts';
+import { AppError, routeNotFound } from '../policy/errors.ts';
+import { proxyRefusesPath } from '../http/request-target.ts';
 import { markHandled } from '../progressive/evidence.ts';
 
 export type ProxyErrorKind = 'unavailable' | 'timeout' | 'reset' | 'bad_response';
@@ -59,9 +60,13 @@ export const legacyProxyPlugin = fp(async (app) => {
     config: { backend: 'express' },
     // The gateway checks a feature request's token itself (cached; a failure still goes through: the legacy
     // app answers its own 401), so only verified requests count as the legacy side's evidence.
+    // A path the proxy library will not forward is answered here: 401 for a bad token, else no route (the
+    // legacy app checks tokens before routes).
     preHandler: (request, reply, done) => {
-      if (!request.feature) return done();
-      app.authenticate(request, reply, () => {
+      const refused = proxyRefusesPath(request.url);
+      if (!request.feature) return done(refused ? routeNotFound(request.method, request.url) : undefined);
+      app.authenticate(request, reply, (authError) => {
+        if (refused) return done(authError ?? routeNotFound(request.method, request.url));
         markHandled(request);
         done();
       });

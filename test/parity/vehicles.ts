@@ -436,7 +436,8 @@ export const scenarios: Scenario[] = [
       }
       for (const c of [as, anon]) {
         for (const path of ['/api/vehicles/decode-vin/..%2f..%2fadmin', '/api/vehicles/decode-vin/..%2F..%2Fhealth', '/api/vehicles/%2e%2e',
-          `/api/vehicles/${MISSING_ID}%2fphoto`, '/api/vehicles/a%5cb', '/api/vehicles/.%2E/x', '/api/unknown', '/api/unknown/deeper?x=1', '/api']) {
+          `/api/vehicles/${MISSING_ID}%2fphoto`, '/api/vehicles/a%5cb', '/api/vehicles/.%2E/x', '/api/unknown', '/api/unknown/deeper?x=1', '/api',
+          '/api/vehicles/..;/x', '/api/unknown/..x']) {
           await c.get(path);
         }
       }
