@@ -34,7 +34,7 @@ const PRODUCTION_COMMANDS = {
   migrate: ['node', 'dist/src/db/migrate.js'],
 };
 
-const MODELS: Record<string, new (o: never) => { validate(): void }> = {
+const MODELS: Record<string, new () => { validate(): void }> = {
   'apps/v1/Deployment': Deployment, 'batch/v1/Job': Job, 'v1/ConfigMap': ConfigMap, 'v1/Secret': Secret, 'v1/Service': Service,
   'v1/Namespace': Namespace, 'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler, 'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
@@ -42,7 +42,7 @@ const MODELS: Record<string, new (o: never) => { validate(): void }> = {
 function validate(o: K8sObject) {
   const Model = MODELS[`${o.apiVersion}/${o.kind}`];
   assert.ok(Model, `no model for ${o.apiVersion} ${o.kind}`);
-  new Model(o as never).validate();
+  Object.assign(new Model(), o).validate(); // the model's fields are the object's own (what kubectl would send)
 }
 
 type Container = { name: string; image: string; command?: string[]; ports?: Array<{ name: string; containerPort: number }>; env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>; envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>; readinessProbe?: Probe; livenessProbe?: Probe; startupProbe?: Probe; lifecycle?: { preStop?: { sleep?: { seconds: number } } } };

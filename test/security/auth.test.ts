@@ -32,7 +32,7 @@ before(async () => {
     const input = unsigned(header, claims);
     return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
   };
-  const publicPem = createPublicKey({ key: env.keys.publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+  const publicPem = createPublicKey({ key: { kty: 'RSA', n: env.keys.publicJwk.n, e: env.keys.publicJwk.e }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
   const otherKeys = await generateDevKeyPair();
   const signWith = (o: Partial<Parameters<typeof signToken>[0]>) =>
     signToken({ privateJwk: env.keys.privateJwk, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, sub: ATTACKER_SUB, permissions: ['admin:flags'], ...o });

@@ -22,6 +22,21 @@ export function readYamlDocs(file: string): K8sObject[] {
 
 const isMap = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A parsed YAML value as JSON (what YAML's toJS gives for the documents deploy/k8s holds). */
+function toJson(v: unknown): Json {
+  if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(toJson);
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x)]));
+  throw new Error(`not JSON: ${String(v)}`);
+}
+
+function asK8sObject(v: Json, where: string): K8sObject {
+  if (!isMap(v) || typeof v.apiVersion !== 'string' || typeof v.kind !== 'string' || !isMap(v.metadata) || typeof v.metadata.name !== 'string') {
+    throw new Error(`${where}: not a Kubernetes object`);
+  }
+  return { ...v, apiVersion: v.apiVersion, kind: v.kind, metadata: { ...v.metadata, name: v.metadata.name } };
+}
+
 export function strategicMerge(base: Json, patch: Json): Json {
   if (isMap(base) && isMap(patch)) {
     const out: Record<string, Json> = { ...base };
@@ -51,7 +66,7 @@ function podSpecs(o: K8sObject): Array<Record<string, Json>> {
 
 /** Renders the kustomization in `dir` into the list of objects kustomize would output. */
 export function render(dir: string): K8sObject[] {
-  const k = readYamlDocs(join(dir, 'kustomization.yaml'))[0] as unknown as Record<string, unknown>;
+  const k: Record<string, unknown> = readYamlDocs(join(dir, 'kustomization.yaml'))[0];
   for (const key of Object.keys(k)) if (!SUPPORTED.has(key)) throw new Error(`${dir}/kustomization.yaml: "${key}" is not supported by this renderer`);
   let objects: K8sObject[] = [];
   for (const r of (k.resources as string[] | undefined) ?? []) {
@@ -63,7 +78,7 @@ export function render(dir: string): K8sObject[] {
     for (const patch of readYamlDocs(join(dir, p.path))) {
       const at = objects.findIndex((o) => o.kind === patch.kind && o.metadata.name === patch.metadata.name);
       if (at < 0) throw new Error(`${dir}/${p.path}: patch for ${patch.kind}/${patch.metadata.name} matches no resource`);
-      objects[at] = strategicMerge(objects[at] as unknown as Json, patch as unknown as Json) as unknown as K8sObject;
+      objects[at] = asK8sObject(strategicMerge(toJson(objects[at]), toJson(patch)), `${dir}/${p.path}`);
     }
   }
   for (const img of (k.images as Array<{ name: string; newName?: string; newTag?: string; digest?: string }> | undefined) ?? []) {
