@@ -36,3 +36,21 @@ test('an unreachable key set is a 503 (our dependency failing), not a 401', asyn
   await assert.rejects(verify(`Bearer ${token}`), (err) => err instanceof AppError && err.status === 503 && err.code === 'SERVICE_UNAVAILABLE');
   await assert.rejects(verify('Bearer not-a-token'), (err) => err instanceof AppError && err.status === 401);
 });
+
+test('a key server that answers 500, or with something that is not a key set, is a 503; a token whose key it does not hold is a 401', async (t) => {
+  const { token, jwks } = await signedToken();
+  const answers: Array<[number, string]> = [[500, '{"error":"down"}'], [200, 'not json'], [200, '{"keys":"none"}'], [200, JSON.stringify({ keys: [{ ...jwks.keys[0], kid: 'other' }] })]];
+  const server = createServer((_req, res) => {
+    const [status, body] = answers[0];
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+  for (const expected of [503, 503, 503, 401]) {
+    const verify = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUrl: url }); // a fresh key set: no cooldown from the last one
+    await assert.rejects(verify(`Bearer ${token}`), (err) => err instanceof AppError && err.status === expected, `${answers[0][0]} ${answers[0][1]}`);
+    answers.shift();
+  }
+});

@@ -33,15 +33,34 @@ export function isStorableSubject(sub: unknown): sub is string {
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<AuthUser>;
 
+/** The key set could not be had (unreachable, timed out, not 200, not a key set): our dependency failing, not a bad token. */
+export class KeySetUnavailableError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('Token keys unavailable', options);
+    this.name = 'KeySetUnavailableError';
+  }
+}
+
+/** jose's own errors name the token's faults (no key for its kid, …) except these; anything else is fetch's (network). */
+function isKeySetFailure(err: unknown): boolean {
+  if (!(err instanceof joseErrors.JOSEError)) return true;
+  return err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err.code === 'ERR_JOSE_GENERIC';
+}
+
 function keySetOf(cfg: AuthConfig): JWTVerifyGetKey {
   if (cfg.jwksUrl) {
     const url = new URL(cfg.jwksUrl);
     // Created at the first verification: jose's remote key set reaches for fetch, which loads Node's bundled
     // undici (src/http/node-http.ts), in a gateway that has not been asked to check a token yet.
     let remote: JWTVerifyGetKey | undefined;
-    return (header, token) => {
+    return async (header, token) => {
       remote ??= createRemoteJWKSet(url, { timeoutDuration: 3000, cooldownDuration: 30_000 });
-      return remote(header, token);
+      try {
+        return await remote(header, token);
+      } catch (err) {
+        if (isKeySetFailure(err)) throw new KeySetUnavailableError({ cause: err });
+        throw err;
+      }
     };
   }
   if (cfg.jwksFile) return createLocalJWKSet(JSON.parse(readFileSync(cfg.jwksFile, 'utf8')) as JSONWebKeySet);
@@ -65,10 +84,7 @@ export function createTokenVerifier(cfg: AuthConfig): TokenVerifier {
       const perms = (payload as { permissions?: unknown }).permissions;
       return { sub: payload.sub, permissions: Array.isArray(perms) ? perms.filter((p): p is string => typeof p === 'string') : [], expiresAt: payload.exp };
     } catch (err) {
-      // The key set itself could not be fetched: that is our dependency failing, not a bad token.
-      if (err instanceof joseErrors.JWKSTimeout || (err instanceof TypeError && /fetch/i.test(err.message))) {
-        throw new AppError('SERVICE_UNAVAILABLE', 'Token keys unavailable');
-      }
+      if (err instanceof KeySetUnavailableError) throw new AppError('SERVICE_UNAVAILABLE', err.message);
       throw new AppError('UNAUTHORIZED');
     }
   };
