@@ -1,6 +1,12 @@
 // The request target as both backends see it: absolute-form (`GET http://host/api/x`) served like
 // origin-form, and paths whose segments decode to a dot segment or a separator refused as no route.
 
+/** The target without its query. */
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /** `http://host/p?q` → `/p?q` (RFC 9112 §3.2.2: servers must accept the absolute form); other forms as is. */
 export function toOriginForm(url: string): string {
   if (url.startsWith('/')) return url;
@@ -16,8 +22,7 @@ export function toOriginForm(url: string): string {
  * normalised by someone else. Undecodable segments are left to the URL check (400).
  */
 export function hasTraversalSegment(url: string): boolean {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
+  const path = pathOf(url);
   // Every request pays this line: a dot segment needs "/." (or a leading "."), the rest a "%" or "\\".
   if (path.charCodeAt(0) !== 46 && !path.includes('/.') && !path.includes('%') && !path.includes('\\')) return false;
   return path.split('/').some((segment) => {
@@ -38,8 +43,7 @@ export function hasTraversalSegment(url: string): boolean {
  * itself, before forwarding. The query is not part of what it checks.
  */
 export function proxyRefusesPath(url: string): boolean {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
+  const path = pathOf(url);
   if (!path.includes('..') && !path.includes('%')) return false;
   let decoded: string;
   try {
