@@ -23,7 +23,9 @@ const gateways: AppProcess[] = [];
 const ports: number[] = [];
 const names = ['gw1', 'gw2', 'gw3'];
 
-const stack = await build({ level: 'processes', label: 'lb_rolling', env: { SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_MS), SHUTDOWN_GRACE_MS: '10000' } });
+// vPIC's production timeout (5 s) rather than the stack's 1 s: the SIGKILL test's slow vPIC answers in 700 ms,
+// and on CI's loaded cores a call retried on a survivor once took past 1 s (a 502 that was not the kill's).
+const stack = await build({ level: 'processes', label: 'lb_rolling', env: { SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_MS), SHUTDOWN_GRACE_MS: '10000', VPIC_TIMEOUT_MS: '5000' } });
 before(async () => {
   legacy = await stack.spawnLegacy();
   // Vehicles and stations native, fuel logs proxied to the legacy app: both paths under load.
@@ -150,7 +152,7 @@ test('SIGKILL of one gateway: HAProxy takes it out, clients see at most the requ
   const users = await Promise.all(Array.from({ length: WORKERS }, () => stack.newUser()));
   const load = startLoad(lb.url, users);
   await new Promise((r) => setTimeout(r, 1000));
-  // Slow requests (vPIC answers after 700 ms, below VPIC_TIMEOUT_MS) so that some are surely in flight on the victim when it dies:
+  // Slow requests (vPIC answers after 700 ms, well below VPIC_TIMEOUT_MS) so that some are surely in flight on the victim when it dies:
   // GETs (decode a VIN) must be retried elsewhere; POSTs (create from a VIN, decoded first) must not be.
   stack.fakes.setMode('vpic', 'slow', { delayMs: 700 });
   const slowUser = await stack.newUser();
