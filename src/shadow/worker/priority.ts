@@ -13,14 +13,19 @@ import { setPriority } from 'node:os';
 /** The lowest scheduling priority (POSIX nice 19). */
 export const REPLAY_NICE = 19;
 
-/** Field 6 of /proc/<pid>/stat (the session id); the fields after the command name start at field 3. */
-const SESSION_FIELD = 6 - 3;
+/** Field `n` (as proc(5) numbers them) of a /proc stat file; the fields after the command name start at 3. */
+export function statField(file: string, n: number): number {
+  const stat = readFileSync(file, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
+}
+
+/** Field 6 of a process's stat: its session id. */
+export const SESSION_FIELD = 6;
 
 /** Whether this process leads its own session (the gateway starts the worker detached). */
 function leadsItsSession(): boolean {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[SESSION_FIELD]) === process.pid;
+    return statField('/proc/self/stat', SESSION_FIELD) === process.pid;
   } catch {
     return false;
   }

@@ -1,12 +1,7 @@
 // What the scheduler uses for each thread of a process — its nice value and its policy — and the process's
 // session and autogroup, read from /proc (Linux).
 import { readdirSync, readFileSync } from 'node:fs';
-
-/** Field `n` (as proc(5) numbers them) of a /proc stat file; the fields after the command name start at 3. */
-function statField(file: string, n: number): number {
-  const stat = readFileSync(file, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
-}
+import { SESSION_FIELD, statField } from '../../../src/shadow/worker/priority.ts';
 
 const NICE = 19;
 /** The scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH, 5 SCHED_IDLE). */
@@ -32,7 +27,7 @@ export const threadsNice = (pid: number): Map<number, number> => perThread(pid, 
 /** Thread id → scheduling policy. */
 export const threadsPolicy = (pid: number): Map<number, number> => perThread(pid, POLICY);
 /** The session a process belongs to. */
-export const sessionOf = (pid: number): number => statField(`/proc/${pid}/stat`, 6);
+export const sessionOf = (pid: number): number => statField(`/proc/${pid}/stat`, SESSION_FIELD);
 
 /**
  * A process's autogroup as /proc shows it ("/autogroup-42 nice 19"); '' for the root group (a process tree in
