@@ -258,6 +258,8 @@ interface ShadowRecord {
   date: string; mode: string; seconds: number; rounds: number; fixedRate: number; fixedSeconds?: number; fixedRounds?: number;
   /** How the replay worker's threads gave way (GET /admin/shadow → replay.scheduling; absent in older results). */
   replayScheduling?: string | null;
+  /** Whether the run had a stage with the worker in an idle cgroup, and where (absent in older results). */
+  idleCgroupStage?: string;
   saturated: ShadowRow[];
   atFixedRate: Array<{
     stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit;
@@ -337,7 +339,8 @@ function renderShadowCost(w: (s?: string) => void): void {
   if (fixedBase?.cpuMsPerRequest) {
     const vs = (v: number, b: number | undefined, stage: string) => (b && stage !== 'express' ? ` (${num(v / b, 2)}x)` : '');
     const pooled = r.fixedRounds ? `one gateway whose vehicles flag is set before each slice, ${r.fixedRounds} rounds × ${r.fixedSeconds} s per stage, the stages taking turns in each round (the order rotating), an open loop timed in microseconds (benchmarks/open-loop.ts); percentiles over every request of the rounds together, CPU summed over them` : 'medians over rounds';
-    const scheduling = r.replayScheduling ? ` The replay worker ran under ${r.replayScheduling} (docs/shadow.md, "The worker's priority").` : '';
+    const cgroup = r.idleCgroupStage ? ` Idle-cgroup stage (SHADOW_WORKER_CGROUP, prepared by the bench as an operator would): ${r.idleCgroupStage}.` : '';
+    const scheduling = r.replayScheduling ? ` The replay worker ran under ${r.replayScheduling}, in the gateway's session (docs/shadow.md, "The worker's priority").${cgroup}` : '';
     w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request: the gateway's main thread (the clients' event loop), the shadow replay worker process (all its threads), and both processes in all (the gateway's other threads included).${scheduling}`);
     w();
     w('| stage | p50 ms | p99 ms | p99 per round, min–max | main-thread CPU ms/req | replay process CPU ms/req | gateway + replay CPU ms/req |');

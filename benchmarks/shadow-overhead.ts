@@ -19,6 +19,7 @@ import { cpuSeconds, rssBytes } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
 import { randomVin } from '../dev/fake-externals/vins.ts';
+import { createIdleCgroup, type IdleCgroup } from '../stack/idle-cgroup.ts';
 
 const quick = process.argv.includes('--quick');
 /** Only the fixed-rate part (client latency and CPU per thread): the quick loop while working on the replay's cost. */
@@ -112,6 +113,12 @@ const FIXED_STAGES: Record<string, VehiclesFlag> = {
   'shadow 10%': { stage: 'shadow', shadowRate: 10 },
   [CONTROL_STAGE]: { stage: 'express' },
 };
+/**
+ * Shadow 100 % again with the worker in an idle cgroup (SHADOW_WORKER_CGROUP, docs/shadow.md): a stage only
+ * where the bench may prepare one (root, a writable cgroup tree), as an operator would. The worker is moved
+ * in for these slices and back out after them, so every stage runs on the same gateway and worker.
+ */
+const IDLE_CGROUP_STAGE = 'shadow 100% idle cgroup';
 
 async function setVehicles(admin: ApiClient, flag: VehiclesFlag): Promise<void> {
   const r = await admin.put('/admin/flags/vehicles', flag);
@@ -189,14 +196,21 @@ try {
     if (flag.stage === 'shadow') await untilReplay(fixedGw, admin, (r) => r.ready === true, 'the replay worker is not ready');
     await openLoop({ url: fixedGw.url, specs, rate: fixedRate, seconds: quick ? 2 : 4, agent });
   }
-  const fixed: Record<string, FixedRun[]> = Object.fromEntries(Object.keys(FIXED_STAGES).map((name) => [name, []]));
-  const order = Object.keys(FIXED_STAGES);
+  const made = createIdleCgroup(`mvp-shadowbench-${process.pid}`);
+  const idleCgroup: IdleCgroup | null = 'unavailable' in made ? null : made;
+  if (!idleCgroup) console.error(`[shadow-bench] no idle cgroup stage: ${'unavailable' in made ? made.unavailable : ''}`);
+  const stages: Record<string, VehiclesFlag> = idleCgroup ? { ...FIXED_STAGES, [IDLE_CGROUP_STAGE]: FIXED_STAGES['shadow 100%'] } : FIXED_STAGES;
+  const fixed: Record<string, FixedRun[]> = Object.fromEntries(Object.keys(stages).map((name) => [name, []]));
+  const order = Object.keys(stages);
   for (let r = 0; r < fixedRounds; r++) {
     const line: string[] = [];
     for (let k = 0; k < order.length; k++) {
       const name = order[(r + k) % order.length];
-      await setVehicles(admin, FIXED_STAGES[name]);
+      await setVehicles(admin, stages[name]);
+      const inCgroup = name === IDLE_CGROUP_STAGE && idleCgroup ? (await replayState(admin)).pid : null;
+      if (inCgroup !== null) idleCgroup?.add(inCgroup);
       const run = await atRate(fixedGw, admin, agent, specs, fixedRate);
+      if (inCgroup !== null) idleCgroup?.release(inCgroup);
       fixed[name].push(run);
       line.push(`${name} p50 ${run.p50} p99 ${run.p99} main ${run.cpuMsPerRequest.main.toFixed(3)} replay ${run.cpuMsPerRequest.replay.toFixed(3)}`);
     }
@@ -204,6 +218,7 @@ try {
   }
   const replayScheduling = (await replayState(admin)).scheduling;
   agent.destroy();
+  await idleCgroup?.remove();
   // Pooled over the rounds: percentiles of every request's latency, CPU summed over every request; the
   // ratios' 90 % intervals from the rounds resampled (ratio-interval.ts).
   const expressRounds = fixed.express.map((x) => x.sorted);
@@ -223,7 +238,8 @@ try {
   await admin.del('/admin/flags/vehicles');
 
   const record = {
-    date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, fixedSeconds, fixedRounds, replayScheduling, saturated, atFixedRate, memory,
+    date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, fixedSeconds, fixedRounds, replayScheduling,
+    idleCgroupStage: idleCgroup ? `${IDLE_CGROUP_STAGE}: the worker moved into ${idleCgroup.path} (cpu.idle 1) for those slices` : `none: ${'unavailable' in made ? made.unavailable : ''}`, saturated, atFixedRate, memory,
     shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, errored: report.errored },
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });

@@ -10,6 +10,7 @@ import type { ReplayOutcome, ReplaySettings, Sample } from './replay.ts';
 import type { Config } from '../config/config.ts';
 import type { FromWorker, ToWorker } from './worker/protocol.ts';
 import { workerLaunch, type ReplayScheduling, type WorkerLaunch } from './worker/launch.ts';
+import { placeInCgroup, type CgroupPlacement } from './worker/cgroup.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
 const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-main${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
@@ -34,6 +35,8 @@ export interface ReplayHostOptions {
   needed: () => boolean;
   /** How long the worker stays once nothing needs it (SHADOW_WORKER_LINGER_MS). */
   lingerMs: number;
+  /** The idle cgroup each worker is moved into (SHADOW_WORKER_CGROUP); null: the one the gateway is in. */
+  cgroup?: string | null;
   checkMs?: number;
   onEvent?: (msg: string, err?: unknown) => void;
 }
@@ -56,6 +59,8 @@ export interface ReplayState {
   pid: number | null;
   /** How its threads give way to the clients': SCHED_IDLE where `chrt` can set it, else nice 19 (null: no worker started yet). */
   scheduling: ReplayScheduling | null;
+  /** The cgroup the running worker was moved into (SHADOW_WORKER_CGROUP) and whether it is idle; null: none. */
+  cgroup: CgroupPlacement | null;
 }
 
 export interface ReplayHeap { usedBytes: number; totalBytes: number; rssBytes: number }
@@ -78,6 +83,7 @@ export class ReplayHost {
   private heapAsked: Array<(heap: ReplayHeap | null) => void> = [];
   /** The worker's command line: found when the first worker starts (a PATH lookup and one run of `chrt`). */
   private launch: WorkerLaunch | null = null;
+  private cgroup: CgroupPlacement | null = null;
 
   constructor(opts: ReplayHostOptions) {
     this.opts = opts;
@@ -104,7 +110,7 @@ export class ReplayHost {
   }
 
   get state(): ReplayState {
-    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes, pid: this.worker?.pid ?? null, scheduling: this.launch?.scheduling ?? null };
+    return { running: this.worker !== null, ready: this.ready, starts: this.starts, crashes: this.crashes, pid: this.worker?.pid ?? null, scheduling: this.launch?.scheduling ?? null, cgroup: this.worker ? this.cgroup : null };
   }
 
   /** The worker's V8 heap and resident memory, while it runs and answers (null otherwise, or after 1 s). */
@@ -164,13 +170,14 @@ export class ReplayHost {
     if (this.worker) return this.worker;
     if (Date.now() < this.notBefore || this.stopping) return null;
     // Its own process: its heap, its collector's threads and its crash are its own, and the whole of it runs
-    // at the lowest CPU priority, in a session of its own (worker/launch.ts). Its output goes where the
-    // gateway's goes; it ends with the gateway through the IPC channel, not through the process group.
+    // at the lowest CPU priority, in the gateway's session (worker/launch.ts says why not one of its own).
+    // Its output goes where the gateway's goes; it ends with the gateway through the IPC channel.
     this.launch ??= workerLaunch(WORKER_NODE_ARGS);
     const { command, args } = this.launch;
     const worker = spawn(command, [...args, WORKER_ENTRY], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: process.env, detached: true,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: process.env,
     });
+    this.cgroup = this.placeWorker(worker);
     // Never what keeps the gateway's process alive (the IPC channel would).
     worker.unref();
     worker.channel?.unref();
@@ -191,6 +198,23 @@ export class ReplayHost {
       this.detach(worker, 'exception');
     });
     return worker;
+  }
+
+  /**
+   * Moves a new worker into the configured idle cgroup, before it has built anything (its threads started
+   * later are born there). Refused (a missing or read-only cgroup): it runs where the gateway runs, and says so.
+   */
+  private placeWorker(worker: ChildProcess): CgroupPlacement | null {
+    const dir = this.opts.cgroup;
+    if (!dir || worker.pid === undefined) return null;
+    try {
+      const placed = placeInCgroup(dir, worker.pid);
+      if (!placed.idle) this.opts.onEvent?.(`shadow replay worker: the cgroup ${dir} is not idle (its cpu.idle is not 1); it gives the replay no lower priority`);
+      return placed;
+    } catch (err) {
+      this.opts.onEvent?.('shadow replay worker: SHADOW_WORKER_CGROUP refused it; it runs in the gateway\'s cgroup', err);
+      return null;
+    }
   }
 
   private receive(worker: ChildProcess, msg: FromWorker): void {

@@ -60,6 +60,7 @@ export class ShadowService implements ShadowTap {
       settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, noiseMaxPerSecond: c.SHADOW_NOISE_MAX_PER_SECOND, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
       needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
       lingerMs: c.SHADOW_WORKER_LINGER_MS,
+      cgroup: c.SHADOW_WORKER_CGROUP || null,
       contract: p.contract,
       onEvent: p.onReplayEvent,
     });

@@ -2,6 +2,7 @@
 // lowest priority while the gateway's keep theirs; killing it costs the clients nothing and it is restarted;
 // it never outlives the gateway that started it.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
@@ -10,6 +11,7 @@ import { Client } from '../support/client.ts';
 import { eventually } from '../support/wait.ts';
 import { randomVin } from '../features/support/vehicles.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
+import { createIdleCgroup, threadCgroups } from '../../stack/idle-cgroup.ts';
 import { autogroupOf, SCHED_IDLE, sessionOf, threadNice, threadsNice, threadsPolicy } from './support/threads.ts';
 
 // The worker runs at the lowest priority: with CI's other suites on the same two cores a replay can wait, or
@@ -18,7 +20,7 @@ const SHADOWED = {
   ...ALL_EXPRESS, VEHICLES_SHADOW_RATE: '100', SHADOW_NOISE_RATE: '0', SHADOW_FLUSH_MS: '200', SHADOW_MAX_WAIT_MS: '20000', SHADOW_TIMEOUT_MS: '10000',
 };
 
-interface ReplayView { running: boolean; ready: boolean; starts: number; crashes: number; pid: number | null; scheduling: string }
+interface ReplayView { running: boolean; ready: boolean; starts: number; crashes: number; pid: number | null; scheduling: string; cgroup: { path: string; idle: boolean } | null }
 
 const alive = (pid: number) => {
   try {
@@ -47,6 +49,16 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     assert.ok(r.ready && r.pid !== null, `replay worker not ready: ${JSON.stringify(r)}`);
     return r as ReplayView & { pid: number };
   }, { timeoutMs, intervalMs: 200 });
+  /** A read through `g` is compared by its (new) worker: the report counts it, matched. */
+  const comparesAgain = async (g: AppProcess) => {
+    const admin = adminOf(g);
+    assert.equal((await admin.del('/admin/shadow')).status, 200);
+    assert.equal((await new Client(g.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
+    await eventually(async () => {
+      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      assert.deepEqual([route?.compared, route?.matched], [1, 1], JSON.stringify(route));
+    }, { timeoutMs: 20_000, intervalMs: 200 });
+  };
 
   before(async () => {
     stack = await startStack({ label: 'replay_proc', env: SHADOWED });
@@ -61,25 +73,58 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   after(async () => stack?.close());
 
   // chrt is util-linux's, on every Debian machine (CI's and the image's); launch.test.ts covers its absence.
-  test('every thread of the worker runs under SCHED_IDLE at nice 19, in a session and autogroup of its own; the gateway keeps its priority', async () => {
-    const { pid, scheduling } = await readyWorker(gw);
+  test('every thread of the worker runs under SCHED_IDLE at nice 19, in the gateway\'s session and autogroup; the gateway keeps its priority', async () => {
+    const { pid, scheduling, cgroup } = await readyWorker(gw);
     assert.notEqual(pid, gw.pid);
     assert.equal(scheduling, 'SCHED_IDLE', 'GET /admin/shadow → replay.scheduling');
+    assert.equal(cgroup, null, 'no SHADOW_WORKER_CGROUP: no cgroup of its own');
     const nice = threadsNice(pid);
     assert.ok(nice.size >= 5, `the worker's threads: ${nice.size}`);
     assert.deepEqual(new Set(nice.values()), new Set([REPLAY_NICE]), `nice by thread: ${JSON.stringify([...nice])}`);
     const policy = threadsPolicy(pid);
     assert.deepEqual(new Set(policy.values()), new Set([SCHED_IDLE]), `policy by thread: ${JSON.stringify([...policy])}`);
-    assert.equal(sessionOf(pid), pid, 'the worker leads a session of its own');
+    // One group with the gateway: the scheduler compares their threads directly, so an idle one always gives way
+    // (in a session of its own the worker was a group the clients' threads waited behind: launch.ts).
+    assert.equal(sessionOf(pid), sessionOf(gw.pid), 'the worker is in the gateway\'s session');
     const [worker, gateway] = [autogroupOf(pid), autogroupOf(gw.pid)];
-    if (worker !== null && gateway !== null) {
-      assert.match(worker, /^\/autogroup-\d+ nice 19$/, 'the worker\'s autogroup');
-      // the gateway's is its session's at nice 0, or the root group ('') when it runs under a container's init
-      assert.match(gateway, /^$|^\/autogroup-\d+ nice 0$/, 'the gateway\'s autogroup');
-      assert.notEqual(worker.split(' ')[0], gateway.split(' ')[0], 'one autogroup each');
-    }
+    // the gateway's autogroup is its session's at nice 0, or the root group ('') when it runs under a container's init
+    if (gateway !== null) assert.match(gateway, /^$|^\/autogroup-\d+ nice 0$/, 'the gateway\'s autogroup');
+    assert.equal(worker, gateway, 'one autogroup for both, its nice value left alone');
     assert.equal(threadNice(gw.pid, gw.pid), 0, "the gateway's event loop");
     assert.deepEqual(new Set(threadsPolicy(gw.pid).values()), new Set([0]), "the gateway's threads stay SCHED_OTHER");
+  });
+
+  test('SHADOW_WORKER_CGROUP: each worker runs in that idle cgroup, every thread of it; the gateway stays where it was', async (t) => {
+    const made = createIdleCgroup(`mvp-replay-test-${process.pid}`);
+    if ('unavailable' in made) return t.skip(`no cgroup to prepare here: ${made.unavailable}`);
+    t.after(() => made.remove());
+    const placed = await stack.spawnGateway(legacy.url, { SHADOW_WORKER_CGROUP: made.path }, 'gateway (idle cgroup)');
+    t.after(() => placed.stop());
+    const first = await readyWorker(placed);
+    assert.deepEqual(first.cgroup, { path: made.path, idle: true }, 'GET /admin/shadow → replay.cgroup');
+    const inside = `/${path.basename(made.path)}`;
+    const cgroups = threadCgroups(first.pid);
+    assert.ok(cgroups.size >= 5, `the worker's threads: ${cgroups.size}`);
+    assert.deepEqual(new Set(cgroups.values()), new Set([inside]), `cgroup by thread: ${JSON.stringify([...cgroups])}`);
+    assert.ok(![...threadCgroups(placed.pid).values()].includes(inside), 'the gateway is not in it');
+    // A worker started again (after a crash) goes there too, and still compares.
+    process.kill(first.pid, 'SIGKILL');
+    const again = await eventually(async () => {
+      const r = await readyWorker(placed);
+      assert.notEqual(r.pid, first.pid);
+      return r;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    assert.deepEqual(new Set(threadCgroups(again.pid).values()), new Set([inside]));
+    await comparesAgain(placed);
+  });
+
+  test('a SHADOW_WORKER_CGROUP the worker cannot join: it runs where the gateway runs, says so, and compares', async (t) => {
+    const refused = await stack.spawnGateway(legacy.url, { SHADOW_WORKER_CGROUP: '/nonexistent/mvp-replay' }, 'gateway (refused cgroup)');
+    t.after(() => refused.stop());
+    const r = await readyWorker(refused);
+    assert.equal(r.cgroup, null, 'GET /admin/shadow → replay.cgroup');
+    await comparesAgain(refused);
+    await eventually(async () => assert.match(refused.output(), /SHADOW_WORKER_CGROUP refused it/), { timeoutMs: 5000, intervalMs: 100 });
   });
 
   test('INT and TERM signals do not end the worker (the gateway ends it after draining)', async () => {

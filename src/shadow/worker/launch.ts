@@ -1,11 +1,12 @@
 // How the gateway starts the replay worker so that its runs never hold a core a client's request wants
-// (docs/shadow.md, "The worker's priority"). Two things, both open to an unprivileged process:
-// - SCHED_IDLE for every thread, set at exec by util-linux's `chrt` (Node has no call for a scheduling
-//   policy). A thread woken for a client takes the core from an idle-policy thread at once; at nice 19 the
-//   kernel's EEVDF scheduler may let the running replay finish its time slice first.
-// - A session of its own (`detached`), so that with autogroup scheduling the worker is a group of its own,
-//   lowered to nice 19 by the worker itself (priority.ts), instead of a member of the gateway's group whose
-//   CPU time would count against the clients' share.
+// (docs/shadow.md, "The worker's priority"): SCHED_IDLE for every thread, set at exec by util-linux's `chrt`
+// (Node has no call for a scheduling policy). A normal thread woken on a core an idle-policy thread holds
+// takes it at once — but the kernel judges that between the two threads' entities at the level where their
+// groups meet, so the worker stays in the gateway's session (with autogroup scheduling a session is a group;
+// in a container, its cgroup): in a session of its own the worker's group was not idle to the scheduler and
+// a woken client thread waited out the replay's burst (about 1 ms at p99, measured by
+// benchmarks/replay-priority.ts). Threads of other groups (PostgreSQL's) get that only from an idle cgroup
+// the operator prepares (SHADOW_WORKER_CGROUP, cgroup.ts).
 // Without `chrt` (not Linux, not installed, or refused by a seccomp profile) the worker still runs at nice 19
 // in every thread.
 import { spawnSync } from 'node:child_process';

@@ -21,7 +21,7 @@ process.title = 'shadow-replay';
 // The gateway gone (crashed, killed): nothing is left to replay for, and the pools must not linger.
 process.on('disconnect', () => process.exit(0));
 // Its life is the gateway's to end (after draining, with a 'close'): ending mid-run on a stray INT or TERM
-// would count its runs as native errors. (It has a process group of its own: a terminal's Ctrl-C misses it.)
+// would count its runs as native errors (a terminal's Ctrl-C reaches the whole process group, the worker too).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
 
 interface Started {

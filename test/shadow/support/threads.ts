@@ -1,8 +1,14 @@
 // What the scheduler uses for each thread of a process — its nice value and its policy — and the process's
 // session and autogroup, read from /proc (Linux).
 import { readdirSync, readFileSync } from 'node:fs';
-import { SESSION_FIELD, statField } from '../../../src/shadow/worker/priority.ts';
 
+/** Field `n` (as proc(5) numbers them) of a /proc stat file; the fields after the command name start at 3. */
+function statField(file: string, n: number): number {
+  const stat = readFileSync(file, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
+}
+
+const SESSION_FIELD = 6;
 const NICE = 19;
 /** The scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH, 5 SCHED_IDLE). */
 const POLICY = 41;
