@@ -2,7 +2,7 @@
 // keeps both cores busy, for each way of lowering that load's priority (docs/shadow.md, "The worker's
 // priority"): the measurer sleeps 0.5 ms thousands of times, in this script's session (gateway, Express) and
 // in a session of its own (PostgreSQL). Raw results: benchmarks/results/replay-priority.json.
-//   node_modules/.bin/node benchmarks/replay-priority.ts [--reps 3] [--samples 4000]
+//   node_modules/.bin/node benchmarks/replay-priority.ts [--reps 3] [--samples 4000] [--loads 2]
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,12 +115,14 @@ function measure(place: string, samples: number): Promise<Stats> {
 interface Run extends Stats { rep: number; place: string; setting: string }
 const reps = arg('--reps', 3);
 const samples = arg('--samples', 4000);
+/** Load processes: 2 keep both cores of a 2-core machine busy in bursts; 1 leaves a core free, as a lone replay worker does. */
+const loadCount = arg('--loads', 2);
 const runs: Run[] = [];
 for (let rep = 1; rep <= reps; rep++) {
   for (const place of places) {
     for (const setting of settings) {
       if (setting.skip) continue;
-      const loads = setting.cmd.length ? await Promise.all([startLoad(setting), startLoad(setting)]) : [];
+      const loads = setting.cmd.length ? await Promise.all(Array.from({ length: loadCount }, () => startLoad(setting))) : [];
       await pause(500);
       const stats = await measure(place, samples);
       await Promise.all(loads.map(stopLoad));
@@ -136,7 +138,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-console.log(`\n${samples} wake-ups of 0.5 ms per measurement, lateness in µs\n`);
+console.log(`\n${samples} wake-ups of 0.5 ms per measurement, ${loadCount} load process(es), lateness in µs\n`);
 console.log('| setting | measurer place | p99 per rep (µs) | median p99 | median p99.9 |\n|---|---|---|---|---|');
 for (const setting of settings) {
   if (setting.skip) { console.log(`| ${setting.name} | — | skipped: ${setting.skip} | | |`); continue; }
@@ -148,4 +150,4 @@ for (const setting of settings) {
 const skipped = settings.filter((s) => s.skip).map((s) => ({ setting: s.name, reason: s.skip }));
 const out = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'replay-priority.json'), `${JSON.stringify({ date: new Date().toISOString(), samples, reps, skipped, runs }, null, 2)}\n`);
+writeFileSync(join(out, 'replay-priority.json'), `${JSON.stringify({ date: new Date().toISOString(), samples, reps, loads: loadCount, skipped, runs }, null, 2)}\n`);

@@ -97,9 +97,12 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   test('SHADOW_WORKER_CGROUP: each worker runs in that idle cgroup, every thread of it; the gateway stays where it was', async (t) => {
     const made = createIdleCgroup(`mvp-replay-test-${process.pid}`);
     if ('unavailable' in made) return t.skip(`no cgroup to prepare here: ${made.unavailable}`);
-    t.after(() => made.remove());
-    const placed = await stack.spawnGateway(legacy.url, { SHADOW_WORKER_CGROUP: made.path }, 'gateway (idle cgroup)');
-    t.after(() => placed.stop());
+    let placed: AppProcess | undefined;
+    t.after(async () => {
+      await placed?.stop(); // its worker leaves the cgroup with it
+      await made.remove();
+    });
+    placed = await stack.spawnGateway(legacy.url, { SHADOW_WORKER_CGROUP: made.path }, 'gateway (idle cgroup)');
     const first = await readyWorker(placed);
     assert.deepEqual(first.cgroup, { path: made.path, idle: true }, 'GET /admin/shadow → replay.cgroup');
     const inside = `/${path.basename(made.path)}`;
