@@ -12,8 +12,7 @@ import { eventually } from '../support/wait.ts';
 import { randomVin } from '../features/support/vehicles.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
 import { createIdleCgroup, threadCgroups } from '../../stack/idle-cgroup.ts';
-import { autogroupOf, SCHED_IDLE, SCHED_OTHER, sessionOf, threadNice, threadsNice, threadsPolicy, threadsSlice } from './support/threads.ts';
-import { REPLAY_SLICE_NS } from '../../src/shadow/worker/slice.ts';
+import { autogroupOf, SCHED_IDLE, sessionOf, threadNice, threadsNice, threadsPolicy } from './support/threads.ts';
 
 // The worker runs at the lowest priority: with CI's other suites on the same two cores a replay can wait, or
 // be starved mid-run past the default 2 s timeout (then counted a native timeout); these tests are about the process.
@@ -73,24 +72,17 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   });
   after(async () => stack?.close());
 
-  // perl and chrt are on every Debian machine (CI's and the image's); launch.test.ts covers their absence.
-  test('every thread of the worker runs at the lowest priority it can get (nice 19 with a 100 ms slice, or SCHED_IDLE), in the gateway\'s session and autogroup; the gateway keeps its priority', async () => {
+  // chrt is util-linux's, on every Debian machine (CI's and the image's); launch.test.ts covers its absence.
+  test('every thread of the worker runs under SCHED_IDLE at nice 19, in the gateway\'s session and autogroup; the gateway keeps its priority', async () => {
     const { pid, scheduling, cgroup } = await readyWorker(gw);
     assert.notEqual(pid, gw.pid);
+    assert.equal(scheduling, 'SCHED_IDLE', 'GET /admin/shadow → replay.scheduling');
     assert.equal(cgroup, null, 'no SHADOW_WORKER_CGROUP: no cgroup of its own');
     const nice = threadsNice(pid);
     assert.ok(nice.size >= 5, `the worker's threads: ${nice.size}`);
     assert.deepEqual(new Set(nice.values()), new Set([REPLAY_NICE]), `nice by thread: ${JSON.stringify([...nice])}`);
     const policy = threadsPolicy(pid);
-    // A kernel of 6.12 or later keeps a thread's own slice (this machine's and CI's); older ones get SCHED_IDLE.
-    if (scheduling === 'nice 19, 100 ms slice') {
-      assert.deepEqual(new Set(policy.values()), new Set([SCHED_OTHER]), `policy by thread: ${JSON.stringify([...policy])}`);
-      const slices = threadsSlice(pid);
-      if (slices.size > 0) assert.deepEqual(new Set(slices.values()), new Set([REPLAY_SLICE_NS]), `slice by thread: ${JSON.stringify([...slices])}`);
-    } else {
-      assert.equal(scheduling, 'SCHED_IDLE', 'GET /admin/shadow → replay.scheduling');
-      assert.deepEqual(new Set(policy.values()), new Set([SCHED_IDLE]), `policy by thread: ${JSON.stringify([...policy])}`);
-    }
+    assert.deepEqual(new Set(policy.values()), new Set([SCHED_IDLE]), `policy by thread: ${JSON.stringify([...policy])}`);
     // One group with the gateway: the scheduler compares their threads directly, so an idle one always gives way
     // (in a session of its own the worker was a group the clients' threads waited behind: launch.ts).
     assert.equal(sessionOf(pid), sessionOf(gw.pid), 'the worker is in the gateway\'s session');
@@ -99,8 +91,7 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     if (gateway !== null) assert.match(gateway, /^$|^\/autogroup-\d+ nice 0$/, 'the gateway\'s autogroup');
     assert.equal(worker, gateway, 'one autogroup for both, its nice value left alone');
     assert.equal(threadNice(gw.pid, gw.pid), 0, "the gateway's event loop");
-    assert.deepEqual(new Set(threadsPolicy(gw.pid).values()), new Set([SCHED_OTHER]), "the gateway's threads stay SCHED_OTHER");
-    assert.ok(![...threadsSlice(gw.pid).values()].includes(REPLAY_SLICE_NS), "the gateway's threads keep the default slice");
+    assert.deepEqual(new Set(threadsPolicy(gw.pid).values()), new Set([0]), "the gateway's threads stay SCHED_OTHER");
   });
 
   test('SHADOW_WORKER_CGROUP: each worker runs in that idle cgroup, every thread of it; the gateway stays where it was', async (t) => {
