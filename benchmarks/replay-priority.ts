@@ -4,10 +4,12 @@
 // in a session of its own (PostgreSQL). Raw results: benchmarks/results/replay-priority.json.
 //   node_modules/.bin/node benchmarks/replay-priority.ts [--reps 3] [--samples 4000] [--loads 2]
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIdleCgroup } from '../stack/idle-cgroup.ts';
+import { findExecutable } from '../src/shadow/worker/launch.ts';
+import { median } from './summary.ts';
 
 const self = fileURLToPath(import.meta.url);
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -45,10 +47,7 @@ if (process.argv.includes('--measure')) {
   process.exit(0);
 }
 
-const onPath = (cmd: string) => (process.env.PATH ?? '').split(':').some((dir) => {
-  try { accessSync(join(dir, cmd), constants.X_OK); return true; } catch { return false; }
-});
-const works = (cmd: string, args: string[]) => onPath(cmd) && spawnSync(cmd, args).status === 0;
+const works = (cmd: string, args: string[]) => findExecutable(cmd, process.env.PATH ?? '') !== null && spawnSync(cmd, args).status === 0;
 const hasSetsid = works('setsid', ['true']);
 const hasChrt = works('chrt', ['--idle', '0', 'true']);
 
@@ -134,10 +133,6 @@ for (let rep = 1; rep <= reps; rep++) {
 }
 if ('remove' in cgroup) await cgroup.remove();
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 console.log(`\n${samples} wake-ups of 0.5 ms per measurement, ${loadCount} load process(es), lateness in µs\n`);
 console.log('| setting | measurer place | p99 per rep (µs) | median p99 | median p99.9 |\n|---|---|---|---|---|');
 for (const setting of settings) {

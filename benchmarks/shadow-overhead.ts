@@ -198,7 +198,8 @@ try {
   }
   const made = createIdleCgroup(`mvp-shadowbench-${process.pid}`);
   const idleCgroup: IdleCgroup | null = 'unavailable' in made ? null : made;
-  if (!idleCgroup) console.error(`[shadow-bench] no idle cgroup stage: ${'unavailable' in made ? made.unavailable : ''}`);
+  const noIdleCgroup = 'unavailable' in made ? made.unavailable : '';
+  if (!idleCgroup) console.error(`[shadow-bench] no idle cgroup stage: ${noIdleCgroup}`);
   const stages: Record<string, VehiclesFlag> = idleCgroup ? { ...FIXED_STAGES, [IDLE_CGROUP_STAGE]: FIXED_STAGES['shadow 100%'] } : FIXED_STAGES;
   const fixed: Record<string, FixedRun[]> = Object.fromEntries(Object.keys(stages).map((name) => [name, []]));
   const order = Object.keys(stages);
@@ -239,7 +240,7 @@ try {
 
   const record = {
     date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, fixedSeconds, fixedRounds, replayScheduling,
-    idleCgroupStage: idleCgroup ? `${IDLE_CGROUP_STAGE}: the worker moved into ${idleCgroup.path} (cpu.idle 1) for those slices` : `none: ${'unavailable' in made ? made.unavailable : ''}`, saturated, atFixedRate, memory,
+    idleCgroupStage: idleCgroup ? `${IDLE_CGROUP_STAGE}: the worker moved into ${idleCgroup.path} (cpu.idle 1) for those slices` : `none: ${noIdleCgroup}`, saturated, atFixedRate, memory,
     shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, errored: report.errored },
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
