@@ -48,6 +48,8 @@ export interface ReplayParts {
   calibrate: (feature: string, route: string) => boolean;
   /** Express's answer checked against the contract (contract-check.ts); null when it cannot be. */
   checkContract: (route: string, answer: Captured) => Violation[] | null;
+  /** Arms the run's time limit (calls `expire` when it is up, returns the cancel); default: `timeoutMs` of wall time. */
+  limit?: (expire: () => void) => () => void;
 }
 
 /**
@@ -70,9 +72,15 @@ function slim(c: Comparison): Comparison {
   return { ...c, diffs: c.diffs.map((d) => ({ path: d.path, express: truncateValue(d.express), native: truncateValue(d.native) })) };
 }
 
-export async function replaySample(sample: Sample, express: Captured, { native, express: again, settings, calibrate: picked, checkContract }: ReplayParts): Promise<ReplayOutcome> {
+function wallClockLimit(timeoutMs: number, expire: () => void): () => void {
+  const timer = setTimeout(expire, timeoutMs);
+  return () => clearTimeout(timer);
+}
+
+export async function replaySample(sample: Sample, express: Captured, { native, express: again, settings, calibrate: picked, checkContract, limit }: ReplayParts): Promise<ReplayOutcome> {
   const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(new ShadowTimeoutError()), settings.timeoutMs);
+  const expire = () => ac.abort(new ShadowTimeoutError());
+  const cancel = limit ? limit(expire) : wallClockLimit(settings.timeoutMs, expire);
   const calibrate = picked(sample.feature, sample.route);
   try {
     const [watched, second] = await Promise.all([
@@ -91,6 +99,6 @@ export async function replaySample(sample: Sample, express: Captured, { native, 
     const result = compareAnswers(express, answer.value, { matchById: settings.matchById });
     return { kind: 'compared', nativeStatus, result: slim(result), calibration: calibration && slim(calibration), contract: checkContract(sample.route, express) };
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }

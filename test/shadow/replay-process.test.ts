@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { once } from 'node:events';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startStack, ALL_EXPRESS, type Stack } from '../faults/support/stack.ts';
 import type { AppProcess } from '../../stack/apps.ts';
@@ -21,6 +23,8 @@ const SHADOWED = {
 };
 
 interface ReplayView { running: boolean; ready: boolean; starts: number; crashes: number; pid: number | null; scheduling: string; cgroup: { path: string; idle: boolean } | null }
+
+const run = promisify(execFile);
 
 const alive = (pid: number) => {
   try {
@@ -149,8 +153,12 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
       assert.equal(r.status, 200, r.text);
       assert.equal(r.body.nickname, 'replayed');
     }
-    const back = await readyWorker(gw);
-    assert.notEqual(back.pid, first.pid);
+    // The host hears of the exit asynchronously: until then it may still report the killed pid as ready.
+    const back = await eventually(async () => {
+      const r = await readyWorker(gw);
+      assert.notEqual(r.pid, first.pid, 'the killed worker is still the one reported');
+      return r;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
     assert.equal(back.crashes, first.crashes + 1);
     assert.equal((await admin.del('/admin/shadow')).status, 200);
     for (let i = 0; i < 5; i++) assert.equal((await user.get(`/api/vehicles/${vehicle}`)).status, 200);
@@ -184,6 +192,32 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
       await admin.del('/dev/chaos/vehicles');
       await starved.stop();
     }
+  });
+
+  test('a replay out-prioritised mid-run (a normal-priority spinner on its core) is compared once the core is free, never timed out', async (t) => {
+    // The worker's threads and a busy loop share one core, all in this suite's session: SCHED_IDLE gives the
+    // worker a sliver a second or so, far past the 2 s timeout. Time waiting for a core is granted back
+    // (up to SHADOW_MAX_WAIT_MS), so the run completes once the loop ends and is compared.
+    const crowded = await stack.spawnGateway(legacy.url, { DEV_TOOLS: 'true', SHADOW_TIMEOUT_MS: '2000' }, 'gateway (crowded worker)');
+    t.after(() => crowded.stop());
+    const { pid } = await readyWorker(crowded);
+    const admin = adminOf(crowded);
+    await run('taskset', ['-a', '-p', '-c', '0', String(pid)]);
+    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1000 })).status, 200);
+    assert.equal((await admin.del('/admin/shadow')).status, 200);
+    assert.equal((await new Client(crowded.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
+    await new Promise((res) => setTimeout(res, 300)); // the replay is inside its 1 s hold
+    const spinner = spawn('taskset', ['-c', '0', process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' });
+    t.after(() => spinner.kill('SIGKILL'));
+    await new Promise((res) => setTimeout(res, 3500));
+    const during = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+    spinner.kill('SIGKILL');
+    assert.equal(during?.compared ?? 0, 0, `the run finished while the core was taken: nothing was tested (${JSON.stringify(during)})`);
+    await eventually(async () => {
+      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      assert.deepEqual([route?.compared, route?.matched, route?.skippedBy, route?.erroredBy], [1, 1, {}, {}], JSON.stringify(route));
+    }, { timeoutMs: 15_000, intervalMs: 200 });
+    assert.equal((await admin.del('/dev/chaos/vehicles')).status, 200);
   });
 
   test('the worker never outlives its gateway: a gateway killed outright takes it along', async (t) => {

@@ -16,7 +16,7 @@ import { mutateField } from '../../src/dev-tools/mutate.ts';
 import { replayHeaders } from '../../src/shadow/runner.ts';
 import { CalibrationPicker } from '../../src/shadow/calibration.ts';
 import { ExpressContractCheck } from '../../src/shadow/contract-check.ts';
-import { wasStarved } from '../../src/shadow/worker/starvation.ts';
+import { starvationAwareLimit, wasStarved } from '../../src/shadow/worker/starvation.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -199,9 +199,36 @@ test("the contract check of Express's answers: body, status and type against the
   assert.equal(check.violations(route, answer(200, { id: 1 })), first); // memoised: the very same verdict object
 });
 
-test('a timed-out replay is starved (skipped busy) only when the loop was late and the worker used little CPU', () => {
-  const run = { timeoutMs: 2000, wallMs: 2100 };
-  assert.equal(wasStarved({ ...run, lateMs: 1500, cpuMs: 40 }), true); // stopped or out-prioritised: no CPU, the loop behind
+test('a timed-out replay is starved (skipped busy) when it waited for a core, or the loop was late and the worker used little CPU', () => {
+  const run = { timeoutMs: 2000, wallMs: 2100, coreWaitMs: 0 };
+  assert.equal(wasStarved({ ...run, lateMs: 1500, cpuMs: 40 }), true); // stopped: no CPU, the loop behind, no wait for a core
   assert.equal(wasStarved({ ...run, lateMs: 1500, cpuMs: 2000 }), false); // a handler spinning: late loop, but its own CPU
   assert.equal(wasStarved({ ...run, lateMs: 20, cpuMs: 30 }), false); // slow I/O (a slow query): the loop on time
+  // Out-prioritised in slivers: the loop never far behind, but the thread spent 600 ms ready and not running.
+  assert.equal(wasStarved({ ...run, lateMs: 120, cpuMs: 90, coreWaitMs: 600 }), true);
+  assert.equal(wasStarved({ ...run, lateMs: 120, cpuMs: 90, coreWaitMs: 300 }), false);
+  assert.equal(wasStarved({ ...run, lateMs: 120, cpuMs: 90, coreWaitMs: null }), false); // unknown: the loop rule alone
+});
+
+test('a run\'s time limit grants back the time its thread waited for a core, up to the allowance', async () => {
+  let waited = 0;
+  const expiredAfter = async (extraMs: number, waitBeforeFirstCheck: number, reader: () => number | null = () => waited) => {
+    waited = 0;
+    const t0 = performance.now();
+    const expired = new Promise<number>((resolve) => starvationAwareLimit(100, extraMs, () => resolve(performance.now() - t0), reader));
+    setTimeout(() => { waited = waitBeforeFirstCheck; }, 50);
+    return expired;
+  };
+  const plain = await expiredAfter(500, 0);
+  assert.ok(plain >= 99 && plain < 180, `no wait for a core: the plain 100 ms (${plain})`);
+  const extended = await expiredAfter(500, 150);
+  assert.ok(extended >= 249, `150 ms waited for a core: granted back (${extended})`);
+  const capped = await expiredAfter(60, 150);
+  assert.ok(capped >= 159 && capped < 240, `the grant stops at the allowance (${capped})`);
+  const unknown = await expiredAfter(500, 150, () => null);
+  assert.ok(unknown < 180, `no schedstat: the plain limit (${unknown})`);
+  let cancelledFired = false;
+  starvationAwareLimit(30, 0, () => { cancelledFired = true; })();
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(cancelledFired, false, 'a cancelled limit never expires');
 });

@@ -8,7 +8,7 @@ import { expressBackend, nativeBackend } from '../backends.ts';
 import { CalibrationPicker } from '../calibration.ts';
 import { processTracing } from '../../telemetry/process-tracing.ts';
 import { ExpressContractCheck } from '../contract-check.ts';
-import { StarvationWatch } from './starvation.ts';
+import { StarvationWatch, starvationAwareLimit } from './starvation.ts';
 import { replaySample, waitedTooLong, type ReplayOutcome, type ReplayParts } from '../replay.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { FastifyInstance } from 'fastify';
@@ -61,11 +61,16 @@ function settle(id: number, outcome: ReplayOutcome): void {
 async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
   let outcome: ReplayOutcome;
   try {
-    const parts = await s.parts;
-    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), parts.settings.maxWaitMs)) {
+    const shared = await s.parts;
+    const { timeoutMs, maxWaitMs } = shared.settings;
+    const queuedMs = Date.now() - Math.max(msg.postedAt, readyAt);
+    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), maxWaitMs)) {
       settle(msg.id, { kind: 'skipped', reason: 'busy' });
       return;
     }
+    // Time waiting for a core mid-run is granted back from what the sample did not wait in the queue: in all,
+    // a sample waits at most maxWaitMs and runs at most timeoutMs (the host's stuck-run watchdog counts on it).
+    const parts: ReplayParts = { ...shared, limit: (expire) => starvationAwareLimit(timeoutMs, Math.max(0, maxWaitMs - queuedMs), expire) };
     const express = { status: msg.express.status, contentType: msg.express.contentType, body: Buffer.from(msg.express.body.buffer, msg.express.body.byteOffset, msg.express.body.byteLength) };
     const tracing = processTracing();
     const started = starvation.mark();
@@ -73,7 +78,7 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
       ? await tracing.linkedRoot('shadow replay', msg.sample.trace, { 'mvp.feature': msg.sample.feature, 'mvp.stage': 'shadow', 'mvp.backend': 'fastify', 'mvp.route': msg.sample.route }, () => replaySample(msg.sample, express, parts))
       : await replaySample(msg.sample, express, parts);
     // Starved of CPU mid-run (the lowest priority gave way to the clients): the native side is not to blame.
-    if (outcome.kind === 'errored' && outcome.reason === 'timeout' && starvation.starved(started, parts.settings.timeoutMs)) outcome = { kind: 'skipped', reason: 'busy' };
+    if (outcome.kind === 'errored' && outcome.reason === 'timeout' && starvation.starved(started, timeoutMs)) outcome = { kind: 'skipped', reason: 'busy' };
   } catch {
     outcome = { kind: 'errored', reason: 'exception', nativeStatus: null };
   }

@@ -1,12 +1,15 @@
-// Whether a replay that timed out was starved rather than slow. The worker runs at the lowest priority: with
-// the clients' threads taking every core it can get no CPU for seconds, mid-run. Its event loop is then late
-// while the process uses little CPU. A slow native handler waits with the loop on time; a spinning one keeps
-// the loop late but burns CPU. A starved run is skipped (`busy`), never a native timeout the gate would count.
+// Starvation: the replay worker runs at the lowest priority, so with the clients' threads taking every core it
+// gets no CPU for seconds, mid-run. That time is the clients', not the native handler's: a run's time limit
+// does not count it (up to the sample's wait allowance), and a run that still times out starved is skipped
+// (`busy`), never a native timeout the gate would count.
+import { readFileSync } from 'node:fs';
 
 /** How often the loop's punctuality is sampled (a wake-up of an otherwise idle worker: cheap). */
 const TICK_MS = 50;
 /** Samples kept: enough to cover any run up to the watchdog's limit. */
 const KEPT = 2000;
+/** Extensions shorter than this are not worth another timer. */
+const MIN_EXTENSION_MS = 5;
 
 export interface StarvationFacts {
   timeoutMs: number;
@@ -15,11 +18,57 @@ export interface StarvationFacts {
   /** The process's CPU time (all threads) during the run, and the run's wall time, in ms. */
   cpuMs: number;
   wallMs: number;
+  /** How long the main thread waited for a core during the run (ready to run, not running), in ms; null where unknown. */
+  coreWaitMs: number | null;
 }
 
-/** Starved: the loop was late by a quarter of the timeout or more while the process used under half a core. */
-export function wasStarved({ timeoutMs, lateMs, cpuMs, wallMs }: StarvationFacts): boolean {
+/**
+ * Starved: the main thread waited for a core a quarter of the timeout or more (it was ready, the scheduler
+ * ran others), or, where that is unknown or the process was stopped outright, the loop was late by a quarter
+ * of the timeout while the process used under half a core. A slow query waits asleep (neither); a spinning
+ * handler burns its own CPU.
+ */
+export function wasStarved({ timeoutMs, lateMs, cpuMs, wallMs, coreWaitMs }: StarvationFacts): boolean {
+  if (coreWaitMs !== null && coreWaitMs >= timeoutMs / 4) return true;
   return lateMs >= timeoutMs / 4 && cpuMs < wallMs / 2;
+}
+
+let schedstatReadable = true;
+/** The main thread's run-queue wait so far (field 2 of /proc/self/schedstat, ns), in ms; null off Linux or without schedstats. */
+export function coreWaitMs(): number | null {
+  if (!schedstatReadable) return null;
+  try {
+    const ns = Number(readFileSync('/proc/self/schedstat', 'latin1').split(' ')[1]);
+    if (Number.isFinite(ns)) return ns / 1e6;
+  } catch { /* not Linux, or no CONFIG_SCHED_INFO */ }
+  schedstatReadable = false;
+  return null;
+}
+
+/**
+ * Arms a run's time limit that does not count time the main thread waited for a core: when `timeoutMs` is
+ * up, the wait since the start is granted back (at most `extraMs` in all) before `expire` is called.
+ * Returns the cancel.
+ */
+export function starvationAwareLimit(timeoutMs: number, extraMs: number, expire: () => void, waited: () => number | null = coreWaitMs): () => void {
+  const start = waited();
+  let granted = 0;
+  let timer: NodeJS.Timeout;
+  const check = () => {
+    const now = waited();
+    const owed = start === null || now === null ? 0 : Math.min(now - start, extraMs) - granted;
+    if (owed < MIN_EXTENSION_MS) return expire();
+    granted += owed;
+    timer = setTimeout(check, owed);
+  };
+  timer = setTimeout(check, timeoutMs);
+  return () => clearTimeout(timer);
+}
+
+export interface RunStart {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+  coreWait: number | null;
 }
 
 export class StarvationWatch {
@@ -39,12 +88,12 @@ export class StarvationWatch {
   }
 
   /** A run's start: pass it to `starved` when the run timed out. */
-  mark(): { at: number; cpu: NodeJS.CpuUsage } {
-    return { at: performance.now(), cpu: process.cpuUsage() };
+  mark(): RunStart {
+    return { at: performance.now(), cpu: process.cpuUsage(), coreWait: coreWaitMs() };
   }
 
   /** Whether the run started at `since` was starved (see wasStarved), judged now. */
-  starved(since: { at: number; cpu: NodeJS.CpuUsage }, timeoutMs: number): boolean {
+  starved(since: RunStart, timeoutMs: number): boolean {
     const now = performance.now();
     let lateMs = 0;
     for (let i = Math.max(0, this.next - KEPT); i < this.next; i++) {
@@ -53,7 +102,8 @@ export class StarvationWatch {
     // A tick still pending now is late too (the loop has not come round to it yet).
     lateMs = Math.max(lateMs, now - this.expected);
     const used = process.cpuUsage(since.cpu);
-    return wasStarved({ timeoutMs, lateMs, cpuMs: (used.user + used.system) / 1000, wallMs: now - since.at });
+    const waitNow = coreWaitMs();
+    const coreWait = since.coreWait === null || waitNow === null ? null : waitNow - since.coreWait;
+    return wasStarved({ timeoutMs, lateMs, cpuMs: (used.user + used.system) / 1000, wallMs: now - since.at, coreWaitMs: coreWait });
   }
-
 }
