@@ -170,17 +170,18 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   });
 
   test('a replay starved of CPU mid-run past its timeout is skipped as busy, never a native timeout the gate counts', async (t) => {
-    // Dev fault injection holds each native replay 1.5 s, so a run is surely in flight when the worker is
-    // stopped (SIGSTOP: no CPU at all, as the lowest priority gets under full load) past the 2 s timeout.
+    // Dev fault injection holds each native replay 4 s, so a run is surely in flight when the worker is
+    // stopped (SIGSTOP: no CPU at all, as the lowest priority gets under full load) past the 2 s timeout, and
+    // cannot end in the few ms the run may be granted back for waiting for a core once resumed.
     const starved = await stack.spawnGateway(legacy.url, { DEV_TOOLS: 'true', SHADOW_TIMEOUT_MS: '2000' }, 'gateway (starved worker)');
     const { pid } = await readyWorker(starved);
     t.after(() => { if (alive(pid)) process.kill(pid, 'SIGCONT'); });
     const admin = adminOf(starved);
-    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1500 })).status, 200);
+    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 4000 })).status, 200);
     try {
       assert.equal((await admin.del('/admin/shadow')).status, 200);
       assert.equal((await new Client(starved.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
-      await new Promise((res) => setTimeout(res, 500)); // the replay is inside its 1.5 s hold
+      await new Promise((res) => setTimeout(res, 500)); // the replay is inside its 4 s hold
       process.kill(pid, 'SIGSTOP');
       await new Promise((res) => setTimeout(res, 3000));
       process.kill(pid, 'SIGCONT');

@@ -16,7 +16,7 @@ import { mutateField } from '../../src/dev-tools/mutate.ts';
 import { replayHeaders } from '../../src/shadow/runner.ts';
 import { CalibrationPicker } from '../../src/shadow/calibration.ts';
 import { ExpressContractCheck } from '../../src/shadow/contract-check.ts';
-import { starvationAwareLimit, wasStarved } from '../../src/shadow/worker/starvation.ts';
+import { coreWaitMs, starvationAwareLimit, wasStarved } from '../../src/shadow/worker/starvation.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -215,7 +215,7 @@ test('a run\'s time limit grants back the time its thread waited for a core, up 
   const expiredAfter = async (extraMs: number, waitBeforeFirstCheck: number, reader: () => number | null = () => waited) => {
     waited = 0;
     const t0 = performance.now();
-    const expired = new Promise<number>((resolve) => starvationAwareLimit(100, extraMs, () => resolve(performance.now() - t0), reader));
+    const expired = new Promise<number>((resolve) => starvationAwareLimit(100, extraMs, () => resolve(performance.now() - t0), 0, reader));
     setTimeout(() => { waited = waitBeforeFirstCheck; }, 50);
     return expired;
   };
@@ -227,8 +227,10 @@ test('a run\'s time limit grants back the time its thread waited for a core, up 
   assert.ok(capped >= 159 && capped < 240, `the grant stops at the allowance (${capped})`);
   const unknown = await expiredAfter(500, 150, () => null);
   assert.ok(unknown < 180, `no schedstat: the plain limit (${unknown})`);
+  const real = coreWaitMs();
+  assert.ok(process.platform !== 'linux' || (typeof real === 'number' && real >= 0), `this thread's run-queue wait reads as ms (${real})`);
   let cancelledFired = false;
-  starvationAwareLimit(30, 0, () => { cancelledFired = true; })();
+  starvationAwareLimit(30, 0, () => { cancelledFired = true; }, 0)();
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(cancelledFired, false, 'a cancelled limit never expires');
 });

@@ -70,10 +70,10 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
     }
     // Time waiting for a core mid-run is granted back from what the sample did not wait in the queue: in all,
     // a sample waits at most maxWaitMs and runs at most timeoutMs (the host's stuck-run watchdog counts on it).
-    const parts: ReplayParts = { ...shared, limit: (expire) => starvationAwareLimit(timeoutMs, Math.max(0, maxWaitMs - queuedMs), expire) };
+    const started = starvation.mark();
+    const parts: ReplayParts = { ...shared, limit: (expire) => starvationAwareLimit(timeoutMs, Math.max(0, maxWaitMs - queuedMs), expire, started.coreWait) };
     const express = { status: msg.express.status, contentType: msg.express.contentType, body: Buffer.from(msg.express.body.buffer, msg.express.body.byteOffset, msg.express.body.byteLength) };
     const tracing = processTracing();
-    const started = starvation.mark();
     outcome = tracing
       ? await tracing.linkedRoot('shadow replay', msg.sample.trace, { 'mvp.feature': msg.sample.feature, 'mvp.stage': 'shadow', 'mvp.backend': 'fastify', 'mvp.route': msg.sample.route }, () => replaySample(msg.sample, express, parts))
       : await replaySample(msg.sample, express, parts);

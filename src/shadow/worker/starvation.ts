@@ -2,7 +2,7 @@
 // gets no CPU for seconds, mid-run. That time is the clients', not the native handler's: a run's time limit
 // does not count it (up to the sample's wait allowance), and a run that still times out starved is skipped
 // (`busy`), never a native timeout the gate would count.
-import { readFileSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 
 /** How often the loop's punctuality is sampled (a wake-up of an otherwise idle worker: cheap). */
 const TICK_MS = 50;
@@ -33,30 +33,35 @@ export function wasStarved({ timeoutMs, lateMs, cpuMs, wallMs, coreWaitMs }: Sta
   return lateMs >= timeoutMs / 4 && cpuMs < wallMs / 2;
 }
 
-let schedstatReadable = true;
+/** Kept open: a read is then one pread, no open and close per sample. */
+let schedstat: number | null | undefined;
+const schedstatBuf = Buffer.alloc(128);
 /** The main thread's run-queue wait so far (field 2 of /proc/self/schedstat, ns), in ms; null off Linux or without schedstats. */
 export function coreWaitMs(): number | null {
-  if (!schedstatReadable) return null;
-  try {
-    const ns = Number(readFileSync('/proc/self/schedstat', 'latin1').split(' ')[1]);
-    if (Number.isFinite(ns)) return ns / 1e6;
-  } catch { /* not Linux, or no CONFIG_SCHED_INFO */ }
-  schedstatReadable = false;
-  return null;
+  if (schedstat === undefined) {
+    try {
+      schedstat = openSync('/proc/self/schedstat', 'r');
+    } catch {
+      schedstat = null; // not Linux, or no CONFIG_SCHED_INFO
+    }
+  }
+  if (schedstat === null) return null;
+  const n = readSync(schedstat, schedstatBuf, 0, schedstatBuf.length, 0);
+  const ns = Number(schedstatBuf.toString('latin1', 0, n).split(' ')[1]);
+  return Number.isFinite(ns) ? ns / 1e6 : null;
 }
 
 /**
  * Arms a run's time limit that does not count time the main thread waited for a core: when `timeoutMs` is
- * up, the wait since the start is granted back (at most `extraMs` in all) before `expire` is called.
- * Returns the cancel.
+ * up, the wait since `startWait` (coreWaitMs at the run's start) is granted back, at most `extraMs` in all,
+ * before `expire` is called. Returns the cancel.
  */
-export function starvationAwareLimit(timeoutMs: number, extraMs: number, expire: () => void, waited: () => number | null = coreWaitMs): () => void {
-  const start = waited();
+export function starvationAwareLimit(timeoutMs: number, extraMs: number, expire: () => void, startWait: number | null, waited: () => number | null = coreWaitMs): () => void {
   let granted = 0;
   let timer: NodeJS.Timeout;
   const check = () => {
-    const now = waited();
-    const owed = start === null || now === null ? 0 : Math.min(now - start, extraMs) - granted;
+    const now = startWait === null ? null : waited();
+    const owed = startWait === null || now === null ? 0 : Math.min(now - startWait, extraMs) - granted;
     if (owed < MIN_EXTENSION_MS) return expire();
     granted += owed;
     timer = setTimeout(check, owed);
@@ -65,17 +70,24 @@ export function starvationAwareLimit(timeoutMs: number, extraMs: number, expire:
   return () => clearTimeout(timer);
 }
 
+/** Where a run started, as of the watch's last tick (reading the clocks per run costs more than the run's own syscalls). */
 export interface RunStart {
   at: number;
-  cpu: NodeJS.CpuUsage;
+  cpuMs: number;
   coreWait: number | null;
 }
+
+const cpuMsNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 export class StarvationWatch {
   private readonly at = new Float64Array(KEPT);
   private readonly late = new Float64Array(KEPT);
   private next = 0;
   private expected = performance.now() + TICK_MS;
+  private last: RunStart = { at: performance.now(), cpuMs: cpuMsNow(), coreWait: coreWaitMs() };
 
   constructor() {
     setInterval(() => {
@@ -84,12 +96,13 @@ export class StarvationWatch {
       this.late[this.next % KEPT] = Math.max(0, now - this.expected);
       this.next++;
       this.expected = now + TICK_MS;
+      this.last = { at: now, cpuMs: cpuMsNow(), coreWait: coreWaitMs() };
     }, TICK_MS).unref(); // lives as long as the worker, never keeping it alive
   }
 
-  /** A run's start: pass it to `starved` when the run timed out. */
+  /** A run's start (as of the last tick, at most TICK_MS earlier): pass it to `starved` when the run timed out. */
   mark(): RunStart {
-    return { at: performance.now(), cpu: process.cpuUsage(), coreWait: coreWaitMs() };
+    return this.last;
   }
 
   /** Whether the run started at `since` was starved (see wasStarved), judged now. */
@@ -101,9 +114,8 @@ export class StarvationWatch {
     }
     // A tick still pending now is late too (the loop has not come round to it yet).
     lateMs = Math.max(lateMs, now - this.expected);
-    const used = process.cpuUsage(since.cpu);
     const waitNow = coreWaitMs();
     const coreWait = since.coreWait === null || waitNow === null ? null : waitNow - since.coreWait;
-    return wasStarved({ timeoutMs, lateMs, cpuMs: (used.user + used.system) / 1000, wallMs: now - since.at, coreWaitMs: coreWait });
+    return wasStarved({ timeoutMs, lateMs, cpuMs: cpuMsNow() - since.cpuMs, wallMs: now - since.at, coreWaitMs: coreWait });
   }
 }
