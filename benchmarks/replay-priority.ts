@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createIdleCgroup } from '../stack/idle-cgroup.ts';
 import { findExecutable } from '../src/shadow/worker/launch.ts';
 import { median } from './summary.ts';
+import { REPLAY_NICE } from '../src/shadow/worker/priority.ts';
+import { sliceProgram } from '../src/shadow/worker/slice.ts';
 
 const self = fileURLToPath(import.meta.url);
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -54,6 +56,9 @@ const hasChrt = works('chrt', ['--idle', '0', 'true']);
 interface Setting { name: string; cmd: string[]; autogroup?: boolean; cgroup?: boolean; skip?: string }
 const node = process.execPath;
 const idle = ['chrt', '--idle', '0', 'nice', '-n', '19'];
+/** The replay worker's launch: nice 19 and a 100 ms slice through perl (src/shadow/worker/slice.ts). */
+const slice = sliceProgram(REPLAY_NICE);
+const noSlice = slice && works('perl', ['-e', slice, 'perl', '-e', '1']) ? undefined : 'perl missing, or the kernel keeps no slice of a thread\'s own (before 6.12)';
 const cgroup = createIdleCgroup(`mvp-replay-priority-probe-${process.pid}`);
 const noSetsid = hasSetsid ? undefined : 'setsid missing or refused';
 const noChrt = hasChrt ? undefined : 'chrt missing or SCHED_IDLE refused';
@@ -64,6 +69,7 @@ const settings: Setting[] = [
   { name: 'SCHED_IDLE, own session', cmd: ['setsid', ...idle, node, self, '--burst'], autogroup: true, skip: noSetsid ?? noChrt },
   { name: 'nice 19, same session', cmd: ['nice', '-n', '19', node, self, '--burst'] },
   { name: 'SCHED_IDLE, same session', cmd: [...idle, node, self, '--burst'], skip: noChrt },
+  { name: 'nice 19 + 100 ms slice, same session', cmd: ['perl', '-e', slice ?? '', node, self, '--burst'], skip: noSlice },
   { name: 'idle cgroup', cmd: [...idle, node, self, '--burst'], cgroup: true, skip: noChrt ?? ('unavailable' in cgroup ? cgroup.unavailable : undefined) },
 ];
 const places = hasSetsid ? ['same session', 'own session'] : ['same session'];

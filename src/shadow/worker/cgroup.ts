@@ -1,7 +1,8 @@
 // An idle cgroup for the replay worker (SHADOW_WORKER_CGROUP; docs/shadow.md, "The worker's priority"). A
 // cgroup with `cpu.idle = 1` is idle to the scheduler at the level where it meets any other group, so every
 // normal thread of the machine — PostgreSQL's and Redis's too, which run in groups of their own — takes a
-// core from the replay at once, which SCHED_IDLE alone gives only to threads of the worker's own group.
+// core from the replay at once, on kernels older than 6.12 too (where the worker's long slice, launch.ts, is
+// not kept and SCHED_IDLE gives way only to threads of the worker's own group).
 // Creating one needs the right to write the cgroup tree, so the operator prepares it (a directory with
 // `cpu.idle` set to 1 whose `cgroup.procs` the gateway's user may write) and names it; the gateway only
 // moves each worker it starts into it.

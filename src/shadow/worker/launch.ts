@@ -1,19 +1,22 @@
 // How the gateway starts the replay worker so that its runs never hold a core a client's request wants
-// (docs/shadow.md, "The worker's priority"): SCHED_IDLE for every thread, set at exec by util-linux's `chrt`
-// (Node has no call for a scheduling policy). A normal thread woken on a core an idle-policy thread holds
-// takes it at once — but the kernel judges that between the two threads' entities at the level where their
-// groups meet, so the worker stays in the gateway's session (with autogroup scheduling a session is a group;
-// in a container, its cgroup): in a session of its own the worker's group was not idle to the scheduler and
-// a woken client thread waited out the replay's burst (about 1 ms at p99, measured by
-// benchmarks/replay-priority.ts). Threads of other groups (PostgreSQL's) get that only from an idle cgroup
-// the operator prepares (SHADOW_WORKER_CGROUP, cgroup.ts).
-// Without `chrt` (not Linux, not installed, or refused by a seccomp profile) the worker still runs at nice 19
-// in every thread.
+// (docs/shadow.md, "The worker's priority"). A woken thread takes the core from a running one at once when
+// the kernel judges it should, and it judges that between the two threads' entities where their groups meet
+// (a session's autogroup; in a container, its cgroup). In order of preference, all open to an unprivileged
+// process:
+// - nice 19 with a 100 ms time slice (slice.ts, through perl): every thread with a default (shorter) slice
+//   preempts it, whatever group it is in — PostgreSQL's too;
+// - SCHED_IDLE through util-linux's `chrt` (kernels before 6.12, or no perl): a normal thread preempts it at
+//   once only within its group, which is why the worker stays in the gateway's session (in a session of its
+//   own it was a group the clients' threads waited behind: benchmarks/replay-priority.ts);
+// - plain: the worker lowers itself to nice 19 (priority.ts).
+// An idle cgroup the operator prepares (SHADOW_WORKER_CGROUP, cgroup.ts) comes on top of any of them.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { REPLAY_NICE } from './priority.ts';
+import { sliceProgram } from './slice.ts';
 
-export type ReplayScheduling = 'SCHED_IDLE' | 'nice 19';
+export type ReplayScheduling = 'nice 19, 100 ms slice' | 'SCHED_IDLE' | 'nice 19';
 
 export interface WorkerLaunch {
   command: string;
@@ -50,11 +53,25 @@ function idleAllowed(chrt: string): boolean {
 }
 
 /**
- * The command that runs `node <nodeArgs…>` as the replay worker: under SCHED_IDLE where `chrt` is on the
- * PATH and allowed to set it, plain otherwise.
+ * Whether `perl` can start a program with the long slice here (a kernel of 6.12 or later that kept it): it
+ * starts itself once that way (a few ms, once per gateway, when the first worker starts).
  */
-export function workerLaunch(nodeArgs: readonly string[], searchPath = process.env.PATH ?? '', platform = process.platform): WorkerLaunch {
-  const chrt = platform === 'linux' ? findExecutable('chrt', searchPath) : null;
+function sliceAllowed(perl: string, program: string): boolean {
+  return spawnSync(perl, ['-e', program, perl, '-e', '1'], { stdio: 'ignore', timeout: 2000 }).status === 0;
+}
+
+/**
+ * The command that runs `node <nodeArgs…>` as the replay worker: with the long slice at nice 19 where perl
+ * can set it (slice.ts), else under SCHED_IDLE where `chrt` is on the PATH and allowed to set it, else plain.
+ */
+export function workerLaunch(nodeArgs: readonly string[], searchPath = process.env.PATH ?? '', platform = process.platform, arch = process.arch): WorkerLaunch {
+  if (platform !== 'linux') return plainLaunch(nodeArgs);
+  const perl = findExecutable('perl', searchPath);
+  const program = sliceProgram(REPLAY_NICE, arch);
+  if (perl && program && sliceAllowed(perl, program)) {
+    return { command: perl, args: ['-e', program, process.execPath, ...nodeArgs], scheduling: 'nice 19, 100 ms slice' };
+  }
+  const chrt = findExecutable('chrt', searchPath);
   if (!chrt || !idleAllowed(chrt)) return plainLaunch(nodeArgs);
   return { command: chrt, args: ['--idle', '0', process.execPath, ...nodeArgs], scheduling: 'SCHED_IDLE' };
 }

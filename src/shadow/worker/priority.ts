@@ -1,9 +1,10 @@
-// The replay worker process yields the CPU to everything else of the machine. The gateway starts it under
-// SCHED_IDLE where it can (launch.ts); here it sets nice 19 for every thread, what remains without
-// SCHED_IDLE. All of its threads: V8's collector helpers run the replay's garbage collection, and at normal
-// priority they would compete with the clients as a thread in the gateway's process did (docs/shadow.md). On
-// Linux a thread has its own nice value, and threads started later inherit their creator's; elsewhere the
-// process's value is set. (Its session's autogroup is the gateway's, left alone: launch.ts says why.)
+// The replay worker process yields the CPU to everything else of the machine. The gateway starts it with a
+// long slice at nice 19, or under SCHED_IDLE, where it can (launch.ts); here it sets nice 19 for every
+// thread, what remains without either. All of its threads: V8's collector helpers run the replay's garbage
+// collection, and at normal priority they would compete with the clients as a thread in the gateway's
+// process did (docs/shadow.md). On Linux a thread has its own nice value, and threads started later inherit
+// their creator's; elsewhere the process's value is set. (Its session's autogroup is the gateway's, left
+// alone: launch.ts says why.)
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 

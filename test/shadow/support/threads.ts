@@ -13,6 +13,7 @@ const NICE = 19;
 /** The scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH, 5 SCHED_IDLE). */
 const POLICY = 41;
 export const SCHED_IDLE = 5;
+export const SCHED_OTHER = 0;
 
 /** Thread id → field `n` of its stat, for every thread the process has now. */
 function perThread(pid: number, n: number): Map<number, number> {
@@ -45,4 +46,18 @@ export function autogroupOf(pid: number | 'self'): string | null {
   } catch {
     return null;
   }
+}
+
+/** Thread id → its time slice in ns (`se.slice` of /proc/…/sched); empty where the kernel does not show it. */
+export function threadsSlice(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const line = readFileSync(`/proc/${pid}/task/${tid}/sched`, 'utf8').split('\n').find((l) => l.startsWith('se.slice '));
+      if (line) out.set(Number(tid), Number(line.split(':')[1]));
+    } catch {
+      // the thread ended meanwhile, or no scheduler debug file
+    }
+  }
+  return out;
 }
