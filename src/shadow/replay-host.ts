@@ -11,6 +11,7 @@ import type { Config } from '../config/config.ts';
 import type { FromWorker, ToWorker } from './worker/protocol.ts';
 import { workerLaunch, type ReplayScheduling, type WorkerLaunch } from './worker/launch.ts';
 import { placeInCgroup, type CgroupPlacement } from './worker/cgroup.ts';
+import { coreWaitMsOf } from './worker/starvation.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
 const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-main${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
@@ -43,7 +44,7 @@ export interface ReplayHostOptions {
 
 interface Pending {
   done: (outcome: ReplayOutcome) => void;
-  /** When the run's clock started (the worker being ready); null while the worker starts. */
+  /** When the run's clock started (the worker being ready), on the worker's clock (`workerNow`); null while the worker starts. */
   armedAt: number | null;
 }
 
@@ -79,6 +80,8 @@ export class ReplayHost {
   private idleSince: number | null = null;
   private timer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
+  /** The current worker's run-queue wait so far, read by the watchdog (the same process all along: a new worker restarts it at 0). */
+  private workerWaitedMs = 0;
   private stopping: Promise<void> | null = null;
   private heapAsked: Array<(heap: ReplayHeap | null) => void> = [];
   /** The worker's command line: found when the first worker starts (a PATH lookup and one run of `chrt`). */
@@ -138,7 +141,7 @@ export class ReplayHost {
     }
     const id = this.nextId++;
     const now = Date.now();
-    this.pending.set(id, { done, armedAt: this.ready ? now : null });
+    this.pending.set(id, { done, armedAt: this.ready ? this.workerNow(now) : null });
     this.send(worker, { type: 'job', id, postedAt: now, sample, express });
   }
 
@@ -183,6 +186,7 @@ export class ReplayHost {
     worker.channel?.unref();
     this.worker = worker;
     this.ready = false;
+    this.workerWaitedMs = 0;
     this.starts++;
     this.send(worker, { type: 'start', config: this.opts.config, settings: this.opts.settings, contract: this.opts.contract() } satisfies ToWorker);
     worker.on('message', (msg: FromWorker) => this.receive(worker, msg));
@@ -224,7 +228,7 @@ export class ReplayHost {
     } else if (msg.type === 'ready') {
       this.ready = true;
       this.crashesInARow = 0;
-      const now = Date.now();
+      const now = this.workerNow(Date.now());
       for (const p of this.pending.values()) p.armedAt ??= now;
     } else {
       for (const answer of this.heapAsked.slice()) answer(msg.heap);
@@ -251,8 +255,10 @@ export class ReplayHost {
       clearInterval(this.watchdog);
       return;
     }
-    // A run may wait up to maxWaitMs for the worker, then take up to timeoutMs.
-    const limit = Date.now() - (this.opts.settings.maxWaitMs + this.opts.settings.timeoutMs + STUCK_GRACE_MS);
+    // A run may wait up to maxWaitMs for the worker, then take up to timeoutMs, on the worker's clock: a
+    // worker starved of CPU (ready, waiting for a core) is not stuck, and its runs end as `busy` themselves.
+    this.workerWaitedMs = (worker.pid === undefined ? null : coreWaitMsOf(worker.pid)) ?? this.workerWaitedMs;
+    const limit = this.workerNow(Date.now()) - (this.opts.settings.maxWaitMs + this.opts.settings.timeoutMs + STUCK_GRACE_MS);
     for (const [id, p] of this.pending) {
       if (p.armedAt === null || p.armedAt > limit) continue;
       this.settle(id, { kind: 'errored', reason: 'timeout', nativeStatus: null });
@@ -261,6 +267,11 @@ export class ReplayHost {
       worker.kill('SIGKILL');
       return;
     }
+  }
+
+  /** `now` less the time the worker's main thread waited for a core (as of the last watchdog tick). */
+  private workerNow(now: number): number {
+    return now - this.workerWaitedMs;
   }
 
   private settle(id: number, outcome: ReplayOutcome): void {

@@ -234,6 +234,55 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     assert.equal((await admin.del('/dev/chaos/vehicles')).status, 200);
   });
 
+  test('a worker starved past the stuck-run watchdog\'s limit is not taken for stuck: kept, its run never a native error', async (t) => {
+    // The default wait and timeout (0.5 s + 2 s, plus the watchdog's 1 s grace): a worker out-prioritised on
+    // its core for 5 s has a run unanswered past that limit, yet it is waiting for a core, not stuck. Once
+    // the core is free the run gets back up to the 0.5 s it did not wait in the queue: it ends compared (its
+    // query answers in time) or skipped busy, never a timeout.
+    const crowded = await stack.spawnGateway(legacy.url, { DEV_TOOLS: 'true', SHADOW_TIMEOUT_MS: '2000', SHADOW_MAX_WAIT_MS: '500' }, 'gateway (starved, not stuck)');
+    t.after(() => crowded.stop());
+    const before = await readyWorker(crowded);
+    const admin = adminOf(crowded);
+    await run('taskset', ['-a', '-p', '-c', '0', String(before.pid)]);
+    await run('chrt', ['-a', '-i', '-p', '0', String(before.pid)]);
+    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1000 })).status, 200);
+    assert.equal((await admin.del('/admin/shadow')).status, 200);
+    assert.equal((await new Client(crowded.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
+    await new Promise((res) => setTimeout(res, 300)); // the replay is inside its 1 s hold
+    const spinner = spawn('taskset', ['-c', '0', process.execPath, '-e', 'const end = Date.now() + 5000; while (Date.now() < end);'], { stdio: 'ignore' });
+    await once(spinner, 'exit');
+    await eventually(async () => {
+      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      assert.deepEqual([route?.erroredBy, route?.compared + (route?.skippedBy.busy ?? 0), route?.mismatched], [{}, 1, 0], JSON.stringify(route));
+    }, { timeoutMs: 10_000, intervalMs: 200 });
+    const after = await replayOf(crowded);
+    assert.deepEqual([after.pid, after.crashes, after.starts], [before.pid, before.crashes, before.starts], 'the worker was not restarted');
+    assert.equal((await admin.del('/dev/chaos/vehicles')).status, 200);
+  });
+
+  test('a worker that stops answering without waiting for a core (stopped outright) is taken for stuck: killed and restarted', async (t) => {
+    const frozen = await stack.spawnGateway(legacy.url, { DEV_TOOLS: 'true', SHADOW_TIMEOUT_MS: '2000', SHADOW_MAX_WAIT_MS: '500' }, 'gateway (stuck worker)');
+    t.after(() => frozen.stop());
+    const before = await readyWorker(frozen);
+    t.after(() => { if (alive(before.pid)) process.kill(before.pid, 'SIGCONT'); });
+    const admin = adminOf(frozen);
+    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1000 })).status, 200);
+    assert.equal((await admin.del('/admin/shadow')).status, 200);
+    assert.equal((await new Client(frozen.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
+    await new Promise((res) => setTimeout(res, 300));
+    process.kill(before.pid, 'SIGSTOP'); // no CPU and no wait for one: past 0.5 + 2 + 1 s the watchdog gives up on it
+    const back = await eventually(async () => {
+      const r = await readyWorker(frozen);
+      assert.notEqual(r.pid, before.pid, 'the stopped worker is still the one reported');
+      return r;
+    }, { timeoutMs: 20_000, intervalMs: 200 });
+    assert.equal(back.starts, before.starts + 1, 'restarted (a kill by the watchdog is not counted as a crash)');
+    await eventually(async () => assert.equal(alive(before.pid), false, 'the stuck worker was killed'), { timeoutMs: 5000, intervalMs: 100 });
+    const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+    assert.deepEqual(route?.erroredBy, { timeout: 1 }, JSON.stringify(route));
+    assert.equal((await admin.del('/dev/chaos/vehicles')).status, 200);
+  });
+
   test('the worker never outlives its gateway: a gateway killed outright takes it along', async (t) => {
     const doomed = await stack.spawnGateway(legacy.url, {}, 'gateway (killed)');
     const { pid } = await readyWorker(doomed);

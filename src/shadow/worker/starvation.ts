@@ -2,7 +2,7 @@
 // gets no CPU for seconds, mid-run. That time is the clients', not the native handler's: a run's time limit
 // does not count it (up to the sample's wait allowance), and a run that still times out starved is skipped
 // (`busy`), never a native timeout the gate would count.
-import { openSync, readSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 
 /** How often the loop's punctuality is sampled (a wake-up of an otherwise idle worker: cheap). */
 const TICK_MS = 50;
@@ -49,6 +49,16 @@ export function coreWaitMs(): number | null {
   const n = readSync(schedstat, schedstatBuf, 0, schedstatBuf.length, 0);
   const ns = Number(schedstatBuf.toString('latin1', 0, n).split(' ')[1]);
   return Number.isFinite(ns) ? ns / 1e6 : null;
+}
+
+/** Another process's main-thread run-queue wait so far, in ms (the gateway's watchdog reads its worker's); null when unreadable. */
+export function coreWaitMsOf(pid: number): number | null {
+  try {
+    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ')[1]);
+    return Number.isFinite(ns) ? ns / 1e6 : null;
+  } catch {
+    return null; // gone, not Linux, or no schedstats
+  }
 }
 
 /**
