@@ -273,7 +273,8 @@ interface ShadowRecord {
     whileOn: Array<{ name: string; rssBytes: number; heap: { usedBytes: number; totalBytes: number; rssBytes?: number } | null }>;
     afterStop: Array<{ name: string; rssBytes: number }>;
   };
-  shadowReport: { compared: number; matched: number; mismatched: number; skipped: number; errored: number };
+  /** The fixed-rate part's samples (before 2026-12-07: the whole run's, saturated stages included; no skippedBy). */
+  shadowReport: { compared: number; matched: number; mismatched: number; skipped: number; skippedBy?: Record<string, number>; errored: number };
 }
 
 /** Writes a section's heading and returns its results file (benchmarks/results/<name>), or says it is missing. */
@@ -333,7 +334,8 @@ function renderShadowCost(w: (s?: string) => void): void {
   }
   const sr = r.shadowReport;
   w();
-  w(`Shadow report after the run: compared ${num(sr.compared)}, matched ${num(sr.matched)}, mismatched ${num(sr.mismatched)}, skipped ${num(sr.skipped)} (over budget, event-loop lag or a provider call a replay never makes), errored ${num(sr.errored)}. Added latency is the difference between the fixed-rate columns (the saturated columns include the replay worker's CPU competing with the client's requests on the same 2 cores).`);
+  const why = sr.skippedBy ? Object.entries(sr.skippedBy).map(([reason, n]) => `${reason} ${num(n)}`).join(', ') : 'over budget, event-loop lag or a provider call a replay never makes';
+  w(`Shadow report ${sr.skippedBy ? 'of the fixed-rate samples' : 'after the run'}: compared ${num(sr.compared)}, matched ${num(sr.matched)}, mismatched ${num(sr.mismatched)}, skipped ${num(sr.skipped)} (${why || 'none'}), errored ${num(sr.errored)}. Added latency is the difference between the fixed-rate columns (the saturated columns include the replay worker's CPU competing with the client's requests on the same 2 cores).`);
   w();
   const fixedBase = r.atFixedRate.find((x) => x.stage === 'express');
   if (fixedBase?.cpuMsPerRequest) {

@@ -203,6 +203,8 @@ try {
   const stages: Record<string, VehiclesFlag> = idleCgroup ? { ...FIXED_STAGES, [IDLE_CGROUP_STAGE]: FIXED_STAGES['shadow 100%'] } : FIXED_STAGES;
   const fixed: Record<string, FixedRun[]> = Object.fromEntries(Object.keys(stages).map((name) => [name, []]));
   const order = Object.keys(stages);
+  // The report below is then the fixed-rate samples' alone (the saturated stages skip by design).
+  await admin.del('/admin/shadow');
   for (let r = 0; r < fixedRounds; r++) {
     const line: string[] = [];
     for (let k = 0; k < order.length; k++) {
@@ -234,14 +236,18 @@ try {
       vsExpress: stage === 'express' ? undefined : ratioIntervals(xs.map((x) => x.sorted), expressRounds),
     };
   });
-  // The report is every instance's (kept in Redis): all the comparisons of the run.
+  // The report is every instance's (kept in Redis): all the comparisons at the fixed rate.
   const report = (await admin.get('/admin/shadow/vehicles')).body;
+  const skippedBy: Record<string, number> = {};
+  for (const route of report.routes as Array<{ skippedBy: Record<string, number> }>) {
+    for (const [reason, n] of Object.entries(route.skippedBy)) skippedBy[reason] = (skippedBy[reason] ?? 0) + n;
+  }
   await admin.del('/admin/flags/vehicles');
 
   const record = {
     date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, fixedSeconds, fixedRounds, replayScheduling,
     idleCgroupStage: idleCgroup ? `${IDLE_CGROUP_STAGE}: the worker moved into ${idleCgroup.path} (cpu.idle 1) for those slices` : `none: ${noIdleCgroup}`, saturated, atFixedRate, memory,
-    shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, errored: report.errored },
+    shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, skippedBy, errored: report.errored },
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
   await writeFile(SHADOW_RESULTS, `${JSON.stringify(record, null, 2)}\n`);

@@ -33,6 +33,12 @@ export function wasStarved({ timeoutMs, lateMs, cpuMs, wallMs, coreWaitMs }: Sta
   return lateMs >= timeoutMs / 4 && cpuMs < wallMs / 2;
 }
 
+/** schedstat's second field (ns a thread was ready and not running), in ms. */
+function runQueueWaitMs(schedstatText: string): number | null {
+  const ns = Number(schedstatText.split(' ')[1]);
+  return Number.isFinite(ns) ? ns / 1e6 : null;
+}
+
 /** Kept open: a read is then one pread, no open and close per sample. */
 let schedstat: number | null | undefined;
 const schedstatBuf = Buffer.alloc(128);
@@ -47,15 +53,13 @@ export function coreWaitMs(): number | null {
   }
   if (schedstat === null) return null;
   const n = readSync(schedstat, schedstatBuf, 0, schedstatBuf.length, 0);
-  const ns = Number(schedstatBuf.toString('latin1', 0, n).split(' ')[1]);
-  return Number.isFinite(ns) ? ns / 1e6 : null;
+  return runQueueWaitMs(schedstatBuf.toString('latin1', 0, n));
 }
 
 /** Another process's main-thread run-queue wait so far, in ms (the gateway's watchdog reads its worker's); null when unreadable. */
 export function coreWaitMsOf(pid: number): number | null {
   try {
-    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ')[1]);
-    return Number.isFinite(ns) ? ns / 1e6 : null;
+    return runQueueWaitMs(readFileSync(`/proc/${pid}/schedstat`, 'latin1'));
   } catch {
     return null; // gone, not Linux, or no schedstats
   }
