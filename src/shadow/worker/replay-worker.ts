@@ -77,8 +77,9 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
     outcome = tracing
       ? await tracing.linkedRoot('shadow replay', msg.sample.trace, { 'mvp.feature': msg.sample.feature, 'mvp.stage': 'shadow', 'mvp.backend': 'fastify', 'mvp.route': msg.sample.route }, () => replaySample(msg.sample, express, parts))
       : await replaySample(msg.sample, express, parts);
-    // Starved of CPU mid-run (the lowest priority gave way to the clients): the native side is not to blame.
-    if (outcome.kind === 'errored' && outcome.reason === 'timeout' && starvation.starved(started, timeoutMs)) outcome = { kind: 'skipped', reason: 'busy' };
+    // Starved of CPU mid-run (the lowest priority gave way to the clients): the native side is not to blame,
+    // whether the run timed out or a deadline inside it gave first (the pool's wait for a connection: a 503).
+    if (outcome.kind === 'errored' && starvation.starved(started, timeoutMs)) outcome = { kind: 'skipped', reason: 'busy' };
   } catch {
     outcome = { kind: 'errored', reason: 'exception', nativeStatus: null };
   }
