@@ -17,6 +17,7 @@ import { replayHeaders } from '../../src/shadow/runner.ts';
 import { CalibrationPicker } from '../../src/shadow/calibration.ts';
 import { ExpressContractCheck } from '../../src/shadow/contract-check.ts';
 import { coreWaitMs, starvationAwareLimit, wasStarved } from '../../src/shadow/worker/starvation.ts';
+import { RunSlots } from '../../src/shadow/worker/run-slots.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -233,4 +234,30 @@ test('a run\'s time limit grants back the time its thread waited for a core, up 
   starvationAwareLimit(30, 0, () => { cancelledFired = true; }, 0)();
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(cancelledFired, false, 'a cancelled limit never expires');
+});
+
+test('the worker runs at most its slots\' worth of replays at once; the others start in arrival order as slots free', async () => {
+  const slots = new RunSlots(2);
+  const started: number[] = [];
+  const ends: Array<() => void> = [];
+  const runs = [1, 2, 3, 4].map(async (n) => {
+    await slots.acquire();
+    started.push(n);
+    await new Promise<void>((resolve) => ends.push(resolve));
+    slots.release();
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(started, [1, 2]);
+  ends[0]();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(started, [1, 2, 3]);
+  ends[1]();
+  ends[2]();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(started, [1, 2, 3, 4]);
+  ends[3]();
+  await Promise.all(runs);
+  const both = Promise.all([slots.acquire(), slots.acquire()]).then(() => 'free');
+  const late = new Promise((r) => setTimeout(() => r('still taken'), 200));
+  assert.equal(await Promise.race([both, late]), 'free', 'every slot was given back');
 });

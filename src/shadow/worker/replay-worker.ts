@@ -3,7 +3,8 @@
 // compares it with Express's answer and sends the outcome back. Off the gateway's process, at the lowest CPU
 // priority, so a native run can never delay a client's answer.
 import { lowerThisProcesssPriority } from './priority.ts';
-import { buildReplayApp } from './replay-app.ts';
+import { buildReplayApp, REPLAY_DB_POOL_MAX } from './replay-app.ts';
+import { RunSlots } from './run-slots.ts';
 import { expressBackend, nativeBackend } from '../backends.ts';
 import { CalibrationPicker } from '../calibration.ts';
 import { processTracing } from '../../telemetry/process-tracing.ts';
@@ -32,6 +33,8 @@ let started: Started | null = null;
 /** When the app became ready (jobs posted during the start waited for it, not for the CPU). */
 let readyAt = 0;
 const inFlight = new Set<Promise<void>>();
+/** Two runs per database connection: one in a query while the other is in JS (see run-slots.ts). */
+const slots = new RunSlots(REPLAY_DB_POOL_MAX * 2);
 const starvation = new StarvationWatch();
 
 /**
@@ -59,15 +62,21 @@ function settle(id: number, outcome: ReplayOutcome): void {
 }
 
 async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
+  await slots.acquire();
+  try {
+    settle(msg.id, await runInSlot(s, msg));
+  } finally {
+    slots.release();
+  }
+}
+
+async function runInSlot(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise<ReplayOutcome> {
   let outcome: ReplayOutcome;
   try {
     const shared = await s.parts;
     const { timeoutMs, maxWaitMs } = shared.settings;
     const queuedMs = Date.now() - Math.max(msg.postedAt, readyAt);
-    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), maxWaitMs)) {
-      settle(msg.id, { kind: 'skipped', reason: 'busy' });
-      return;
-    }
+    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), maxWaitMs)) return { kind: 'skipped', reason: 'busy' };
     // Time waiting for a core mid-run is granted back from what the sample did not wait in the queue: in all,
     // a sample waits at most maxWaitMs and runs at most timeoutMs (the host's stuck-run watchdog counts on it).
     const started = starvation.mark();
@@ -83,7 +92,7 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
   } catch {
     outcome = { kind: 'errored', reason: 'exception', nativeStatus: null };
   }
-  settle(msg.id, outcome);
+  return outcome;
 }
 
 function start(msg: Extract<ToWorker, { type: 'start' }>): Started {
