@@ -54,13 +54,36 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     assert.ok(r.ready && r.pid !== null, `replay worker not ready: ${JSON.stringify(r)}`);
     return r as ReplayView & { pid: number };
   }, { timeoutMs, intervalMs: 200 });
+  /** The worker that replaced `old` (killed or stopped) once `g` reports it ready: the host hears of an exit asynchronously. */
+  const replacedWorker = (g: AppProcess, old: number) => eventually(async () => {
+    const r = await readyWorker(g);
+    assert.notEqual(r.pid, old, 'the old worker is still the one reported');
+    return r;
+  }, { timeoutMs: 30_000, intervalMs: 200 });
+  /** The shadow report's tally of GET /api/vehicles/:id through `g` (undefined before its first outcome). */
+  const vehicleRoute = async (g: AppProcess) => (await adminOf(g).get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+  /** A fresh report, then one read through `g` whose native replay dev fault injection holds `holdMs`: when this returns the run is in flight. */
+  const replayHeldInFlight = async (g: AppProcess, holdMs: number, inFlightAfterMs: number) => {
+    const admin = adminOf(g);
+    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: holdMs })).status, 200);
+    assert.equal((await admin.del('/admin/shadow')).status, 200);
+    assert.equal((await new Client(g.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
+    await new Promise((res) => setTimeout(res, inFlightAfterMs));
+  };
+  /** Every thread of worker `pid` on core 0 under SCHED_IDLE, and a busy loop there in this session for `ms` (it ends itself, even if this process dies first). */
+  const crowdCore0 = async (pid: number, ms: number) => {
+    await run('taskset', ['-a', '-p', '-c', '0', String(pid)]);
+    await run('chrt', ['-a', '-i', '-p', '0', String(pid)]);
+    const spinner = spawn('taskset', ['-c', '0', process.execPath, '-e', `const end = Date.now() + ${ms}; while (Date.now() < end);`], { stdio: 'ignore' });
+    return once(spinner, 'exit');
+  };
   /** A read through `g` is compared by its (new) worker: the report counts it, matched. */
   const comparesAgain = async (g: AppProcess) => {
     const admin = adminOf(g);
     assert.equal((await admin.del('/admin/shadow')).status, 200);
     assert.equal((await new Client(g.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
     await eventually(async () => {
-      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      const route = await vehicleRoute(g);
       assert.deepEqual([route?.compared, route?.matched], [1, 1], JSON.stringify(route));
     }, { timeoutMs: 20_000, intervalMs: 200 });
   };
@@ -125,11 +148,7 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     assert.ok(![...threadCgroups(placed.pid).values()].includes(inside), 'the gateway is not in it');
     // A worker started again (after a crash) goes there too, and still compares.
     process.kill(first.pid, 'SIGKILL');
-    const again = await eventually(async () => {
-      const r = await readyWorker(placed);
-      assert.notEqual(r.pid, first.pid);
-      return r;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    const again = await replacedWorker(placed, first.pid);
     assert.deepEqual(new Set(threadCgroups(again.pid).values()), new Set([inside]));
     await comparesAgain(placed);
   });
@@ -162,17 +181,12 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
       assert.equal(r.status, 200, r.text);
       assert.equal(r.body.nickname, 'replayed');
     }
-    // The host hears of the exit asynchronously: until then it may still report the killed pid as ready.
-    const back = await eventually(async () => {
-      const r = await readyWorker(gw);
-      assert.notEqual(r.pid, first.pid, 'the killed worker is still the one reported');
-      return r;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    const back = await replacedWorker(gw, first.pid);
     assert.equal(back.crashes, first.crashes + 1);
     assert.equal((await admin.del('/admin/shadow')).status, 200);
     for (let i = 0; i < 5; i++) assert.equal((await user.get(`/api/vehicles/${vehicle}`)).status, 200);
     await eventually(async () => {
-      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      const route = await vehicleRoute(gw);
       assert.equal(route?.compared, 5, JSON.stringify(route));
       assert.equal(route.mismatched, 0);
     }, { timeoutMs: 20_000, intervalMs: 200 });
@@ -186,16 +200,13 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     const { pid } = await readyWorker(starved);
     t.after(() => { if (alive(pid)) process.kill(pid, 'SIGCONT'); });
     const admin = adminOf(starved);
-    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 4000 })).status, 200);
     try {
-      assert.equal((await admin.del('/admin/shadow')).status, 200);
-      assert.equal((await new Client(starved.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
-      await new Promise((res) => setTimeout(res, 500)); // the replay is inside its 4 s hold
+      await replayHeldInFlight(starved, 4000, 500);
       process.kill(pid, 'SIGSTOP');
       await new Promise((res) => setTimeout(res, 3000));
       process.kill(pid, 'SIGCONT');
       await eventually(async () => {
-        const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+        const route = await vehicleRoute(starved);
         assert.deepEqual([route?.skippedBy, route?.erroredBy, route?.compared], [{ busy: 1 }, {}, 0], JSON.stringify(route));
       }, { timeoutMs: 10_000, intervalMs: 200 });
     } finally {
@@ -214,21 +225,14 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     t.after(() => crowded.stop());
     const { pid } = await readyWorker(crowded);
     const admin = adminOf(crowded);
-    await run('taskset', ['-a', '-p', '-c', '0', String(pid)]);
-    await run('chrt', ['-a', '-i', '-p', '0', String(pid)]);
-    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1000 })).status, 200);
-    assert.equal((await admin.del('/admin/shadow')).status, 200);
-    assert.equal((await new Client(crowded.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
-    await new Promise((res) => setTimeout(res, 300)); // the replay is inside its 1 s hold
-    // The loop ends itself after 3.5 s, even if this test process dies first.
-    const spinner = spawn('taskset', ['-c', '0', process.execPath, '-e', 'const end = Date.now() + 3500; while (Date.now() < end);'], { stdio: 'ignore' });
-    const spun = once(spinner, 'exit');
+    await replayHeldInFlight(crowded, 1000, 300);
+    const spun = crowdCore0(pid, 3500);
     await new Promise((res) => setTimeout(res, 3200));
-    const during = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+    const during = await vehicleRoute(crowded);
     await spun;
     assert.equal(during?.compared ?? 0, 0, `the run finished while the core was taken: nothing was tested (${JSON.stringify(during)})`);
     await eventually(async () => {
-      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      const route = await vehicleRoute(crowded);
       assert.deepEqual([route?.compared, route?.matched, route?.skippedBy, route?.erroredBy], [1, 1, {}, {}], JSON.stringify(route));
     }, { timeoutMs: 15_000, intervalMs: 200 });
     assert.equal((await admin.del('/dev/chaos/vehicles')).status, 200);
@@ -243,16 +247,10 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     t.after(() => crowded.stop());
     const before = await readyWorker(crowded);
     const admin = adminOf(crowded);
-    await run('taskset', ['-a', '-p', '-c', '0', String(before.pid)]);
-    await run('chrt', ['-a', '-i', '-p', '0', String(before.pid)]);
-    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1000 })).status, 200);
-    assert.equal((await admin.del('/admin/shadow')).status, 200);
-    assert.equal((await new Client(crowded.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
-    await new Promise((res) => setTimeout(res, 300)); // the replay is inside its 1 s hold
-    const spinner = spawn('taskset', ['-c', '0', process.execPath, '-e', 'const end = Date.now() + 5000; while (Date.now() < end);'], { stdio: 'ignore' });
-    await once(spinner, 'exit');
+    await replayHeldInFlight(crowded, 1000, 300);
+    await crowdCore0(before.pid, 5000);
     await eventually(async () => {
-      const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+      const route = await vehicleRoute(crowded);
       assert.deepEqual([route?.erroredBy, route?.compared + (route?.skippedBy.busy ?? 0), route?.mismatched], [{}, 1, 0], JSON.stringify(route));
     }, { timeoutMs: 10_000, intervalMs: 200 });
     const after = await replayOf(crowded);
@@ -266,19 +264,12 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     const before = await readyWorker(frozen);
     t.after(() => { if (alive(before.pid)) process.kill(before.pid, 'SIGCONT'); });
     const admin = adminOf(frozen);
-    assert.equal((await admin.put('/dev/chaos/vehicles', { errors: 0, latencyMs: 1000 })).status, 200);
-    assert.equal((await admin.del('/admin/shadow')).status, 200);
-    assert.equal((await new Client(frozen.url, user.token).get(`/api/vehicles/${vehicle}`)).status, 200);
-    await new Promise((res) => setTimeout(res, 300));
+    await replayHeldInFlight(frozen, 1000, 300);
     process.kill(before.pid, 'SIGSTOP'); // no CPU and no wait for one: past 0.5 + 2 + 1 s the watchdog gives up on it
-    const back = await eventually(async () => {
-      const r = await readyWorker(frozen);
-      assert.notEqual(r.pid, before.pid, 'the stopped worker is still the one reported');
-      return r;
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+    const back = await replacedWorker(frozen, before.pid);
     assert.equal(back.starts, before.starts + 1, 'restarted (a kill by the watchdog is not counted as a crash)');
     await eventually(async () => assert.equal(alive(before.pid), false, 'the stuck worker was killed'), { timeoutMs: 5000, intervalMs: 100 });
-    const route = (await admin.get('/admin/shadow/vehicles')).body.routes.find((x: { route: string }) => x.route === 'GET /api/vehicles/:id');
+    const route = await vehicleRoute(frozen);
     assert.deepEqual(route?.erroredBy, { timeout: 1 }, JSON.stringify(route));
     assert.equal((await admin.del('/dev/chaos/vehicles')).status, 200);
   });

@@ -75,8 +75,9 @@ async function runInSlot(s: Started, msg: Extract<ToWorker, { type: 'job' }>): P
   try {
     const shared = await s.parts;
     const { timeoutMs, maxWaitMs } = shared.settings;
-    const queuedMs = Date.now() - Math.max(msg.postedAt, readyAt);
-    if (waitedTooLong(msg.postedAt, readyAt, Date.now(), maxWaitMs)) return { kind: 'skipped', reason: 'busy' };
+    const now = Date.now();
+    if (waitedTooLong(msg.postedAt, readyAt, now, maxWaitMs)) return { kind: 'skipped', reason: 'busy' };
+    const queuedMs = now - Math.max(msg.postedAt, readyAt);
     // Time waiting for a core mid-run is granted back from what the sample did not wait in the queue: in all,
     // a sample waits at most maxWaitMs and runs at most timeoutMs (the host's stuck-run watchdog counts on it).
     const started = starvation.mark();
