@@ -3,6 +3,8 @@
 // stage's latencies pooled over the drawn rounds, and the ratio of their percentiles taken; the 5th and 95th
 // of those ratios are its 90 % interval. A target met by the point figure but not by the interval, or
 // missed by both, reads differently from one whose whole interval is on one side.
+// The per-round figure (perRoundRatio) pairs each round's stage with the base of the same round instead of
+// pooling: one slow spell of the machine, which decides a pooled p99 by itself, then weighs as one round.
 import { percentiles } from './open-loop.ts';
 
 export interface RatioIntervals {
@@ -29,4 +31,20 @@ export function ratioIntervals(stage: readonly Float64Array[], base: readonly Fl
     return [round2(xs[Math.floor(0.05 * (draws - 1))]), round2(xs[Math.ceil(0.95 * (draws - 1))])];
   };
   return { p50: bounds(p50s), p99: bounds(p99s) };
+}
+
+/**
+ * The geometric mean over rounds of `stage[i] / base[i]` (each round's percentile, e.g. its p99, for the two
+ * stages of that round). Rounds where either is not a positive number are left out; none left: NaN.
+ */
+export function perRoundRatio(stage: readonly number[], base: readonly number[]): number {
+  if (stage.length !== base.length) throw new Error('perRoundRatio: the two stages need the same number of rounds');
+  let logs = 0;
+  let n = 0;
+  for (let i = 0; i < stage.length; i++) {
+    if (!(stage[i] > 0 && base[i] > 0)) continue;
+    logs += Math.log(stage[i] / base[i]);
+    n++;
+  }
+  return n === 0 ? Number.NaN : round2(Math.exp(logs / n));
 }

@@ -7,6 +7,7 @@ import { FEATURES, type FeatureName } from '../flags/registry.ts';
 import { parseEnvFlags } from '../flags/parse.ts';
 import { IDLE_PROBE_SECONDS, type MemoryCurve } from './memory.ts';
 import { cpuEfficiencyTarget, mb, median, perRound, PROXY_CPU_OVER_BARE, proxyTarget, READ_TARGETS, type RoundResult, type Summary, type Target } from './summary.ts';
+import { perRoundRatio } from './ratio-interval.ts';
 import type { PairedRecord } from './paired.ts';
 import { CROSS_CHECKS, type CrossCheck } from './cross-checks.ts';
 
@@ -361,7 +362,12 @@ function renderShadowCost(w: (s?: string) => void): void {
       if (x.stage === 'express') continue;
       const p50 = x.p50 / fixedBase.p50;
       const p99 = x.p99 / fixedBase.p99;
-      const within = (q: 'p50' | 'p99') => (x.vsExpress ? ` [${num(x.vsExpress[q][0], 2)}–${num(x.vsExpress[q][1], 2)}]` : '');
+      const interval = (q: 'p50' | 'p99') => (x.vsExpress ? ` [${num(x.vsExpress[q][0], 2)}–${num(x.vsExpress[q][1], 2)}]` : '');
+      const paired = (q: 'p50' | 'p99') => {
+        const ratio = x.rounds && fixedBase.rounds?.length === x.rounds.length ? perRoundRatio(x.rounds.map((o) => o[q]), fixedBase.rounds.map((o) => o[q])) : Number.NaN;
+        return Number.isNaN(ratio) ? '' : ` (per round ${num(ratio, 2)})`;
+      };
+      const within = (q: 'p50' | 'p99') => `${interval(q)}${paired(q)}`;
       if (x.stage === CONTROL_STAGE) {
         lines.push(`the control (the express stage again, in slices of its own): p50 ${num(p50, 2)}x${within('p50')} and p99 ${num(p99, 2)}x${within('p99')} — what the same setting differs by from itself in this run`);
         continue;
@@ -373,7 +379,7 @@ function renderShadowCost(w: (s?: string) => void): void {
       const ratio = full.cpuMsPerRequest.main / fixedBase.cpuMsPerRequest.main;
       lines.push(`main-thread CPU per request at 100 % ${num(ratio, 2)}x (target ≤ 1.3x: ${verdict(ratio <= 1.3)}); gateway and replay processes per shadowed request ${num(full.cpuMsPerRequest.total, 3)} ms against ${num(fixedBase.cpuMsPerRequest.total, 3)} ms unshadowed`);
     }
-    const intervals = r.atFixedRate.some((x) => x.vsExpress) ? ' In brackets: the ratio\'s 90 % interval, from the rounds resampled with replacement (the same rounds for both stages; benchmarks/ratio-interval.ts) — how far the figure could move with another draw of the machine\'s slow moments.' : '';
+    const intervals = r.atFixedRate.some((x) => x.vsExpress) ? ' In brackets: the ratio\'s 90 % interval, from the rounds resampled with replacement (the same rounds for both stages; benchmarks/ratio-interval.ts) — how far the figure could move with another draw of the machine\'s slow moments. In parentheses, per round: the geometric mean of each round\'s ratio to the express slice of the same round, which one slow spell moves less than the pooled figure (the targets are judged on the pooled one).' : '';
     w(`Targets (issue 29): ${lines.join('; ')}.${intervals}`);
     w();
   }
