@@ -7,6 +7,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { buildOpenApiDocument, committedDocument, formatDocument } from '../src/contract/build-document.ts';
 import { ContractValidator } from '../src/contract/openapi-validator.ts';
 import { startBackends, type TestEnv } from './support/in-process.ts';
+import { buildReplayApp } from '../src/shadow/worker/replay-app.ts';
+import { loadConfig } from '../src/config/config.ts';
 
 let env: TestEnv;
 let built: unknown;
@@ -40,6 +42,38 @@ test('every native route is documented, with its error responses', () => {
     for (const status of ['400', '401', '404', '429', '500', '503']) assert.ok(op.responses[status], `${r.method} ${path} lacks ${status}`);
   }
   for (const path of ['/admin/flags', '/admin/flags/{feature}', '/admin/live', '/admin/shadow', '/health']) assert.ok(doc.paths[path], `${path} is not documented`);
+});
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** `node` with every local `$ref` replaced by what it names in `doc`, and no `description` (validation ignores it). */
+function resolved(node: Json, doc: Json): Json {
+  if (Array.isArray(node)) return node.map((n) => resolved(n, doc));
+  if (node === null || typeof node !== 'object') return node;
+  const ref = node.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/')) {
+    let target: Json = doc;
+    for (const key of ref.slice(2).split('/')) target = target !== null && typeof target === 'object' && !Array.isArray(target) ? target[key] : null;
+    return resolved(target, doc);
+  }
+  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'description').map(([k, v]) => [k, resolved(v, doc)]));
+}
+
+test('the shadow replay worker builds the same contract for every capsule route as the gateway serves', async (t) => {
+  // The worker checks Express's answers against its own copy (src/shadow/worker/replay-app.ts), built from the
+  // same routes and options: the same schemas once shared parts (factored per document) are resolved.
+  const app = await buildReplayApp(loadConfig({
+    NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: env.env.DATABASE_URL, HEAP_COMPACTION: 'false',
+    AUTH_ISSUER: 'https://issuer.invalid/', AUTH_AUDIENCE: 'openapi', AUTH_JWKS_URL: 'https://issuer.invalid/.well-known/jwks.json',
+  }));
+  t.after(() => app.close());
+  const worker: Json = JSON.parse(JSON.stringify(app.swagger()));
+  const gateway: Json = JSON.parse(await committedDocument());
+  const paths = (doc: Json) => (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && doc.paths !== null && typeof doc.paths === 'object' && !Array.isArray(doc.paths) ? doc.paths : {});
+  const apiPaths = Object.keys(paths(gateway)).filter((p) => p.startsWith('/api/'));
+  assert.ok(apiPaths.length >= 10, `the gateway documents ${apiPaths.length} /api paths`);
+  assert.deepEqual(Object.keys(paths(worker)).sort(), apiPaths.sort());
+  for (const path of apiPaths) assert.deepEqual(resolved(paths(worker)[path], worker), resolved(paths(gateway)[path], gateway), path);
 });
 
 test('a gateway serves the document at /docs/openapi.json and the UI at /docs', async () => {

@@ -6,21 +6,13 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { factorDocument, OPENAPI, transform } from '../contract/document.ts';
+import { SWAGGER_OPTIONS } from '../contract/document.ts';
 
 /** Where the UI and the document are served. */
 export const DOCS_PREFIX = '/docs';
 
 export const openapiPlugin = fp(async (app) => {
-  await app.register(swagger, {
-    openapi: OPENAPI,
-    transform,
-    transformObject: (documentObject) => {
-      if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
-      factorDocument(documentObject.openapiObject);
-      return documentObject.openapiObject;
-    },
-  });
+  await app.register(swagger, SWAGGER_OPTIONS);
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get(`${DOCS_PREFIX}/openapi.json`, { schema: { hide: true } }, () => app.swagger());
   // No plugin it needs; it must only come before the routes (it documents what onRoute sees), which app.ts orders.

@@ -30,8 +30,6 @@ const WORKER_NODE_ARGS: readonly string[] = [`--max-old-space-size=${MAX_OLD_GEN
 export interface ReplayHostOptions {
   config: Config;
   settings: ReplaySettings;
-  /** The OpenAPI document (read when a worker starts: the gateway's routes are all registered by then). */
-  contract: () => unknown;
   /** Whether some feature is sampled right now (read every `checkMs`). */
   needed: () => boolean;
   /** How long the worker stays once nothing needs it (SHADOW_WORKER_LINGER_MS). */
@@ -84,7 +82,7 @@ export class ReplayHost {
   private workerWaitedMs = 0;
   private stopping: Promise<void> | null = null;
   private heapAsked: Array<(heap: ReplayHeap | null) => void> = [];
-  /** The worker's command line: found when the first worker starts (a PATH lookup and one run of `chrt`). */
+  /** The worker's command line: found before the gateway listens (prepare) or else at the first worker start. */
   private launch: WorkerLaunch | null = null;
   private cgroup: CgroupPlacement | null = null;
 
@@ -145,6 +143,14 @@ export class ReplayHost {
     this.send(worker, { type: 'job', id, postedAt: now, sample, express });
   }
 
+  /**
+   * Finds the worker's command line now (a PATH lookup and one short run of perl or chrt, about 10 ms of the
+   * thread that runs it) rather than at the first worker start, when it would hold up the clients' requests.
+   */
+  prepare(): void {
+    this.launch ??= workerLaunch(WORKER_NODE_ARGS);
+  }
+
   /** Stops watching and stops the worker (shutdown; the caller has drained the runs first). */
   close(): Promise<void> {
     clearInterval(this.timer);
@@ -188,7 +194,7 @@ export class ReplayHost {
     this.ready = false;
     this.workerWaitedMs = 0;
     this.starts++;
-    this.send(worker, { type: 'start', config: this.opts.config, settings: this.opts.settings, contract: this.opts.contract() } satisfies ToWorker);
+    this.send(worker, { type: 'start', config: this.opts.config, settings: this.opts.settings } satisfies ToWorker);
     worker.on('message', (msg: FromWorker) => this.receive(worker, msg));
     clearInterval(this.watchdog);
     this.watchdog = setInterval(() => this.checkDeadlines(worker), WATCHDOG_MS);

@@ -24,8 +24,6 @@ export interface ShadowServiceParts {
   flags: FlagStore;
   store: ResultsStore;
   templates: RouteTemplates;
-  /** The OpenAPI document the gateway serves, to check Express's answers against (contract-check.ts). */
-  contract: () => unknown;
   onResult: (feature: string, route: string, result: ShadowResult) => void;
   onFlushError: (err: unknown) => void;
   onReplayEvent: (msg: string, err?: unknown) => void;
@@ -39,6 +37,8 @@ export class ShadowService implements ShadowTap {
   private readonly recorder: ShadowRecorder;
   private readonly runner: ShadowRunner;
   private readonly replay: ReplayHost;
+  /** No legacy app: nothing to compare with, no replay worker ever. */
+  private readonly replayPossible: boolean;
 
   constructor(p: ShadowServiceParts) {
     const c = p.config;
@@ -49,6 +49,7 @@ export class ShadowService implements ShadowTap {
       gate: { minComparisons: c.SHADOW_GATE_MIN_COMPARISONS, maxMismatchRate: c.SHADOW_GATE_MAX_MISMATCH_RATE },
     };
     this.flags = p.flags;
+    this.replayPossible = Boolean(c.LEGACY_URL);
     this.store = p.store;
     this.budget = new ShadowBudget({ maxConcurrent: c.SHADOW_MAX_CONCURRENT, maxLagMs: c.SHADOW_MAX_LAG_MS });
     this.recorder = new ShadowRecorder(p.store, {
@@ -58,10 +59,9 @@ export class ShadowService implements ShadowTap {
     this.replay = new ReplayHost({
       config: c,
       settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, noiseMaxPerSecond: c.SHADOW_NOISE_MAX_PER_SECOND, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
-      needed: () => Boolean(c.LEGACY_URL) && FEATURE_NAMES.some((f) => this.rateFor(f) > 0), // no legacy app: nothing to compare with
+      needed: () => this.replayPossible && FEATURE_NAMES.some((f) => this.rateFor(f) > 0),
       lingerMs: c.SHADOW_WORKER_LINGER_MS,
       cgroup: c.SHADOW_WORKER_CGROUP || null,
-      contract: p.contract,
       onEvent: p.onReplayEvent,
     });
     this.runner = new ShadowRunner({
@@ -73,6 +73,11 @@ export class ShadowService implements ShadowTap {
   start(): void {
     this.budget.start();
     this.recorder.start();
+  }
+
+  /** Before the gateway listens: what the first worker start would otherwise do on the clients' thread. */
+  prepareReplay(): void {
+    if (this.replayPossible) this.replay.prepare();
   }
 
   /** Starts and stops the replay worker with the need from now on (a sample before this starts it too). */

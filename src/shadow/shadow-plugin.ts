@@ -35,16 +35,18 @@ export const shadowPlugin = fp(async (app) => {
     flags: app.flags,
     store: app.redis ? new RedisResultsStore(app.redis, retention, `mvp:shadow:${namespaceOf(c.DATABASE_URL)}:`) : new MemoryResultsStore(retention),
     templates,
-    contract: () => app.swagger(),
     onResult: (feature, route, result) => { if (isFeatureName(feature)) comparisons.inc({ feature, route, result }); },
     onFlushError: (err) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'shadow results flush failed; retrying'),
     onReplayEvent: (msg, err) => app.log.warn({ err: err instanceof Error ? err.message : err === undefined ? undefined : String(err) }, msg),
   });
   app.decorate('shadow', shadow);
   tapProxiedAnswers(app, shadow);
-  app.addHook('onReady', async () => shadow.start());
+  app.addHook('onReady', async () => {
+    shadow.start();
+    shadow.prepareReplay();
+  });
   // The worker boots once the gateway listens, so its start never competes with the gateway's own.
   app.addHook('onListen', async () => shadow.watchReplay());
   app.addHook('preClose', async () => shadow.stop());
   await app.register(shadowAdminRoutes, { shadow });
-}, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context', 'capsules', 'openapi'] });
+}, { name: 'shadow', dependencies: ['config', 'redis', 'metrics', 'flags', 'auth', 'request-context', 'capsules'] });

@@ -46,7 +46,7 @@ function plainLaunch(nodeArgs: readonly string[]): WorkerLaunch {
 
 /**
  * Whether `chrt` can run a program under SCHED_IDLE here: it runs itself once that way (about 4 ms, once per
- * gateway, when the first worker starts; the worker's own spawn blocks the same way).
+ * gateway, before it listens: ReplayHost.prepare).
  */
 function idleAllowed(chrt: string): boolean {
   return spawnSync(chrt, ['--idle', '0', chrt, '--version'], { stdio: 'ignore', timeout: 2000 }).status === 0;
@@ -54,7 +54,7 @@ function idleAllowed(chrt: string): boolean {
 
 /**
  * Whether `perl` can start a program with the long slice here (a kernel of 6.12 or later that kept it): it
- * starts itself once that way (a few ms, once per gateway, when the first worker starts).
+ * starts itself once that way (a few ms, once per gateway, before it listens: ReplayHost.prepare).
  */
 function sliceAllowed(perl: string, program: string): boolean {
   return spawnSync(perl, ['-e', program, perl, '-e', '1'], { stdio: 'ignore', timeout: 2000 }).status === 0;

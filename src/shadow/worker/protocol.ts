@@ -13,8 +13,7 @@ export interface WireCaptured {
 
 export type ToWorker =
   /** The first message: what the worker builds its capsule instance from. */
-  /** `contract`: the OpenAPI document the gateway serves (its `app.swagger()`), to check Express's answers against. */
-  | { type: 'start'; config: Config; settings: ReplaySettings; contract: unknown }
+  | { type: 'start'; config: Config; settings: ReplaySettings }
   /** `postedAt`: Date.now() when the gateway posted it (a sample that waited too long is skipped). */
   | { type: 'job'; id: number; postedAt: number; sample: Sample; express: WireCaptured }
   | { type: 'heap' }

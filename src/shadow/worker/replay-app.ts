@@ -3,6 +3,7 @@
 // the original request's token verifies to), validation, serialisation and the contract's errors. Nothing of
 // the gateway: no routing by flag, rate limit, access log, metrics, guard windows or proxy.
 import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config/config.ts';
 import type { Capsule, CapsuleOptions } from '../../capsules/capsule.ts';
@@ -18,6 +19,7 @@ import { errorsPlugin } from '../../plugins/errors.ts';
 import { createPool } from '../../db/pool.ts';
 import { closeDeps, createCacheFor, createRedisFor, createStoreFor, createVerifierFor, type Deps } from '../../infrastructure/deps.ts';
 import { refusingFetch } from './externals.ts';
+import { SWAGGER_OPTIONS } from '../../contract/document.ts';
 
 /** PostgreSQL connections of the replay: its runs are bounded by SHADOW_MAX_CONCURRENT and may queue. */
 export const REPLAY_DB_POOL_MAX = 4;
@@ -58,6 +60,10 @@ export async function buildReplayApp(config: Config, capsules: readonly Capsule[
     await app.register(replayDepsPlugin);
     await app.register(authPlugin);
     await app.register(errorsPlugin);
+    // The contract Express's answers are checked against (contract-check.ts): built here from the same capsule
+    // routes and options as the gateway's document, so the gateway's thread never builds it for the worker
+    // (about 90 ms of its event loop at the first worker start) nor sends it.
+    await app.register(swagger, SWAGGER_OPTIONS);
     // Dev fault injection (`make chaos`) reaches the native answers here too; loaded only when DEV_TOOLS is on.
     if (config.DEV_TOOLS) await app.register((await import('../../dev-tools/replay-faults.ts')).replayFaultsPlugin);
     await app.register(replayCapsulesPlugin, { capsules });

@@ -101,7 +101,7 @@ function start(msg: Extract<ToWorker, { type: 'start' }>): Started {
   const parts = app.then((instance): ReplayParts => {
     readyAt = Date.now();
     const calibrations = new CalibrationPicker({ noiseRate: msg.settings.noiseRate, maxPerSecond: msg.settings.noiseMaxPerSecond });
-    const contract = new ExpressContractCheck(msg.contract);
+    const contract = new ExpressContractCheck(instance.swagger());
     return {
       native: nativeBackend(instance, msg.settings.maxBodyBytes), express: expressBackend(msg.config.LEGACY_URL, msg.settings.maxBodyBytes),
       settings: msg.settings, calibrate: (feature, route) => calibrations.pick(`${feature} ${route}`),
