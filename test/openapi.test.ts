@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { buildOpenApiDocument, committedDocument, formatDocument } from '../src/contract/build-document.ts';
+import { buildOpenApiDocument, committedDocument, documentEnv, formatDocument } from '../src/contract/build-document.ts';
 import { ContractValidator } from '../src/contract/openapi-validator.ts';
 import { startBackends, type TestEnv } from './support/in-process.ts';
 import { buildReplayApp } from '../src/shadow/worker/replay-app.ts';
@@ -62,13 +62,10 @@ function resolved(node: Json, doc: Json): Json {
 test('the shadow replay worker builds the same contract for every capsule route as the gateway serves', async (t) => {
   // The worker checks Express's answers against its own copy (src/shadow/worker/replay-app.ts), built from the
   // same routes and options: the same schemas once shared parts (factored per document) are resolved.
-  const app = await buildReplayApp(loadConfig({
-    NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: env.env.DATABASE_URL, HEAP_COMPACTION: 'false',
-    AUTH_ISSUER: 'https://issuer.invalid/', AUTH_AUDIENCE: 'openapi', AUTH_JWKS_URL: 'https://issuer.invalid/.well-known/jwks.json',
-  }));
+  const app = await buildReplayApp(loadConfig(documentEnv(env.env.DATABASE_URL)));
   t.after(() => app.close());
   const worker: Json = JSON.parse(JSON.stringify(app.swagger()));
-  const gateway: Json = JSON.parse(await committedDocument());
+  const gateway: Json = JSON.parse(formatDocument(built));
   const paths = (doc: Json) => (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && doc.paths !== null && typeof doc.paths === 'object' && !Array.isArray(doc.paths) ? doc.paths : {});
   const apiPaths = Object.keys(paths(gateway)).filter((p) => p.startsWith('/api/'));
   assert.ok(apiPaths.length >= 10, `the gateway documents ${apiPaths.length} /api paths`);

@@ -13,13 +13,18 @@ export const COMMITTED_DOCUMENT = new URL('../../docs/openapi.json', import.meta
 /** The document as committed: JSON with two-space indentation and a final newline. */
 export const formatDocument = (doc: unknown): string => `${JSON.stringify(doc, null, 2)}\n`;
 
-export async function buildOpenApiDocument(databaseUrl: string): Promise<unknown> {
-  const env = {
+/** The environment of an app built only for its document: production, quiet, every feature on express. */
+export function documentEnv(databaseUrl: string): Record<string, string> {
+  return {
     NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, HEAP_COMPACTION: 'false',
     // Never contacted: no request is made.
     AUTH_ISSUER: 'https://issuer.invalid/', AUTH_AUDIENCE: 'openapi', AUTH_JWKS_URL: 'https://issuer.invalid/.well-known/jwks.json',
     ...flagEnv('express', new Set(CAPSULES.map((c) => c.feature))),
   };
+}
+
+export async function buildOpenApiDocument(databaseUrl: string): Promise<unknown> {
+  const env = documentEnv(databaseUrl);
   const app = await buildApp({ config: loadConfig(env), env, capsules: CAPSULES });
   try {
     await app.ready();

@@ -131,7 +131,6 @@ export function factorDocument(doc: Record<string, unknown>): void {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-
 /**
  * @fastify/swagger's options for the contract: the gateway's document (src/plugins/openapi.ts) and the shadow
  * replay worker's (src/shadow/worker/replay-app.ts, the same capsule routes) are built alike.
