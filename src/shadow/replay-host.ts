@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { Captured } from './compare.ts';
 import type { ReplayOutcome, ReplaySettings, Sample } from './replay.ts';
 import type { Config } from '../config/config.ts';
-import type { FromWorker, ToWorker } from './worker/protocol.ts';
+import type { FromWorker, Job, ToWorker } from './worker/protocol.ts';
 import { workerLaunch, type ReplayScheduling, type WorkerLaunch } from './worker/launch.ts';
 import { placeInCgroup, type CgroupPlacement } from './worker/cgroup.ts';
 import { coreWaitMsOf } from './worker/starvation.ts';
+import { Outbox } from './outbox.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
 const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-main${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
@@ -46,6 +47,15 @@ interface Pending {
   armedAt: number | null;
 }
 
+/**
+ * Samples wait up to this long to go to the worker together. Each message costs the clients' thread about
+ * 0.1 ms on the bench machine (serialising it, and a write that wakes the worker: docs/shadow.md "Cost"),
+ * whatever its size. A full batch goes at once: samples waiting here never hold more than MAX_JOB_BATCH of
+ * the budget's slots (SHADOW_MAX_CONCURRENT).
+ */
+const JOB_BATCH_MS = 20;
+const MAX_JOB_BATCH = 8;
+
 /** How often unanswered runs are checked against their deadline (one timer for all, not one per run). */
 const WATCHDOG_MS = 250;
 
@@ -69,6 +79,10 @@ export class ReplayHost {
   private worker: ChildProcess | null = null;
   private ready = false;
   private readonly pending = new Map<number, Pending>();
+  /** Samples taken and not yet sent to the current worker (JOB_BATCH_MS). */
+  private readonly outbox = new Outbox<Job>({
+    windowMs: JOB_BATCH_MS, maxBatch: MAX_JOB_BATCH, send: (jobs) => { if (this.worker) this.send(this.worker, { type: 'jobs', jobs }); },
+  });
   private nextId = 0;
   private starts = 0;
   private crashes = 0;
@@ -140,7 +154,7 @@ export class ReplayHost {
     const id = this.nextId++;
     const now = Date.now();
     this.pending.set(id, { done, armedAt: this.ready ? this.workerNow(now) : null });
-    this.send(worker, { type: 'job', id, postedAt: now, sample, express });
+    this.outbox.push({ id, postedAt: now, sample, express });
   }
 
   /**
@@ -169,6 +183,7 @@ export class ReplayHost {
         clearTimeout(kill);
         resolve();
       });
+      this.outbox.flush(); // what it was given runs before it closes
       this.send(worker, { type: 'close' });
     }).finally(() => { this.stopping = null; });
     this.detach(worker, 'exception');
@@ -251,6 +266,7 @@ export class ReplayHost {
     if (this.worker !== worker) return;
     this.worker = null;
     this.ready = false;
+    this.outbox.take(); // samples not sent yet were the gone worker's: settled below with its other runs
     for (const answer of this.heapAsked.slice()) answer(null);
     for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'errored', reason, nativeStatus: null });
   }

@@ -18,6 +18,7 @@ import { CalibrationPicker } from '../../src/shadow/calibration.ts';
 import { ExpressContractCheck } from '../../src/shadow/contract-check.ts';
 import { coreWaitMs, starvationAwareLimit, wasStarved } from '../../src/shadow/worker/starvation.ts';
 import { RunSlots } from '../../src/shadow/worker/run-slots.ts';
+import { Outbox } from '../../src/shadow/outbox.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -260,4 +261,30 @@ test('the worker runs at most its slots\' worth of replays at once; the others s
   const both = Promise.all([slots.acquire(), slots.acquire()]).then(() => 'free');
   const late = new Promise((r) => setTimeout(() => r('still taken'), 200));
   assert.equal(await Promise.race([both, late]), 'free', 'every slot was given back');
+});
+
+test('samples go to the worker in batches: a window after the first one waited, at once when a batch is full, never after being taken back', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const sent: number[][] = [];
+  const outbox = new Outbox<number>({ windowMs: 20, maxBatch: 3, send: (batch) => sent.push(batch) });
+  outbox.push(1);
+  t.mock.timers.tick(10);
+  outbox.push(2);
+  assert.deepEqual(sent, [], 'nothing is sent inside the window');
+  t.mock.timers.tick(10);
+  assert.deepEqual(sent, [[1, 2]], 'the window counts from the first sample');
+  outbox.push(3);
+  outbox.push(4);
+  outbox.push(5);
+  assert.deepEqual(sent, [[1, 2], [3, 4, 5]], 'a full batch goes at once');
+  t.mock.timers.tick(50);
+  assert.equal(sent.length, 2, 'no empty batch after a full one');
+  outbox.push(6);
+  assert.deepEqual(outbox.take(), [6]);
+  t.mock.timers.tick(50);
+  outbox.flush();
+  assert.equal(sent.length, 2, 'what was taken back is never sent');
+  outbox.push(7);
+  outbox.flush();
+  assert.deepEqual(sent.at(-1), [7], 'flush sends what waits now');
 });

@@ -11,11 +11,14 @@ export interface WireCaptured {
   body: Uint8Array;
 }
 
+/** One sample to replay. `postedAt`: Date.now() when the gateway took it (a sample that waited too long is skipped). */
+export interface Job { id: number; postedAt: number; sample: Sample; express: WireCaptured }
+
 export type ToWorker =
   /** The first message: what the worker builds its capsule instance from. */
   | { type: 'start'; config: Config; settings: ReplaySettings }
-  /** `postedAt`: Date.now() when the gateway posted it (a sample that waited too long is skipped). */
-  | { type: 'job'; id: number; postedAt: number; sample: Sample; express: WireCaptured }
+  /** Several samples per message (JOB_BATCH_MS in replay-host.ts): each message is a write on the clients' thread that wakes the worker. */
+  | { type: 'jobs'; jobs: Job[] }
   | { type: 'heap' }
   | { type: 'close' };
 

@@ -11,7 +11,7 @@ import { processTracing } from '../../telemetry/process-tracing.ts';
 import { ExpressContractCheck } from '../contract-check.ts';
 import { StarvationWatch, starvationAwareLimit } from './starvation.ts';
 import { replaySample, waitedTooLong, type ReplayOutcome, type ReplayParts } from '../replay.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, Job, ToWorker } from './protocol.ts';
 import type { FastifyInstance } from 'fastify';
 
 const send = process.send?.bind(process);
@@ -61,7 +61,7 @@ function settle(id: number, outcome: ReplayOutcome): void {
   else batchTimer ??= setTimeout(sendResults, RESULT_BATCH_MS);
 }
 
-async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise<void> {
+async function run(s: Started, msg: Job): Promise<void> {
   await slots.acquire();
   try {
     settle(msg.id, await runInSlot(s, msg));
@@ -70,7 +70,7 @@ async function run(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise
   }
 }
 
-async function runInSlot(s: Started, msg: Extract<ToWorker, { type: 'job' }>): Promise<ReplayOutcome> {
+async function runInSlot(s: Started, msg: Job): Promise<ReplayOutcome> {
   let outcome: ReplayOutcome;
   try {
     const shared = await s.parts;
@@ -124,9 +124,11 @@ process.on('message', (msg: ToWorker) => {
   }
   const s = started;
   if (!s) return; // the host always starts first
-  if (msg.type === 'job') {
-    const p = run(s, msg).finally(() => inFlight.delete(p));
-    inFlight.add(p);
+  if (msg.type === 'jobs') {
+    for (const job of msg.jobs) {
+      const p = run(s, job).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
   } else if (msg.type === 'heap') {
     const { heapUsed, heapTotal, rss } = process.memoryUsage();
     post({ type: 'heap', heap: { usedBytes: heapUsed, totalBytes: heapTotal, rssBytes: rss } });
