@@ -1,5 +1,6 @@
 // Items handed to a sender in batches: at most `windowMs` after the first one waited, or at once when
-// `maxBatch` wait. The replay host sends samples to its worker this way (replay-host.ts says why).
+// `maxBatch` wait. Both ends of the replay worker's channel send this way — samples from the gateway
+// (replay-host.ts), outcomes from the worker (worker/replay-worker.ts) — since each message wakes the other side.
 export interface OutboxOptions<T> {
   windowMs: number;
   maxBatch: number;

@@ -5,6 +5,7 @@
 import { lowerThisProcesssPriority } from './priority.ts';
 import { buildReplayApp, REPLAY_DB_POOL_MAX } from './replay-app.ts';
 import { RunSlots } from './run-slots.ts';
+import { Outbox } from '../outbox.ts';
 import { expressBackend, nativeBackend } from '../backends.ts';
 import { CalibrationPicker } from '../calibration.ts';
 import { processTracing } from '../../telemetry/process-tracing.ts';
@@ -43,22 +44,13 @@ const starvation = new StarvationWatch();
  * that much longer (SHADOW_MAX_CONCURRENT slots still allow hundreds of samples a second).
  */
 const RESULT_BATCH_MS = 25;
-const MAX_BATCH = 64;
-let batch: Array<{ id: number; outcome: ReplayOutcome }> = [];
-let batchTimer: NodeJS.Timeout | undefined;
-
-function sendResults(): void {
-  clearTimeout(batchTimer);
-  batchTimer = undefined;
-  if (batch.length === 0) return;
-  post({ type: 'results', results: batch });
-  batch = [];
-}
+const MAX_RESULT_BATCH = 64;
+const results = new Outbox<{ id: number; outcome: ReplayOutcome }>({
+  windowMs: RESULT_BATCH_MS, maxBatch: MAX_RESULT_BATCH, send: (batch) => post({ type: 'results', results: batch }),
+});
 
 function settle(id: number, outcome: ReplayOutcome): void {
-  batch.push({ id, outcome });
-  if (batch.length >= MAX_BATCH) sendResults();
-  else batchTimer ??= setTimeout(sendResults, RESULT_BATCH_MS);
+  results.push({ id, outcome });
 }
 
 async function run(s: Started, msg: Job): Promise<void> {
@@ -135,7 +127,7 @@ process.on('message', (msg: ToWorker) => {
   } else {
     // close: finish what runs, release the pools, and end.
     void Promise.allSettled([...inFlight]).then(async () => {
-      sendResults();
+      results.flush();
       await (await s.app).close();
       await processTracing()?.shutdown(); // the last replays' spans
       process.disconnect();
