@@ -50,7 +50,7 @@ interface Pending {
 /**
  * Samples wait up to this long to go to the worker together. Each message costs the clients' thread about
  * 0.1 ms on the bench machine (serialising it, and a write that wakes the worker: docs/shadow.md "Cost"),
- * whatever its size. A full batch goes at once: samples waiting here never hold more than MAX_JOB_BATCH of
+ * hardly more for five samples than for one. A full batch goes at once: samples waiting here never hold more than MAX_JOB_BATCH of
  * the budget's slots (SHADOW_MAX_CONCURRENT).
  */
 const JOB_BATCH_MS = 20;
