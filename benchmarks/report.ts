@@ -265,6 +265,9 @@ interface ShadowRecord {
   atFixedRate: Array<{
     stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit;
     rounds?: Array<{ p50: number; p99: number; mainCpuMsPerRequest: number }>;
+    /** The gateway main thread's GC pauses per second of load, and its mark-compacts in all (absent in older results). */
+    gcMsPerSecond?: { young: number; old: number };
+    markCompacts?: number;
     /** 90 % intervals of the p50 and p99 ratios to the express stage (benchmarks/ratio-interval.ts; absent in older results). */
     vsExpress?: { p50: [number, number]; p99: [number, number] };
   }>;
@@ -346,15 +349,21 @@ function renderShadowCost(w: (s?: string) => void): void {
     const scheduling = r.replayScheduling ? ` The replay worker ran under ${r.replayScheduling}, in the gateway's session (docs/shadow.md, "The worker's priority").${cgroup}` : '';
     w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request: the gateway's main thread (the clients' event loop), the shadow replay worker process (all its threads), and both processes in all (the gateway's other threads included).${scheduling}`);
     w();
-    w('| stage | p50 ms | p99 ms | p99 per round, min–max | main-thread CPU ms/req | replay process CPU ms/req | gateway + replay CPU ms/req |');
-    w('|---|---|---|---|---|---|---|');
+    const gc = r.atFixedRate.some((x) => x.gcMsPerSecond);
+    w(`| stage | p50 ms | p99 ms | p99 per round, min–max | main-thread CPU ms/req | replay process CPU ms/req | gateway + replay CPU ms/req |${gc ? ' gateway GC pauses ms/s: young / old (mark-compacts) |' : ''}`);
+    w(`|---|---|---|---|---|---|---|${gc ? '---|' : ''}`);
     for (const x of r.atFixedRate) {
       const c = x.cpuMsPerRequest;
       if (!c) continue;
       const spread = x.rounds?.length ? `${num(Math.min(...x.rounds.map((q) => q.p99)), 2)}–${num(Math.max(...x.rounds.map((q) => q.p99)), 2)}` : '-';
-      w(`| ${x.stage} | ${num(x.p50, 2)}${vs(x.p50, fixedBase.p50, x.stage)} | ${num(x.p99, 2)}${vs(x.p99, fixedBase.p99, x.stage)} | ${spread} | ${num(c.main, 3)}${vs(c.main, fixedBase.cpuMsPerRequest.main, x.stage)} | ${num(c.replay, 3)} | ${num(c.total, 3)}${vs(c.total, fixedBase.cpuMsPerRequest.total, x.stage)} |`);
+      const pauses = gc ? ` ${x.gcMsPerSecond ? `${num(x.gcMsPerSecond.young, 2)} / ${num(x.gcMsPerSecond.old, 2)} (${x.markCompacts ?? 0})` : '-'} |` : '';
+      w(`| ${x.stage} | ${num(x.p50, 2)}${vs(x.p50, fixedBase.p50, x.stage)} | ${num(x.p99, 2)}${vs(x.p99, fixedBase.p99, x.stage)} | ${spread} | ${num(c.main, 3)}${vs(c.main, fixedBase.cpuMsPerRequest.main, x.stage)} | ${num(c.replay, 3)} | ${num(c.total, 3)}${vs(c.total, fixedBase.cpuMsPerRequest.total, x.stage)} |${pauses}`);
     }
     w();
+    if (gc) {
+      w('GC pauses: the gateway main thread\'s garbage-collection time per second of load in each stage (prom-client\'s `nodejs_gc_duration_seconds` from its `/metrics`, read around each slice): young generation (scavenges) and old generation (mark-compact pauses and incremental marking steps), with the number of mark-compacts — each stops the clients\' event loop for several milliseconds. A replay that held its samples too long made the 100 % stage\'s old generation grow about three times as fast as the express stage\'s (docs/shadow.md "Cost").');
+      w();
+    }
     // Issue 29's targets, judged from the table above.
     const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
     const lines: string[] = [];

@@ -56,7 +56,27 @@ async function cpuSplit(pid: number, replayPid: number | null): Promise<CpuSplit
   return { main: await threadCpu(pid, String(pid)), replay, total: cpuSeconds(pid) + replay };
 }
 
-interface FixedRun { p50: number; p99: number; sorted: Float64Array; non2xx: number; requests: number; cpuSeconds: CpuSplit; cpuMsPerRequest: CpuSplit }
+/** Pauses of the gateway's main thread for garbage collection: young generation (scavenges), old generation (mark-compact pauses and incremental marking steps), in ms, and how many mark-compacts. */
+interface GcPauses { youngMs: number; oldMs: number; markCompacts: number }
+
+/**
+ * The gateway's collections so far, from its /metrics (prom-client's nodejs_gc_duration_seconds, by kind):
+ * what a slice adds is the GC time its clients' event loop spent, which a replay's samples held too long
+ * would raise (docs/shadow.md "Cost").
+ */
+async function gcPauses(url: string): Promise<GcPauses> {
+  const res = await fetch(`${url}/metrics`);
+  if (res.status !== 200) throw new Error(`GET /metrics: ${res.status}`);
+  const sums: Record<string, number> = {};
+  let markCompacts = 0;
+  for (const m of (await res.text()).matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm)) {
+    if (m[1] === 'sum') sums[m[2]] = Number(m[3]) * 1000;
+    else if (m[2] === 'major') markCompacts = Number(m[3]);
+  }
+  return { youngMs: sums.minor ?? 0, oldMs: (sums.major ?? 0) + (sums.incremental ?? 0), markCompacts };
+}
+
+interface FixedRun { p50: number; p99: number; sorted: Float64Array; non2xx: number; requests: number; cpuSeconds: CpuSplit; cpuMsPerRequest: CpuSplit; gc: GcPauses }
 
 /** JSON calls to one server as one user (setup and the report; the measured traffic goes through autocannon). */
 function apiClient(baseUrl: string, token: string) {
@@ -78,9 +98,11 @@ type ApiClient = ReturnType<typeof apiClient>;
 /** Latency at a fixed offered rate (not saturating): what a client pays when the gateway has headroom. */
 async function atRate(gw: AppProcess, admin: ApiClient, agent: http.Agent, specs: RequestSpec[], rate: number): Promise<FixedRun> {
   const replayPid = (await replayState(admin)).pid;
+  const gcBefore = await gcPauses(gw.url);
   const before = await cpuSplit(gw.pid, replayPid);
   const result = await openLoop({ url: gw.url, specs, rate, seconds: fixedSeconds, agent });
   const after = await cpuSplit(gw.pid, replayPid);
+  const gcAfter = await gcPauses(gw.url);
   if ((await replayState(admin)).pid !== replayPid) throw new Error(`${gw.name}: the replay worker restarted during the round`);
   const requests = result.requests;
   const perRequest = (k: keyof CpuSplit) => (requests ? ((after[k] - before[k]) / requests) * 1000 : 0);
@@ -88,6 +110,7 @@ async function atRate(gw: AppProcess, admin: ApiClient, agent: http.Agent, specs
     p50: result.p50, p99: result.p99, sorted: result.sorted, non2xx: result.non2xx + result.errors, requests,
     cpuSeconds: { main: after.main - before.main, replay: after.replay - before.replay, total: after.total - before.total },
     cpuMsPerRequest: { main: perRequest('main'), replay: perRequest('replay'), total: perRequest('total') },
+    gc: { youngMs: gcAfter.youngMs - gcBefore.youngMs, oldMs: gcAfter.oldMs - gcBefore.oldMs, markCompacts: gcAfter.markCompacts - gcBefore.markCompacts },
   };
 }
 
@@ -232,6 +255,9 @@ try {
     return {
       stage, p50, p99, requests, non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
       cpuMsPerRequest: { main: per('main'), replay: per('replay'), total: per('total') },
+      // Per second of load: each stage ran fixedSeconds per round.
+      gcMsPerSecond: { young: xs.reduce((a, x) => a + x.gc.youngMs, 0) / (xs.length * fixedSeconds), old: xs.reduce((a, x) => a + x.gc.oldMs, 0) / (xs.length * fixedSeconds) },
+      markCompacts: xs.reduce((a, x) => a + x.gc.markCompacts, 0),
       rounds: xs.map((x) => ({ p50: x.p50, p99: x.p99, mainCpuMsPerRequest: x.cpuMsPerRequest.main })),
       vsExpress: stage === 'express' ? undefined : ratioIntervals(xs.map((x) => x.sorted), expressRounds),
     };

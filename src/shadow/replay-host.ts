@@ -13,6 +13,7 @@ import { workerLaunch, type ReplayScheduling, type WorkerLaunch } from './worker
 import { placeInCgroup, type CgroupPlacement } from './worker/cgroup.ts';
 import { coreWaitMsOf } from './worker/starvation.ts';
 import { Outbox } from './outbox.ts';
+import { RunTable } from './run-table.ts';
 
 /** The worker runs `.ts` from the sources and `.js` from the build, as this file does. */
 const WORKER_ENTRY = fileURLToPath(new URL(`./worker/replay-main${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
@@ -78,7 +79,7 @@ export class ReplayHost {
   private readonly opts: ReplayHostOptions;
   private worker: ChildProcess | null = null;
   private ready = false;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new RunTable<Pending>();
   /** Samples taken and not yet sent to the current worker (JOB_BATCH_MS). */
   private readonly outbox = new Outbox<Job>({
     windowMs: JOB_BATCH_MS, maxBatch: MAX_JOB_BATCH, send: (jobs) => { if (this.worker) this.send(this.worker, { type: 'jobs', jobs }); },
@@ -250,7 +251,7 @@ export class ReplayHost {
       this.ready = true;
       this.crashesInARow = 0;
       const now = this.workerNow(Date.now());
-      for (const p of this.pending.values()) p.armedAt ??= now;
+      for (const [, p] of this.pending.entries()) p.armedAt ??= now;
     } else {
       for (const answer of this.heapAsked.slice()) answer(msg.heap);
     }
@@ -268,7 +269,7 @@ export class ReplayHost {
     this.ready = false;
     this.outbox.take(); // samples not sent yet were the gone worker's: settled below with its other runs
     for (const answer of this.heapAsked.slice()) answer(null);
-    for (const id of [...this.pending.keys()]) this.settle(id, { kind: 'errored', reason, nativeStatus: null });
+    for (const [id] of this.pending.entries()) this.settle(id, { kind: 'errored', reason, nativeStatus: null });
   }
 
   /** A run unanswered past its timeout plus a grace: that run timed out, and the worker is stuck (killed). */
@@ -281,7 +282,7 @@ export class ReplayHost {
     // worker starved of CPU (ready, waiting for a core) is not stuck, and its runs end as `busy` themselves.
     this.workerWaitedMs = (worker.pid === undefined ? null : coreWaitMsOf(worker.pid)) ?? this.workerWaitedMs;
     const limit = this.workerNow(Date.now()) - (this.opts.settings.maxWaitMs + this.opts.settings.timeoutMs + STUCK_GRACE_MS);
-    for (const [id, p] of this.pending) {
+    for (const [id, p] of this.pending.entries()) {
       if (p.armedAt === null || p.armedAt > limit) continue;
       this.settle(id, { kind: 'errored', reason: 'timeout', nativeStatus: null });
       this.opts.onEvent?.('shadow replay worker stopped answering; restarting it');

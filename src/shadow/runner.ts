@@ -11,7 +11,7 @@ import type { ShadowRecorder } from './recorder.ts';
 import type { RouteTemplates } from '../routing/route-templates.ts';
 import type { ReplayOutcome, Sample } from './replay.ts';
 import type { SkipReason } from './tally.ts';
-import { captureBody } from './capture.ts';
+import { captureBody, type CaptureOutcome } from './capture.ts';
 
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
@@ -75,25 +75,36 @@ export class ShadowRunner {
     }
     // What the client gets checks the copy: no body for HEAD, 204 and 304, else the announced length (if any).
     const expected = sample.method !== 'GET' || status === 204 || status === 304 ? 0 : contentLength;
-    captureBody(body, destination, maxBodyBytes, expected, (outcome) => {
-      if (outcome.kind !== 'complete') {
-        budget.release();
-        recorder.skipped(sample.feature, sample.route, outcome.kind);
-        return;
-      }
-      // A callback, not a promise: a sample costs the clients' thread as few allocations as it can.
-      this.inFlight++;
-      this.p.replay(sample, { status, contentType, body: outcome.body }, (result) => {
-        budget.release();
-        this.inFlight--;
-        try {
-          this.record(sample, status, result);
-        } finally {
-          if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
-        }
-      });
-    });
+    captureBody(body, destination, maxBodyBytes, expected, (outcome) => this.captured(sample, status, contentType, outcome));
     return body;
+  }
+
+  /**
+   * The copy of Express's body is complete (or is not): hands the sample to the replay. What waits for the
+   * outcome holds only what the record needs (RecordKey), not the sample: a run waits tens of milliseconds,
+   * and what it holds is what a young-generation collection in that time would move to the old generation.
+   */
+  private captured(sample: Sample, status: number, contentType: string | undefined, outcome: CaptureOutcome): void {
+    const { recorder, budget } = this.p;
+    if (outcome.kind !== 'complete') {
+      budget.release();
+      recorder.skipped(sample.feature, sample.route, outcome.kind);
+      return;
+    }
+    // A callback, not a promise: a sample costs the clients' thread as few allocations as it can.
+    this.inFlight++;
+    const key: RecordKey = { feature: sample.feature, route: sample.route, method: sample.method, query: queryOf(sample.url), expressStatus: status };
+    this.p.replay(sample, { status, contentType, body: outcome.body }, (result) => this.settled(key, result));
+  }
+
+  private settled(key: RecordKey, outcome: ReplayOutcome): void {
+    this.p.budget.release();
+    this.inFlight--;
+    try {
+      this.record(key, outcome);
+    } finally {
+      if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
+    }
   }
 
   /** Waits for the runs in flight (shutdown). */
@@ -102,13 +113,24 @@ export class ShadowRunner {
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
-  private record(sample: Sample, expressStatus: number, outcome: ReplayOutcome): void {
+  private record(key: RecordKey, outcome: ReplayOutcome): void {
     const { recorder } = this.p;
-    const base = { method: sample.method, route: sample.route, query: queryOf(sample.url) };
-    if (outcome.kind === 'skipped') recorder.skipped(sample.feature, sample.route, outcome.reason);
-    else if (outcome.kind === 'errored') recorder.errored(sample.feature, sample.route, outcome.reason, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } });
-    else recorder.compared(sample.feature, sample.route, outcome.result, outcome.calibration, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } }, outcome.contract);
+    const { feature, route, expressStatus } = key;
+    const base = { method: key.method, route, query: key.query };
+    if (outcome.kind === 'skipped') recorder.skipped(feature, route, outcome.reason);
+    else if (outcome.kind === 'errored') recorder.errored(feature, route, outcome.reason, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } });
+    else recorder.compared(feature, route, outcome.result, outcome.calibration, { ...base, status: { express: expressStatus, native: outcome.nativeStatus } }, outcome.contract);
   }
+}
+
+/** What recording a sample's outcome needs of it. */
+interface RecordKey {
+  feature: string;
+  route: string;
+  method: string;
+  /** The query string as an example shows it (queryOf). */
+  query: string;
+  expressStatus: number;
 }
 
 function queryOf(url: string): string {

@@ -19,6 +19,7 @@ import { ExpressContractCheck } from '../../src/shadow/contract-check.ts';
 import { coreWaitMs, starvationAwareLimit, wasStarved } from '../../src/shadow/worker/starvation.ts';
 import { RunSlots } from '../../src/shadow/worker/run-slots.ts';
 import { Outbox } from '../../src/shadow/outbox.ts';
+import { RunTable } from '../../src/shadow/run-table.ts';
 
 
 test('the budget admits at most maxConcurrent runs and none while the event loop lags', async () => {
@@ -287,4 +288,27 @@ test('samples go to the worker in batches: a window after the first one waited, 
   outbox.push(7);
   outbox.flush();
   assert.deepEqual(sent.at(-1), [7], 'flush sends what waits now');
+});
+
+test('the table of runs waiting for the worker: by id, grown when a slot is still taken, nothing kept of a settled run', () => {
+  const table = new RunTable<{ n: number }>(4);
+  for (let id = 0; id < 4; id++) table.set(id, { n: id });
+  assert.equal(table.size, 4);
+  assert.equal(table.get(2)?.n, 2);
+  assert.equal(table.delete(2), true);
+  assert.equal(table.delete(2), false, 'a run is settled once');
+  assert.equal(table.get(2), undefined);
+  table.set(6, { n: 6 }); // slot 2 of 4 is free again
+  table.set(4, { n: 4 }); // slot 0 of 4 is still run 0's: the table grows
+  assert.equal(table.size, 5);
+  for (const id of [0, 1, 3, 4, 6]) assert.equal(table.get(id)?.n, id, `run ${id} survives the growth`);
+  assert.equal(table.get(8), undefined, 'an id that only shares a slot is not there');
+  assert.deepEqual(table.entries().map(([id]) => id).sort((a, b) => a - b), [0, 1, 3, 4, 6]);
+  for (const [id] of table.entries()) table.delete(id);
+  assert.equal(table.size, 0);
+  assert.deepEqual(table.entries(), []);
+  const big = 2 ** 40 + 5; // ids past 32 bits keep their slot
+  table.set(big, { n: 1 });
+  assert.equal(table.get(big)?.n, 1);
+  assert.equal(table.get(5), undefined);
 });

@@ -33,7 +33,9 @@ interface Started {
 let started: Started | null = null;
 /** When the app became ready (jobs posted during the start waited for it, not for the CPU). */
 let readyAt = 0;
-const inFlight = new Set<Promise<void>>();
+/** Runs started and not yet ended, and who waits for there to be none ('close' needs no more than that). */
+let running = 0;
+const idle: Array<() => void> = [];
 /** Two runs per database connection: one in a query while the other is in JS (see run-slots.ts). */
 const slots = new RunSlots(REPLAY_DB_POOL_MAX * 2);
 const starvation = new StarvationWatch();
@@ -48,6 +50,10 @@ const MAX_RESULT_BATCH = 64;
 const results = new Outbox<{ id: number; outcome: ReplayOutcome }>({
   windowMs: RESULT_BATCH_MS, maxBatch: MAX_RESULT_BATCH, send: (batch) => post({ type: 'results', results: batch }),
 });
+
+function ended(): void {
+  if (--running === 0) for (const resolve of idle.splice(0)) resolve();
+}
 
 function settle(id: number, outcome: ReplayOutcome): void {
   results.push({ id, outcome });
@@ -118,15 +124,15 @@ process.on('message', (msg: ToWorker) => {
   if (!s) return; // the host always starts first
   if (msg.type === 'jobs') {
     for (const job of msg.jobs) {
-      const p = run(s, job).finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      running++;
+      void run(s, job).finally(ended);
     }
   } else if (msg.type === 'heap') {
     const { heapUsed, heapTotal, rss } = process.memoryUsage();
     post({ type: 'heap', heap: { usedBytes: heapUsed, totalBytes: heapTotal, rssBytes: rss } });
   } else {
     // close: finish what runs, release the pools, and end.
-    void Promise.allSettled([...inFlight]).then(async () => {
+    void new Promise<void>((resolve) => (running === 0 ? resolve() : idle.push(resolve))).then(async () => {
       results.flush();
       await (await s.app).close();
       await processTracing()?.shutdown(); // the last replays' spans
