@@ -23,8 +23,9 @@ export class RunTable<T> {
     return this.count;
   }
 
-  /** `id` is a non-negative integer, never one already in the table. */
+  /** `id` is a non-negative integer, never one already in the table (that would grow it without end). */
   set(id: number, value: T): void {
+    if (this.ids[id & this.mask] === id) throw new RangeError(`run ${id} is already waiting`);
     while (this.ids[id & this.mask] !== -1) this.grow();
     this.ids[id & this.mask] = id;
     this.values[id & this.mask] = value;

@@ -303,6 +303,7 @@ test('the table of runs waiting for the worker: by id, grown when a slot is stil
   assert.equal(table.size, 5);
   for (const id of [0, 1, 3, 4, 6]) assert.equal(table.get(id)?.n, id, `run ${id} survives the growth`);
   assert.equal(table.get(8), undefined, 'an id that only shares a slot is not there');
+  assert.throws(() => table.set(4, { n: 4 }), RangeError, 'a run waits once');
   assert.deepEqual(table.entries().map(([id]) => id).sort((a, b) => a - b), [0, 1, 3, 4, 6]);
   for (const [id] of table.entries()) table.delete(id);
   assert.equal(table.size, 0);
