@@ -59,6 +59,9 @@ const idle = ['chrt', '--idle', '0', 'nice', '-n', '19'];
 /** The replay worker's launch: nice 19 and a 100 ms slice through perl (src/shadow/worker/slice.ts). */
 const slice = sliceProgram(REPLAY_NICE);
 const noSlice = slice && works('perl', ['-e', slice, 'perl', '-e', '1']) ? undefined : 'perl missing, or the kernel keeps no slice of a thread\'s own (before 6.12)';
+/** The same slice, then SCHED_IDLE (the worker's launch where the kernel allows it). */
+const idleSlice = sliceProgram(REPLAY_NICE, process.arch, true);
+const noIdleSlice = idleSlice && works('perl', ['-e', idleSlice, 'perl', '-e', '1']) ? undefined : 'perl missing, no slice of a thread\'s own, or SCHED_IDLE refused';
 const cgroup = createIdleCgroup(`mvp-replay-priority-probe-${process.pid}`);
 const noSetsid = hasSetsid ? undefined : 'setsid missing or refused';
 const noChrt = hasChrt ? undefined : 'chrt missing or SCHED_IDLE refused';
@@ -70,6 +73,7 @@ const settings: Setting[] = [
   { name: 'nice 19, same session', cmd: ['nice', '-n', '19', node, self, '--burst'] },
   { name: 'SCHED_IDLE, same session', cmd: [...idle, node, self, '--burst'], skip: noChrt },
   { name: 'nice 19 + 100 ms slice, same session', cmd: ['perl', '-e', slice ?? '', node, self, '--burst'], skip: noSlice },
+  { name: 'SCHED_IDLE + 100 ms slice, same session', cmd: ['perl', '-e', idleSlice ?? '', node, self, '--burst'], skip: noIdleSlice },
   { name: 'idle cgroup', cmd: [...idle, node, self, '--burst'], cgroup: true, skip: noChrt ?? ('unavailable' in cgroup ? cgroup.unavailable : undefined) },
 ];
 const places = hasSetsid ? ['same session', 'own session'] : ['same session'];

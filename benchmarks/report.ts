@@ -259,8 +259,8 @@ interface ShadowRecord {
   date: string; mode: string; seconds: number; rounds: number; fixedRate: number; fixedSeconds?: number; fixedRounds?: number;
   /** How the replay worker's threads gave way (GET /admin/shadow → replay.scheduling; absent in older results). */
   replayScheduling?: string | null;
-  /** Whether the run had a stage with the worker in an idle cgroup, and where (absent in older results). */
-  idleCgroupStage?: string;
+  /** The worker's own cgroup (SHADOW_WORKER_CGROUP=auto) and the stage without it (absent in older results). */
+  workerCgroup?: string;
   saturated: ShadowRow[];
   atFixedRate: Array<{
     stage: string; p50: number; p99: number; non2xx: number; requests?: number; cpuMsPerRequest?: CpuSplit;
@@ -345,7 +345,7 @@ function renderShadowCost(w: (s?: string) => void): void {
   if (fixedBase?.cpuMsPerRequest) {
     const vs = (v: number, b: number | undefined, stage: string) => (b && stage !== 'express' ? ` (${num(v / b, 2)}x)` : '');
     const pooled = r.fixedRounds ? `one gateway whose vehicles flag is set before each slice, ${r.fixedRounds} rounds × ${r.fixedSeconds} s per stage, the stages taking turns in each round (the order rotating), an open loop timed in microseconds (benchmarks/open-loop.ts); percentiles over every request of the rounds together, CPU summed over them` : 'medians over rounds';
-    const cgroup = r.idleCgroupStage ? ` Idle-cgroup stage (SHADOW_WORKER_CGROUP, prepared by the bench as an operator would): ${r.idleCgroupStage}.` : '';
+    const cgroup = r.workerCgroup ? ` Its cgroup (SHADOW_WORKER_CGROUP=auto, the default: an idle cgroup the gateway makes for it where it may write the cgroup tree): ${r.workerCgroup}.` : '';
     const scheduling = r.replayScheduling ? ` The replay worker ran under ${r.replayScheduling}, in the gateway's session (docs/shadow.md, "The worker's priority").${cgroup}` : '';
     w(`At a fixed ${r.fixedRate} req/s (${pooled}), CPU per client request: the gateway's main thread (the clients' event loop), the shadow replay worker process (all its threads), and both processes in all (the gateway's other threads included).${scheduling}`);
     w();

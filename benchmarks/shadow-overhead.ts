@@ -9,6 +9,8 @@
 // Alone: node benchmarks/shadow-overhead.ts [--quick] [--fixed-only]
 import http from 'node:http';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startStack, ALL_EXPRESS } from '../stack/process-stack.ts';
 import type { AppProcess } from '../stack/apps.ts';
 import { measure, type Measurement } from './measure.ts';
@@ -19,7 +21,7 @@ import { cpuSeconds, rssBytes } from './processes.ts';
 import type { RequestSpec } from './scenarios.ts';
 import { median } from './summary.ts';
 import { randomVin } from '../dev/fake-externals/vins.ts';
-import { createIdleCgroup, type IdleCgroup } from '../stack/idle-cgroup.ts';
+import { cpuHierarchy } from '../src/shadow/worker/cgroup.ts';
 
 const quick = process.argv.includes('--quick');
 /** Only the fixed-rate part (client latency and CPU per thread): the quick loop while working on the replay's cost. */
@@ -116,7 +118,7 @@ async function atRate(gw: AppProcess, admin: ApiClient, agent: http.Agent, specs
 
 interface ReplayHeap { usedBytes: number; totalBytes: number; rssBytes: number }
 
-async function replayState(admin: ApiClient): Promise<{ running: boolean; pid: number | null; heap: ReplayHeap | null; scheduling: string | null }> {
+async function replayState(admin: ApiClient): Promise<{ running: boolean; pid: number | null; heap: ReplayHeap | null; scheduling: string | null; cgroup: { path: string; idle: boolean } | null }> {
   const r = await admin.get('/admin/shadow');
   if (r.status !== 200) throw new Error(`GET /admin/shadow: ${r.status} ${r.text}`);
   return r.body.replay;
@@ -137,11 +139,19 @@ const FIXED_STAGES: Record<string, VehiclesFlag> = {
   [CONTROL_STAGE]: { stage: 'express' },
 };
 /**
- * Shadow 100 % again with the worker in an idle cgroup (SHADOW_WORKER_CGROUP, docs/shadow.md): a stage only
- * where the bench may prepare one (root, a writable cgroup tree), as an operator would. The worker is moved
- * in for these slices and back out after them, so every stage runs on the same gateway and worker.
+ * Shadow 100 % again with the worker in the gateway's own cgroup: where the gateway may write the cgroup tree
+ * (root on a host or a VM, as here) its worker runs in an idle cgroup of its own (SHADOW_WORKER_CGROUP=auto,
+ * the default; docs/shadow.md), and this stage shows what a gateway that may not (a container's read-only
+ * tree) gets: the worker is moved into the gateway's cgroup for these slices and back after them, so every
+ * stage runs on the same gateway and worker.
  */
-const IDLE_CGROUP_STAGE = 'shadow 100% idle cgroup';
+const NO_CGROUP_STAGE = 'shadow 100% no cgroup';
+
+/** The `cgroup.procs` file of process `pid`'s cpu cgroup (where the bench may write it), or null. */
+function cgroupProcsOf(pid: number): string | null {
+  const where = cpuHierarchy(pid);
+  return 'unavailable' in where ? null : path.join(where.mount, where.own, 'cgroup.procs');
+}
 
 async function setVehicles(admin: ApiClient, flag: VehiclesFlag): Promise<void> {
   const r = await admin.put('/admin/flags/vehicles', flag);
@@ -219,11 +229,11 @@ try {
     if (flag.stage === 'shadow') await untilReplay(fixedGw, admin, (r) => r.ready === true, 'the replay worker is not ready');
     await openLoop({ url: fixedGw.url, specs, rate: fixedRate, seconds: quick ? 2 : 4, agent });
   }
-  const made = createIdleCgroup(`mvp-shadowbench-${process.pid}`);
-  const idleCgroup: IdleCgroup | null = 'unavailable' in made ? null : made;
-  const noIdleCgroup = 'unavailable' in made ? made.unavailable : '';
-  if (!idleCgroup) console.error(`[shadow-bench] no idle cgroup stage: ${noIdleCgroup}`);
-  const stages: Record<string, VehiclesFlag> = idleCgroup ? { ...FIXED_STAGES, [IDLE_CGROUP_STAGE]: FIXED_STAGES['shadow 100%'] } : FIXED_STAGES;
+  const started = await replayState(admin);
+  const workerCgroup = started.cgroup;
+  const gatewayCgroup = cgroupProcsOf(fixedGw.pid);
+  if (!workerCgroup) console.error('[shadow-bench] the worker has no cgroup of its own here: no separate no-cgroup stage');
+  const stages: Record<string, VehiclesFlag> = workerCgroup && gatewayCgroup ? { ...FIXED_STAGES, [NO_CGROUP_STAGE]: FIXED_STAGES['shadow 100%'] } : FIXED_STAGES;
   const fixed: Record<string, FixedRun[]> = Object.fromEntries(Object.keys(stages).map((name) => [name, []]));
   const order = Object.keys(stages);
   // The report below is then the fixed-rate samples' alone (the saturated stages skip by design).
@@ -233,10 +243,10 @@ try {
     for (let k = 0; k < order.length; k++) {
       const name = order[(r + k) % order.length];
       await setVehicles(admin, stages[name]);
-      const inCgroup = name === IDLE_CGROUP_STAGE && idleCgroup ? (await replayState(admin)).pid : null;
-      if (inCgroup !== null) idleCgroup?.add(inCgroup);
+      const moved = name === NO_CGROUP_STAGE && workerCgroup && gatewayCgroup ? (await replayState(admin)).pid : null;
+      if (moved !== null && gatewayCgroup) writeFileSync(gatewayCgroup, String(moved));
       const run = await atRate(fixedGw, admin, agent, specs, fixedRate);
-      if (inCgroup !== null) idleCgroup?.release(inCgroup);
+      if (moved !== null && workerCgroup) writeFileSync(path.join(workerCgroup.path, 'cgroup.procs'), String(moved));
       fixed[name].push(run);
       line.push(`${name} p50 ${run.p50} p99 ${run.p99} main ${run.cpuMsPerRequest.main.toFixed(3)} replay ${run.cpuMsPerRequest.replay.toFixed(3)}`);
     }
@@ -244,7 +254,6 @@ try {
   }
   const replayScheduling = (await replayState(admin)).scheduling;
   agent.destroy();
-  await idleCgroup?.remove();
   // Pooled over the rounds: percentiles of every request's latency, CPU summed over every request; the
   // ratios' 90 % intervals from the rounds resampled (ratio-interval.ts).
   const expressRounds = fixed.express.map((x) => x.sorted);
@@ -272,7 +281,7 @@ try {
 
   const record = {
     date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seconds, rounds, fixedRate, fixedSeconds, fixedRounds, replayScheduling,
-    idleCgroupStage: idleCgroup ? `${IDLE_CGROUP_STAGE}: the worker moved into ${idleCgroup.path} (cpu.idle 1) for those slices` : `none: ${noIdleCgroup}`, saturated, atFixedRate, memory,
+    workerCgroup: workerCgroup ? `${workerCgroup.path} (cpu.idle ${workerCgroup.idle ? 1 : 0}); ${NO_CGROUP_STAGE}: the worker moved into the gateway's cgroup for those slices` : 'none (the gateway may not write the cgroup tree here)', saturated, atFixedRate, memory,
     shadowReport: { compared: report.compared, matched: report.matched, mismatched: report.mismatched, skipped: report.skipped, skippedBy, errored: report.errored },
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });

@@ -2,8 +2,9 @@
 // SHADOW_WORKER_CGROUP (docs/shadow.md, "The worker's priority"); by tests and the bench, where this process
 // may write the cgroup tree (root on a host or a VM; a container's tree is usually read-only). cgroup v2, or
 // v1's cpu controller.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { cpuHierarchy, cpuPathIn, makeIdleCgroup } from '../src/shadow/worker/cgroup.ts';
 
 export interface IdleCgroup {
   /** The directory to name in SHADOW_WORKER_CGROUP. */
@@ -16,29 +17,13 @@ export interface IdleCgroup {
   remove(): Promise<void>;
 }
 
-const ROOT = '/sys/fs/cgroup';
-
-/** The cpu hierarchy's mount and this process's cgroup in it, or why there is none to write. */
-function cpuHierarchy(): { mount: string; own: string } | { unavailable: string } {
-  const self = readFileSync('/proc/self/cgroup', 'utf8');
-  if (existsSync(path.join(ROOT, 'cgroup.controllers'))) return { mount: ROOT, own: cpuPathIn(self, true) || '/' };
-  const own = cpuPathIn(self, false);
-  if (!own || !existsSync(path.join(ROOT, 'cpu', 'cgroup.procs'))) return { unavailable: 'no cpu cgroup hierarchy mounted at /sys/fs/cgroup' };
-  return { mount: path.join(ROOT, 'cpu'), own };
-}
-
 /** Creates the idle cgroup `name` next to the root of the cpu hierarchy, or says why it cannot here. */
 export function createIdleCgroup(name: string): IdleCgroup | { unavailable: string } {
-  if (process.platform !== 'linux') return { unavailable: 'cgroups are Linux\'s' };
   const where = cpuHierarchy();
   if ('unavailable' in where) return where;
   const dir = path.join(where.mount, name);
   try {
-    if (where.mount === ROOT && !readFileSync(path.join(ROOT, 'cgroup.subtree_control'), 'utf8').split(' ').includes('cpu')) {
-      writeFileSync(path.join(ROOT, 'cgroup.subtree_control'), '+cpu');
-    }
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'cpu.idle'), '1');
+    makeIdleCgroup(where.mount, dir, where.v2);
   } catch (err) {
     return { unavailable: `cannot prepare ${dir}: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -65,16 +50,9 @@ export function createIdleCgroup(name: string): IdleCgroup | { unavailable: stri
   };
 }
 
-/** The cpu hierarchy's path in a /proc cgroup file ("0::/x" for v2, "4:cpu,cpuacct:/x" for v1). */
-function cpuPathIn(file: string, v2: boolean): string {
-  const lines = file.trim().split('\n').map((l) => l.split(':'));
-  const line = v2 ? lines.find((l) => l[0] === '0') : lines.find((l) => l[1].split(',').includes('cpu'));
-  return line?.[2] ?? '';
-}
-
 /** The cpu cgroup (path inside the hierarchy, e.g. "/mvp-shadow") of every thread of process `pid`. */
 export function threadCgroups(pid: number): Map<number, string> {
-  const v2 = existsSync(path.join(ROOT, 'cgroup.controllers'));
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
   const out = new Map<number, string>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {

@@ -85,8 +85,12 @@ export const ConfigSchema = Type.Object({
   SHADOW_MAX_WAIT_MS: Millis(500),
   /** How long the replay worker stays once no feature is sampled: a quick flip back to shadow pays no cold start. */
   SHADOW_WORKER_LINGER_MS: Millis(5000),
-  /** An idle cgroup (`cpu.idle` 1) the operator prepared for the replay worker: an absolute path, or empty. */
-  SHADOW_WORKER_CGROUP: Type.String({ default: '', pattern: '^(/.*)?$' }),
+  /**
+   * Where the replay worker runs (docs/shadow.md, "The worker's priority"): `auto`, an idle cgroup the gateway
+   * creates under its own where it may; an absolute path, an idle cgroup the operator prepared; `none` (or
+   * empty), the gateway's own cgroup.
+   */
+  SHADOW_WORKER_CGROUP: Type.String({ default: 'auto', pattern: '^(auto|none|/.*)?$' }),
   SHADOW_MAX_LAG_MS: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
   SHADOW_NOISE_RATE: Type.Integer({ minimum: 0, maximum: 100, default: 10 }),
   /** Noise calibrations (second Express calls) per route per second at most, per instance. */

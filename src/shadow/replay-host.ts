@@ -10,7 +10,7 @@ import type { ReplayOutcome, ReplaySettings, Sample } from './replay.ts';
 import type { Config } from '../config/config.ts';
 import type { FromWorker, Job, ToWorker } from './worker/protocol.ts';
 import { workerLaunch, type ReplayScheduling, type WorkerLaunch } from './worker/launch.ts';
-import { placeInCgroup, type CgroupPlacement } from './worker/cgroup.ts';
+import { createOwnIdleCgroup, placeInCgroup, type CgroupPlacement, type OwnIdleCgroup } from './worker/cgroup.ts';
 import { coreWaitMsOf } from './worker/starvation.ts';
 import { Outbox } from './outbox.ts';
 import { RunTable } from './run-table.ts';
@@ -29,6 +29,12 @@ const MAX_OLD_GENERATION_MB = 256;
  */
 const WORKER_NODE_ARGS: readonly string[] = [`--max-old-space-size=${MAX_OLD_GENERATION_MB}`];
 
+/**
+ * Where each worker is moved (SHADOW_WORKER_CGROUP): `auto`, an idle cgroup the gateway creates for its
+ * workers where it may (worker/cgroup.ts); a cgroup the operator prepared; null, none (the gateway's own).
+ */
+export type WorkerCgroup = 'auto' | { path: string } | null;
+
 export interface ReplayHostOptions {
   config: Config;
   settings: ReplaySettings;
@@ -36,8 +42,7 @@ export interface ReplayHostOptions {
   needed: () => boolean;
   /** How long the worker stays once nothing needs it (SHADOW_WORKER_LINGER_MS). */
   lingerMs: number;
-  /** The idle cgroup each worker is moved into (SHADOW_WORKER_CGROUP); null: the one the gateway is in. */
-  cgroup?: string | null;
+  cgroup?: WorkerCgroup;
   checkMs?: number;
   onEvent?: (msg: string, err?: unknown) => void;
 }
@@ -69,7 +74,7 @@ export interface ReplayState {
   pid: number | null;
   /** How its threads give way to the clients' (worker/launch.ts): a 100 ms slice at nice 19, SCHED_IDLE, or nice 19 alone (null: no worker started yet). */
   scheduling: ReplayScheduling | null;
-  /** The cgroup the running worker was moved into (SHADOW_WORKER_CGROUP) and whether it is idle; null: none. */
+  /** The cgroup the running worker was moved into (SHADOW_WORKER_CGROUP) and whether it is idle; null: the gateway's. */
   cgroup: CgroupPlacement | null;
 }
 
@@ -100,6 +105,8 @@ export class ReplayHost {
   /** The worker's command line: found before the gateway listens (prepare) or else at the first worker start. */
   private launch: WorkerLaunch | null = null;
   private cgroup: CgroupPlacement | null = null;
+  /** The idle cgroup this gateway created for its workers (SHADOW_WORKER_CGROUP=auto); 'unavailable' once refused. */
+  private ownCgroup: OwnIdleCgroup | 'unavailable' | null = null;
 
   constructor(opts: ReplayHostOptions) {
     this.opts = opts;
@@ -164,13 +171,29 @@ export class ReplayHost {
    */
   prepare(): void {
     this.launch ??= workerLaunch(WORKER_NODE_ARGS);
+    this.cgroupDir();
   }
 
-  /** Stops watching and stops the worker (shutdown; the caller has drained the runs first). */
-  close(): Promise<void> {
+  /** Stops watching and stops the worker (shutdown; the caller has drained the runs first), then removes the cgroup it made for it. */
+  async close(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.watchdog);
-    return this.stopWorker();
+    await this.stopWorker();
+    if (this.ownCgroup !== null && this.ownCgroup !== 'unavailable' && !this.ownCgroup.remove()) {
+      this.opts.onEvent?.(`shadow replay worker: its cgroup ${this.ownCgroup.path} still holds a process; the next gateway to start removes it`);
+    }
+  }
+
+  /** The cgroup the next worker goes into: SHADOW_WORKER_CGROUP's, or for `auto` the one this gateway made (created the first time). */
+  private cgroupDir(): string | null {
+    const want = this.opts.cgroup ?? null;
+    if (want !== 'auto') return want?.path ?? null;
+    if (this.ownCgroup === null) {
+      const made = createOwnIdleCgroup();
+      if ('unavailable' in made) this.opts.onEvent?.(`shadow replay worker: no idle cgroup of its own here (${made.unavailable}); it runs in the gateway's cgroup, at the priority its launch gave it`);
+      this.ownCgroup = 'unavailable' in made ? 'unavailable' : made;
+    }
+    return this.ownCgroup === 'unavailable' ? null : this.ownCgroup.path;
   }
 
   /** Stops the worker after its runs end (graceful: it closes its pools), or kills it after `graceMs`. */
@@ -231,14 +254,14 @@ export class ReplayHost {
    * later are born there). Refused (a missing or read-only cgroup): it runs where the gateway runs, and says so.
    */
   private placeWorker(worker: ChildProcess): CgroupPlacement | null {
-    const dir = this.opts.cgroup;
+    const dir = this.cgroupDir();
     if (!dir || worker.pid === undefined) return null;
     try {
       const placed = placeInCgroup(dir, worker.pid);
       if (!placed.idle) this.opts.onEvent?.(`shadow replay worker: the cgroup ${dir} is not idle (its cpu.idle is not 1); it gives the replay no lower priority`);
       return placed;
     } catch (err) {
-      this.opts.onEvent?.('shadow replay worker: SHADOW_WORKER_CGROUP refused it; it runs in the gateway\'s cgroup', err);
+      this.opts.onEvent?.(`shadow replay worker: the cgroup ${dir} refused it; it runs in the gateway's cgroup`, err);
       return null;
     }
   }

@@ -12,7 +12,7 @@ import { featureReport, type FeatureReport } from './report.ts';
 import type { ResultsStore } from './results-store.ts';
 import type { RouteTemplates } from '../routing/route-templates.ts';
 import { ShadowRunner, SAFE_METHODS, replayHeaders } from './runner.ts';
-import { ReplayHost, type ReplayHeap, type ReplayState } from './replay-host.ts';
+import { ReplayHost, type ReplayHeap, type ReplayState, type WorkerCgroup } from './replay-host.ts';
 import { checkShadowGate, type GateOutcome } from './gate.ts';
 import type { ProxiedReply, ProxiedRequest, ShadowTap } from './tap.ts';
 import { processTracing } from '../telemetry/process-tracing.ts';
@@ -61,7 +61,7 @@ export class ShadowService implements ShadowTap {
       settings: { timeoutMs: c.SHADOW_TIMEOUT_MS, maxWaitMs: c.SHADOW_MAX_WAIT_MS, noiseRate: c.SHADOW_NOISE_RATE, noiseMaxPerSecond: c.SHADOW_NOISE_MAX_PER_SECOND, maxBodyBytes: MAX_BODY_BYTES, matchById: c.SHADOW_MATCH_BY_ID },
       needed: () => this.replayPossible && FEATURE_NAMES.some((f) => this.rateFor(f) > 0),
       lingerMs: c.SHADOW_WORKER_LINGER_MS,
-      cgroup: c.SHADOW_WORKER_CGROUP || null,
+      cgroup: workerCgroup(c.SHADOW_WORKER_CGROUP),
       onEvent: p.onReplayEvent,
     });
     this.runner = new ShadowRunner({
@@ -145,4 +145,10 @@ export class ShadowService implements ShadowTap {
   gate(feature: FeatureName, from: Stage, to: Stage, force: boolean): Promise<GateOutcome> {
     return checkShadowGate((f) => this.report(f), feature, from, to, force, this.settings.gate);
   }
+}
+
+/** SHADOW_WORKER_CGROUP as the replay host takes it. */
+function workerCgroup(setting: string): WorkerCgroup {
+  if (setting === 'auto') return 'auto';
+  return setting === '' || setting === 'none' ? null : { path: setting };
 }

@@ -14,6 +14,8 @@ import { eventually } from '../support/wait.ts';
 import { randomVin } from '../features/support/vehicles.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
 import { createIdleCgroup, threadCgroups } from '../../stack/idle-cgroup.ts';
+import { cpuHierarchy } from '../../src/shadow/worker/cgroup.ts';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { autogroupOf, SCHED_IDLE, SCHED_OTHER, sessionOf, threadNice, threadsNice, threadsPolicy, threadsSlice } from './support/threads.ts';
 import { REPLAY_SLICE_NS } from '../../src/shadow/worker/slice.ts';
 
@@ -91,7 +93,8 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   before(async () => {
     stack = await startStack({ label: 'replay_proc', env: SHADOWED });
     legacy = await stack.spawnLegacy();
-    gw = await stack.spawnGateway(legacy.url, {}, 'gateway (vehicles shadowed)');
+    // No cgroup: the worker's own scheduling is what the first test reads (SHADOW_WORKER_CGROUP=auto has a test of its own).
+    gw = await stack.spawnGateway(legacy.url, { SHADOW_WORKER_CGROUP: 'none' }, 'gateway (vehicles shadowed)');
     user = new Client(gw.url, (await stack.newUser()).token);
     adminToken = await stack.sign({ sub: 'replay-process-admin', permissions: ['admin:flags'] });
     const created = await user.post('/api/vehicles', { vin: randomVin(), nickname: 'replayed' });
@@ -101,19 +104,21 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
   after(async () => stack?.close());
 
   // perl and chrt are on every Debian machine (CI's and the image's); launch.test.ts covers their absence.
-  test('every thread of the worker runs at the lowest priority it can get (nice 19 with a 100 ms slice, or SCHED_IDLE), in the gateway\'s session and autogroup; the gateway keeps its priority', async () => {
+  test('every thread of the worker runs at the lowest priority it can get (SCHED_IDLE or nice 19 with a 100 ms slice, or SCHED_IDLE alone), in the gateway\'s session and autogroup; the gateway keeps its priority', async () => {
     const { pid, scheduling, cgroup } = await readyWorker(gw);
     assert.notEqual(pid, gw.pid);
-    assert.equal(cgroup, null, 'no SHADOW_WORKER_CGROUP: no cgroup of its own');
+    assert.equal(cgroup, null, 'SHADOW_WORKER_CGROUP=none: no cgroup of its own');
     const nice = threadsNice(pid);
     assert.ok(nice.size >= 5, `the worker's threads: ${nice.size}`);
     assert.deepEqual(new Set(nice.values()), new Set([REPLAY_NICE]), `nice by thread: ${JSON.stringify([...nice])}`);
     const policy = threadsPolicy(pid);
     // A kernel of 6.12 or later keeps a thread's own slice (this machine's and CI's); older ones get SCHED_IDLE.
-    if (scheduling === 'nice 19, 100 ms slice') {
-      assert.deepEqual(new Set(policy.values()), new Set([SCHED_OTHER]), `policy by thread: ${JSON.stringify([...policy])}`);
+    if (scheduling === 'SCHED_IDLE, 100 ms slice' || scheduling === 'nice 19, 100 ms slice') {
+      const want = scheduling === 'SCHED_IDLE, 100 ms slice' ? SCHED_IDLE : SCHED_OTHER;
+      assert.deepEqual(new Set(policy.values()), new Set([want]), `policy by thread: ${JSON.stringify([...policy])}`);
       const slices = threadsSlice(pid);
-      if (slices.size > 0) assert.deepEqual(new Set(slices.values()), new Set([REPLAY_SLICE_NS]), `slice by thread: ${JSON.stringify([...slices])}`);
+      assert.ok(slices.size >= 5, `the worker's threads' slices: ${JSON.stringify([...slices])}`);
+      assert.deepEqual(new Set(slices.values()), new Set([REPLAY_SLICE_NS]), `slice by thread: ${JSON.stringify([...slices])}`);
     } else {
       assert.equal(scheduling, 'SCHED_IDLE', 'GET /admin/shadow → replay.scheduling');
       assert.deepEqual(new Set(policy.values()), new Set([SCHED_IDLE]), `policy by thread: ${JSON.stringify([...policy])}`);
@@ -159,7 +164,34 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     const r = await readyWorker(refused);
     assert.equal(r.cgroup, null, 'GET /admin/shadow → replay.cgroup');
     await comparesAgain(refused);
-    await eventually(async () => assert.match(refused.output(), /SHADOW_WORKER_CGROUP refused it/), { timeoutMs: 5000, intervalMs: 100 });
+    await eventually(async () => assert.match(refused.output(), /the cgroup \/nonexistent\/mvp-replay refused it/), { timeoutMs: 5000, intervalMs: 100 });
+  });
+
+  test('SHADOW_WORKER_CGROUP=auto (the default): the gateway makes an idle cgroup of its own for its workers, clears those of gateways gone, and removes its own when it stops', async (t) => {
+    const probe = createIdleCgroup(`mvp-replay-auto-probe-${process.pid}`);
+    if ('unavailable' in probe) return t.skip(`this process may not write the cgroup tree: ${probe.unavailable}`);
+    await probe.remove();
+    const where = cpuHierarchy();
+    assert.ok(!('unavailable' in where));
+    // What a gateway killed with its worker leaves behind: an empty cgroup named after a process that is gone.
+    const ended = spawn(process.execPath, ['-e', '0']);
+    await once(ended, 'exit');
+    const abandoned = path.join(where.mount, where.own, `mvp-shadow-replay-${ended.pid}`);
+    mkdirSync(abandoned);
+    t.after(() => rmSync(abandoned, { recursive: false, force: true }));
+    const auto = await stack.spawnGateway(legacy.url, {}, 'gateway (auto cgroup)');
+    t.after(() => auto.stop());
+    const r = await readyWorker(auto);
+    const own = path.join(where.mount, where.own, `mvp-shadow-replay-${auto.pid}`);
+    assert.deepEqual(r.cgroup, { path: own, idle: true }, 'GET /admin/shadow → replay.cgroup');
+    assert.equal(readFileSync(path.join(own, 'cpu.idle'), 'utf8').trim(), '1');
+    const inside = path.join(where.own, path.basename(own));
+    assert.deepEqual(new Set(threadCgroups(r.pid).values()), new Set([inside]), 'every thread of the worker');
+    assert.ok(![...threadCgroups(auto.pid).values()].includes(inside), 'the gateway is not in it');
+    assert.ok(!existsSync(abandoned), 'the cgroup of a gateway that is gone was removed');
+    await comparesAgain(auto);
+    await auto.stop();
+    assert.ok(!existsSync(own), 'removed when the gateway stopped');
   });
 
   test('INT and TERM signals do not end the worker (the gateway ends it after draining)', async () => {

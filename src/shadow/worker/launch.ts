@@ -3,8 +3,10 @@
 // the kernel judges it should, and it judges that between the two threads' entities where their groups meet
 // (a session's autogroup; in a container, its cgroup). In order of preference, all open to an unprivileged
 // process:
-// - nice 19 with a 100 ms time slice (slice.ts, through perl): every thread with a default (shorter) slice
-//   preempts it, whatever group it is in — PostgreSQL's too;
+// - SCHED_IDLE with a 100 ms time slice (slice.ts, through perl): every thread with a default (shorter) slice
+//   preempts it, whatever group it is in — PostgreSQL's too — and a core that runs only the worker counts as
+//   free, so a woken thread is put there rather than behind a busy thread on the other core;
+// - nice 19 with the 100 ms slice (a kernel that refuses SCHED_IDLE to this process);
 // - SCHED_IDLE through util-linux's `chrt` (kernels before 6.12, or no perl): a normal thread preempts it at
 //   once only within its group, which is why the worker stays in the gateway's session (in a session of its
 //   own it was a group the clients' threads waited behind: benchmarks/replay-priority.ts);
@@ -16,7 +18,7 @@ import path from 'node:path';
 import { REPLAY_NICE } from './priority.ts';
 import { sliceProgram } from './slice.ts';
 
-export type ReplayScheduling = 'nice 19, 100 ms slice' | 'SCHED_IDLE' | 'nice 19';
+export type ReplayScheduling = 'SCHED_IDLE, 100 ms slice' | 'nice 19, 100 ms slice' | 'SCHED_IDLE' | 'nice 19';
 
 export interface WorkerLaunch {
   command: string;
@@ -61,15 +63,18 @@ function sliceAllowed(perl: string, program: string): boolean {
 }
 
 /**
- * The command that runs `node <nodeArgs…>` as the replay worker: with the long slice at nice 19 where perl
- * can set it (slice.ts), else under SCHED_IDLE where `chrt` is on the PATH and allowed to set it, else plain.
+ * The command that runs `node <nodeArgs…>` as the replay worker: with the long slice under SCHED_IDLE, or at
+ * nice 19, where perl can set it (slice.ts), else under SCHED_IDLE where `chrt` is on the PATH and allowed to
+ * set it, else plain.
  */
 export function workerLaunch(nodeArgs: readonly string[], searchPath = process.env.PATH ?? '', platform = process.platform, arch = process.arch): WorkerLaunch {
   if (platform !== 'linux') return plainLaunch(nodeArgs);
   const perl = findExecutable('perl', searchPath);
-  const program = sliceProgram(REPLAY_NICE, arch);
-  if (perl && program && sliceAllowed(perl, program)) {
-    return { command: perl, args: ['-e', program, process.execPath, ...nodeArgs], scheduling: 'nice 19, 100 ms slice' };
+  if (perl) {
+    for (const [idle, scheduling] of [[true, 'SCHED_IDLE, 100 ms slice'], [false, 'nice 19, 100 ms slice']] as const) {
+      const program = sliceProgram(REPLAY_NICE, arch, idle);
+      if (program && sliceAllowed(perl, program)) return { command: perl, args: ['-e', program, process.execPath, ...nodeArgs], scheduling };
+    }
   }
   const chrt = findExecutable('chrt', searchPath);
   if (!chrt || !idleAllowed(chrt)) return plainLaunch(nodeArgs);

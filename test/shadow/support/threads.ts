@@ -1,6 +1,8 @@
 // What the scheduler uses for each thread of a process — its nice value and its policy — and the process's
 // session and autogroup, read from /proc (Linux).
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { SCHED_SYSCALLS } from '../../../src/shadow/worker/slice.ts';
 
 /** Field `n` (as proc(5) numbers them) of a /proc stat file; the fields after the command name start at 3. */
 function statField(file: string, n: number): number {
@@ -48,16 +50,20 @@ export function autogroupOf(pid: number | 'self'): string | null {
   }
 }
 
-/** Thread id → its time slice in ns (`se.slice` of /proc/…/sched); empty where the kernel does not show it. */
+/**
+ * Thread id → its time slice in ns, as sched_getattr(2) reports it (its `sched_runtime`), read through perl as
+ * the worker's launch sets it (/proc's `se.slice` is not shown for SCHED_IDLE threads); empty where there is
+ * no perl or the architecture's call number is not known here.
+ */
 export function threadsSlice(pid: number): Map<number, number> {
   const out = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const line = readFileSync(`/proc/${pid}/task/${tid}/sched`, 'utf8').split('\n').find((l) => l.startsWith('se.slice '));
-      if (line) out.set(Number(tid), Number(line.split(':')[1]));
-    } catch {
-      // the thread ended meanwhile, or no scheduler debug file
-    }
+  const nr = SCHED_SYSCALLS[process.arch];
+  if (!nr) return out;
+  const program = `for my $t (@ARGV) { my $a = "\\0" x 48; print "$t ", (unpack("LLQlLQQQ", $a))[5], "\\n" if syscall(${nr.get}, $t + 0, $a, 48, 0) == 0; }`;
+  const run = spawnSync('perl', ['-e', program, ...readdirSync(`/proc/${pid}/task`)], { encoding: 'utf8' });
+  for (const line of (run.stdout ?? '').split('\n').filter(Boolean)) {
+    const [tid, slice] = line.split(' ').map(Number);
+    out.set(tid, slice);
   }
   return out;
 }
