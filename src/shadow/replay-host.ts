@@ -171,7 +171,6 @@ export class ReplayHost {
    */
   prepare(): void {
     this.launch ??= workerLaunch(WORKER_NODE_ARGS);
-    this.cgroupDir();
   }
 
   /** Stops watching and stops the worker (shutdown; the caller has drained the runs first), then removes the cgroup it made for it. */
@@ -184,7 +183,10 @@ export class ReplayHost {
     }
   }
 
-  /** The cgroup the next worker goes into: SHADOW_WORKER_CGROUP's, or for `auto` the one this gateway made (created the first time). */
+  /**
+   * The cgroup the next worker goes into: SHADOW_WORKER_CGROUP's, or for `auto` the one this gateway made
+   * (created at the first worker start, a few file writes: a gateway that never shadows makes none).
+   */
   private cgroupDir(): string | null {
     const want = this.opts.cgroup ?? null;
     if (want !== 'auto') return want?.path ?? null;
