@@ -15,7 +15,7 @@ import { randomVin } from '../features/support/vehicles.ts';
 import { REPLAY_NICE } from '../../src/shadow/worker/priority.ts';
 import { createIdleCgroup, threadCgroups } from '../../stack/idle-cgroup.ts';
 import { cpuHierarchy } from '../../src/shadow/worker/cgroup.ts';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { autogroupOf, SCHED_IDLE, SCHED_OTHER, sessionOf, threadNice, threadsNice, threadsPolicy, threadsSlice } from './support/threads.ts';
 import { REPLAY_SLICE_NS } from '../../src/shadow/worker/slice.ts';
 
@@ -178,7 +178,7 @@ describe('the shadow replay worker process (real processes)', { skip: process.pl
     await once(ended, 'exit');
     const abandoned = path.join(where.mount, where.own, `mvp-shadow-replay-${ended.pid}`);
     mkdirSync(abandoned);
-    t.after(() => rmSync(abandoned, { recursive: false, force: true }));
+    t.after(() => { if (existsSync(abandoned)) rmdirSync(abandoned); });
     const auto = await stack.spawnGateway(legacy.url, {}, 'gateway (auto cgroup)');
     t.after(() => auto.stop());
     const r = await readyWorker(auto);
