@@ -72,7 +72,7 @@ export interface ReplayState {
   crashes: number;
   /** The worker process's id while it runs (its CPU and memory are its own: ps, /proc). */
   pid: number | null;
-  /** How its threads give way to the clients' (worker/launch.ts): a 100 ms slice at nice 19, SCHED_IDLE, or nice 19 alone (null: no worker started yet). */
+  /** How its threads give way to the clients' (worker/launch.ts): SCHED_IDLE or nice 19 with a 100 ms slice, SCHED_IDLE, or nice 19 alone (null: no worker started yet). */
   scheduling: ReplayScheduling | null;
   /** The cgroup the running worker was moved into (SHADOW_WORKER_CGROUP) and whether it is idle; null: the gateway's. */
   cgroup: CgroupPlacement | null;
