@@ -10,6 +10,7 @@
 // util-linux's `chrt` sets the slice only in versions after Debian 12's, so the worker starts through perl
 // (perl-base is essential on Debian, in the image too): a one-liner that sets its own scheduling and then
 // execs node. Threads started later inherit it.
+
 /** sched_setattr, sched_getattr and sched_setscheduler by architecture (Node's `process.arch`); elsewhere no slice is asked. */
 export const SCHED_SYSCALLS: Partial<Record<string, { set: number; get: number; setScheduler: number }>> = {
   x64: { set: 314, get: 315, setScheduler: 144 }, arm64: { set: 274, get: 275, setScheduler: 119 },
